@@ -1,0 +1,64 @@
+import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+const boundaries = (depConstraints) => ({
+  '@nx/enforce-module-boundaries': [
+    'error',
+    { enforceBuildableLibDependency: true, allow: [], depConstraints },
+  ],
+});
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      'docs/api/**',
+      'reports/**',
+      '.nx/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  { plugins: { '@nx': nx } },
+  {
+    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  // Dependencies flow one way: apps → libraries; tag-model depends on nothing of ours; plc-sim only
+  // on tag-model; mqtt-client knows nothing of bottles.
+  {
+    files: ['**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.bench.ts', '**/*.test-helper.ts'],
+    rules: boundaries([
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+      { sourceTag: 'type:infra', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model'] },
+      { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: [] },
+    ]),
+  },
+  // Tests and benchmarks may also use the broker test helper (infra) to start a real Mosquitto.
+  {
+    files: ['**/*.spec.ts', '**/*.bench.ts', '**/*.test-helper.ts'],
+    rules: boundaries([
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:infra'] },
+      { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:lib'] },
+      { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: ['type:infra'] },
+      { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'] },
+      { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: ['type:infra'] },
+    ]),
+  },
+  prettier,
+);

@@ -1,0 +1,182 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { adaptConfig } from './adapt-config.js';
+import { freePort } from './free-port.js';
+import { waitForPort } from './wait-for-port.js';
+
+/** The project's configuration folder (`infra/mosquitto/config`). */
+export const CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'config');
+
+/** Where the Mosquitto binary is looked for, in order (override with `MOSQUITTO_BIN`). */
+export const MOSQUITTO_CANDIDATES = [
+  '/usr/sbin/mosquitto',
+  '/usr/local/sbin/mosquitto',
+  '/usr/bin/mosquitto',
+  '/opt/homebrew/sbin/mosquitto',
+];
+
+/** Path of the Mosquitto binary on this machine, or `undefined` if none is installed. */
+export function findMosquitto(): string | undefined {
+  const fromEnv = process.env['MOSQUITTO_BIN'];
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
+  return MOSQUITTO_CANDIDATES.find((p) => existsSync(p));
+}
+
+/** Options of {@link startMosquitto}. */
+export interface StartMosquittoOptions {
+  /** Config file to adapt (default: `config/mosquitto.conf`, the development profile). */
+  readonly configFile?: string;
+  /** Turn persistence on or off regardless of the config file. */
+  readonly persistence?: boolean;
+  /** Reuse this run directory (data, log, config) — e.g. to restart on the same persistence file. */
+  readonly runDir?: string;
+  /** Fixed ports per listener of the file, e.g. `{ 1883: 1883 }`; unlisted listeners get free ports. */
+  readonly ports?: Readonly<Record<number, number>>;
+  /** Address the listeners bind to (default `127.0.0.1`). */
+  readonly bindAddress?: string;
+  /** Extra configuration lines appended after the file's own. */
+  readonly extra?: string;
+  /** How long to wait for the listeners to accept connections (default 10 s). */
+  readonly startTimeoutMs?: number;
+}
+
+/** A Mosquitto process started from the binary with the project's configuration. */
+export interface RunningMosquitto {
+  /** Process id, for `kill`. */
+  readonly pid: number;
+  /** Host the listeners are bound to. */
+  readonly host: string;
+  /** Port of each listener, keyed by the port the config file names (`ports[1883]`, `ports[9001]`). */
+  readonly ports: Readonly<Record<number, number>>;
+  /** `mqtt://host:port` of the first MQTT (TCP) listener. */
+  readonly url: string;
+  /** Directory holding `mosquitto.conf`, `data/` and `mosquitto.log` of this run. */
+  readonly runDir: string;
+  /** Path of the adapted config this process runs with. */
+  readonly configPath: string;
+  /** Path of the log file. */
+  readonly logFile: string;
+  /** Whole log file so far. */
+  readLog(): Promise<string>;
+  /** SIGTERM (a clean shutdown, which also writes the persistence file) and wait for exit. */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash or power loss would: nothing is written on the way down. */
+  kill(): Promise<void>;
+  /** Starts a new process with the same config, ports and data directory (after stop or kill). */
+  restart(): Promise<RunningMosquitto>;
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
+ * Starts Mosquitto from the binary with an adapted copy of the project's config on ephemeral ports
+ * (127.0.0.1 only) and resolves once every listener accepts connections.
+ *
+ * @example
+ * ```ts
+ * const broker = await startMosquitto({ persistence: true });
+ * // ... connect to broker.url ...
+ * await broker.kill();                 // crash it
+ * const again = await broker.restart(); // same ports, same persistence file
+ * await again.stop();
+ * ```
+ */
+export async function startMosquitto(
+  options: StartMosquittoOptions = {},
+): Promise<RunningMosquitto> {
+  const bin = findMosquitto();
+  if (!bin)
+    throw new Error('Mosquitto is not installed (apt-get install -y mosquitto mosquitto-clients)');
+  const configFile = options.configFile ?? join(CONFIG_DIR, 'mosquitto.conf');
+  const text = await readFile(configFile, 'utf8');
+  const listenerPorts = [...text.matchAll(/^\s*listener\s+(\d+)/gm)].map((m) => Number(m[1]));
+  const ports: Record<number, number> = {};
+  for (const p of listenerPorts) ports[p] = options.ports?.[p] ?? (await freePort());
+  const runDir = options.runDir ?? (await mkdtemp(join(tmpdir(), 'ot-mqtt-mosquitto-')));
+  const dataDir = join(runDir, 'data');
+  await mkdir(dataDir, { recursive: true });
+  const logFile = join(runDir, 'mosquitto.log');
+  const configPath = join(runDir, 'mosquitto.conf');
+  const host = options.bindAddress ?? '127.0.0.1';
+  await writeFile(
+    configPath,
+    adaptConfig(text, {
+      ports,
+      bindAddress: host,
+      dataDir,
+      logFile,
+      configDir: dirname(configFile),
+      ...(options.persistence === undefined ? {} : { persistence: options.persistence }),
+      ...(options.extra === undefined ? {} : { extra: options.extra }),
+    }),
+  );
+  return launch(
+    bin,
+    { ...options, configFile, runDir, ports },
+    { host, ports, runDir, configPath, logFile },
+  );
+}
+
+async function launch(
+  bin: string,
+  options: StartMosquittoOptions & { runDir: string; ports: Record<number, number> },
+  paths: {
+    host: string;
+    ports: Record<number, number>;
+    runDir: string;
+    configPath: string;
+    logFile: string;
+  },
+): Promise<RunningMosquitto> {
+  const child = spawn(bin, ['-c', paths.configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((res) =>
+    child.once('exit', () => (running.delete(child), res())),
+  );
+  const waitFor = Promise.all(
+    Object.values(paths.ports).map((p) =>
+      waitForPort(
+        p,
+        paths.host === '0.0.0.0' ? '127.0.0.1' : paths.host,
+        options.startTimeoutMs ?? 10_000,
+      ),
+    ),
+  );
+  const early = exited.then(() => {
+    throw new Error(`mosquitto exited at start: ${stderr.trim() || 'see ' + paths.logFile}`);
+  });
+  try {
+    await Promise.race([waitFor, early]);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  early.catch(() => undefined);
+  const firstMqtt = Object.entries(paths.ports).find(([configured]) => configured !== '9001');
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return {
+    pid: child.pid ?? -1,
+    host: paths.host,
+    ports: paths.ports,
+    url: `mqtt://${paths.host === '0.0.0.0' ? '127.0.0.1' : paths.host}:${firstMqtt?.[1] ?? ''}`,
+    runDir: paths.runDir,
+    configPath: paths.configPath,
+    logFile: paths.logFile,
+    readLog: () => readFile(paths.logFile, 'utf8').catch(() => ''),
+    stop: () => end('SIGTERM'),
+    kill: () => end('SIGKILL'),
+    restart: () => launch(bin, options, paths),
+  };
+}
