@@ -16,7 +16,9 @@ try {
     if ((suite.assertionResults ?? []).length === 0 && suite.status === 'failed') failed += 1;
   }
 } catch (error) {
-  console.error(`could not read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `could not read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+  );
   failed += 1;
 }
 console.log(`${passed} passed, ${failed} failed`);
