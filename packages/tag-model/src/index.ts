@@ -22,3 +22,72 @@ export type {
   Alarms,
   BottleFillerTags,
 } from './tags.js';
+
+export {
+  DEFAULT_TOPIC_ROOT,
+  DEFAULT_MACHINE_ID,
+  TOPIC_KINDS,
+  MESSAGE_KINDS,
+  topicFor,
+  connectionTopic,
+  subscriptionFilter,
+  parseTopic,
+} from './topics.js';
+export type { TopicKind, MessageKind, TopicOptions, ParsedTopic } from './topics.js';
+
+export {
+  SCHEMA_VERSION,
+  MachineIdSchema,
+  TimestampSchema,
+  SequenceSchema,
+  DataPayloadSchema,
+  InputsPayloadSchema,
+  OutputsPayloadSchema,
+  AnalogPayloadSchema,
+  StatusPayloadSchema,
+  CountersPayloadSchema,
+  AlarmsPayloadSchema,
+  ConnectionStatusSchema,
+  ConnectionPayloadSchema,
+  PAYLOAD_SCHEMAS,
+} from './payloads.js';
+export type {
+  DataPayload,
+  InputsPayload,
+  OutputsPayload,
+  AnalogPayload,
+  StatusPayload,
+  CountersPayload,
+  AlarmsPayload,
+  ConnectionStatus,
+  ConnectionPayload,
+  PayloadByKind,
+} from './payloads.js';
+
+export { encodeScan, encodeConnection } from './encode-scan.js';
+export type { ScanMeta, ConnectionMeta, EncodedMessage } from './encode-scan.js';
+
+export {
+  parsePayload,
+  parseDataPayload,
+  parseInputsPayload,
+  parseOutputsPayload,
+  parseAnalogPayload,
+  parseStatusPayload,
+  parseCountersPayload,
+  parseAlarmsPayload,
+  parseConnectionPayload,
+  formatPayloadError,
+} from './parse-payload.js';
+export type {
+  PayloadIssue,
+  PayloadError,
+  ParseSuccess,
+  ParseFailure,
+  ParseResult,
+  ParsePayloadOptions,
+  ParseKindOptions,
+} from './parse-payload.js';
+
+export { JSON_SCHEMA_NAMES, toJsonSchema } from './json-schema.js';
+export type { JsonSchemaName, JsonSchemaDocument } from './json-schema.js';

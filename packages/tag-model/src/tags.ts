@@ -26,19 +26,13 @@ export interface TagMetadata {
   readonly range?: TagRange;
 }
 
-const bool = (description: string): TagMetadata => ({ description, dataType: 'BOOL' });
-const real = (description: string, unit: string, min: number, max: number): TagMetadata => ({
-  description,
-  dataType: 'REAL',
-  unit,
-  range: { min, max },
-});
-const dint = (description: string, unit: string, max: number): TagMetadata => ({
-  description,
-  dataType: 'DINT',
-  unit,
-  range: { min: 0, max },
-});
+// Each helper keeps its literal `dataType`, so the group schemas below can type BOOL tags as
+// `boolean` and REAL/DINT tags as `number` (with a plain `TagMetadata` both would widen).
+const bool = (description: string) => ({ description, dataType: 'BOOL' }) as const;
+const real = (description: string, unit: string, min: number, max: number) =>
+  ({ description, dataType: 'REAL', unit, range: { min, max } }) as const;
+const dint = (description: string, unit: string, max: number) =>
+  ({ description, dataType: 'DINT', unit, range: { min: 0, max } }) as const;
 
 /**
  * Every tag of the bottle filler, grouped as the PLC program groups them. Tag names are exactly the
@@ -101,21 +95,22 @@ export type TagGroupName = keyof typeof TAGS;
 /** The six tag groups in the order the PLC program declares them. */
 export const TAG_GROUP_NAMES = Object.keys(TAGS) as readonly TagGroupName[];
 
-function schemaFor(meta: TagMetadata): z.ZodType<boolean> | z.ZodType<number> {
-  const described = (s: z.ZodType<boolean> | z.ZodNumber) =>
-    s.meta({ description: meta.description, ...(meta.unit ? { unit: meta.unit } : {}) });
-  if (meta.dataType === 'BOOL') return described(z.boolean()) as z.ZodType<boolean>;
+function schemaFor(meta: TagMetadata): z.ZodBoolean | z.ZodNumber {
+  const described = { description: meta.description, ...(meta.unit ? { unit: meta.unit } : {}) };
+  if (meta.dataType === 'BOOL') return z.boolean().meta(described);
   const range = meta.range ?? { min: -Infinity, max: Infinity };
   const base = meta.dataType === 'DINT' ? z.number().int() : z.number();
-  return described(base.min(range.min).max(range.max)) as z.ZodType<number>;
+  return base.min(range.min).max(range.max).meta(described);
 }
+
+type GroupShape<G extends Record<string, TagMetadata>> = {
+  -readonly [K in keyof G]: G[K]['dataType'] extends 'BOOL' ? z.ZodBoolean : z.ZodNumber;
+};
 
 function groupSchema<G extends Record<string, TagMetadata>>(group: G) {
   const shape = Object.fromEntries(
     Object.entries(group).map(([name, meta]) => [name, schemaFor(meta)]),
-  ) as {
-    [K in keyof G]: G[K]['dataType'] extends 'BOOL' ? z.ZodType<boolean> : z.ZodType<number>;
-  };
+  ) as GroupShape<G>;
   // Strict: an unknown tag is a contract violation, not something to pass along silently.
   return z.strictObject(shape);
 }

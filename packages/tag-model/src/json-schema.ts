@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { PAYLOAD_SCHEMAS } from './payloads.js';
+import { BottleFillerTagsSchema } from './tags.js';
+import { MESSAGE_KINDS, type MessageKind } from './topics.js';
+
+/**
+ * Names of the JSON Schema documents shipped in the package as `schemas/<name>.schema.json`: one
+ * per message kind, plus `tags` for the bare {@link BottleFillerTags} object.
+ */
+export type JsonSchemaName = MessageKind | 'tags';
+
+/** Every name in {@link JsonSchemaName}, in file order. */
+export const JSON_SCHEMA_NAMES: readonly JsonSchemaName[] = [...MESSAGE_KINDS, 'tags'];
+
+/** A JSON Schema (draft 2020-12) document as plain JSON data. */
+export type JsonSchemaDocument = { readonly [keyword: string]: unknown };
+
+/**
+ * Generates the JSON Schema (draft 2020-12) of a payload from its zod schema, for consumers in
+ * other languages (Python, C#, Node-RED, a historian's ingest rule). The same documents ship in the
+ * package as `@ot-mqtt/tag-model/schemas/<name>.schema.json`. Tags carry `description` and, for
+ * numbers, `unit`, `minimum` and `maximum`.
+ *
+ * @param name - A message kind, or `'tags'` for the bare tag set.
+ * @returns The JSON Schema document.
+ *
+ * @example
+ * ```ts
+ * import { toJsonSchema } from '@ot-mqtt/tag-model';
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('analog.schema.json', JSON.stringify(toJsonSchema('analog'), null, 2));
+ * ```
+ */
+export function toJsonSchema(name: JsonSchemaName): JsonSchemaDocument {
+  const schema = name === 'tags' ? BottleFillerTagsSchema : PAYLOAD_SCHEMAS[name];
+  return z.toJSONSchema(schema, { target: 'draft-2020-12' }) as JsonSchemaDocument;
+}

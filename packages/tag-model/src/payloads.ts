@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import {
+  AlarmsSchema,
+  AnalogSchema,
+  BottleFillerTagsSchema,
+  CountersSchema,
+  InputsSchema,
+  OutputsSchema,
+  StatusSchema,
+} from './tags.js';
+
+/**
+ * Version of the wire format. It changes only when a consumer would misread a message (a renamed or
+ * retyped field); adding an optional field keeps it.
+ */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * A machine id: it is used as a topic level for fleets, so it holds letters, digits, `.`, `_` and `-`
+ * only (no `/`, `+`, `#`, spaces), 1 to 64 characters.
+ */
+export const MachineIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/u, {
+    error: 'machineId must be 1-64 characters of letters, digits, ".", "_" or "-"',
+  })
+  .meta({ description: 'Machine id; also the machine level of fleet topics.' });
+
+/** ISO-8601 UTC timestamp with millisecond precision, e.g. `2025-01-15T08:30:00.000Z`. */
+export const TimestampSchema = z.iso
+  .datetime({ precision: 3, error: 'timestamp must be ISO-8601 UTC with milliseconds' })
+  .meta({ description: 'Time of the PLC scan, ISO-8601 UTC with milliseconds.' });
+
+/** Scan sequence number: shared by the seven messages of one scan, +1 per scan. */
+export const SequenceSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).meta({
+  description:
+    'Scan number, the same on the seven messages of one scan and +1 per scan: a gap means lost scans, a repeat a duplicate.',
+});
+
+function envelope<T extends z.ZodType>(tags: T, title: string, description: string) {
+  return z
+    .strictObject({
+      schemaVersion: z.literal(SCHEMA_VERSION),
+      timestamp: TimestampSchema,
+      machineId: MachineIdSchema,
+      sequence: SequenceSchema,
+      tags,
+    })
+    .meta({ title, description });
+}
+
+/** Payload of `plc/bottlefiller/data`: the complete tag set of one scan in the envelope. */
+export const DataPayloadSchema = envelope(
+  BottleFillerTagsSchema,
+  'DataPayload',
+  'Complete tag set of one PLC scan (topic plc/bottlefiller/data).',
+);
+/** Payload of `plc/bottlefiller/data`. */
+export type DataPayload = z.infer<typeof DataPayloadSchema>;
+
+/** Payload of `plc/bottlefiller/inputs`. */
+export const InputsPayloadSchema = envelope(
+  InputsSchema,
+  'InputsPayload',
+  'Input tags of one PLC scan (topic plc/bottlefiller/inputs).',
+);
+/** Payload of `plc/bottlefiller/inputs`. */
+export type InputsPayload = z.infer<typeof InputsPayloadSchema>;
+
+/** Payload of `plc/bottlefiller/outputs`. */
+export const OutputsPayloadSchema = envelope(
+  OutputsSchema,
+  'OutputsPayload',
+  'Output tags of one PLC scan (topic plc/bottlefiller/outputs).',
+);
+/** Payload of `plc/bottlefiller/outputs`. */
+export type OutputsPayload = z.infer<typeof OutputsPayloadSchema>;
+
+/** Payload of `plc/bottlefiller/analog`. */
+export const AnalogPayloadSchema = envelope(
+  AnalogSchema,
+  'AnalogPayload',
+  'Analog tags of one PLC scan in engineering units (topic plc/bottlefiller/analog).',
+);
+/** Payload of `plc/bottlefiller/analog`. */
+export type AnalogPayload = z.infer<typeof AnalogPayloadSchema>;
+
+/** Payload of `plc/bottlefiller/status`. */
+export const StatusPayloadSchema = envelope(
+  StatusSchema,
+  'StatusPayload',
+  'Status tags of one PLC scan (topic plc/bottlefiller/status).',
+);
+/** Payload of `plc/bottlefiller/status`. */
+export type StatusPayload = z.infer<typeof StatusPayloadSchema>;
+
+/** Payload of `plc/bottlefiller/counters`. */
+export const CountersPayloadSchema = envelope(
+  CountersSchema,
+  'CountersPayload',
+  'Counter tags of one PLC scan (topic plc/bottlefiller/counters).',
+);
+/** Payload of `plc/bottlefiller/counters`. */
+export type CountersPayload = z.infer<typeof CountersPayloadSchema>;
+
+/** Payload of `plc/bottlefiller/alarms`. */
+export const AlarmsPayloadSchema = envelope(
+  AlarmsSchema,
+  'AlarmsPayload',
+  'Alarm tags of one PLC scan (topic plc/bottlefiller/alarms).',
+);
+/** Payload of `plc/bottlefiller/alarms`. */
+export type AlarmsPayload = z.infer<typeof AlarmsPayloadSchema>;
+
+/** Whether the publishing agent is connected: `online` on connect, `offline` as last will or on shutdown. */
+export const ConnectionStatusSchema = z.enum(['online', 'offline']);
+/** `'online'` or `'offline'`. */
+export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
+
+/**
+ * Payload of the retained `plc/bottlefiller/connection` topic. The agent publishes `online` after it
+ * connects and registers `offline` as its MQTT last will, so a subscriber that connects at any time
+ * learns at once whether data is flowing.
+ */
+export const ConnectionPayloadSchema = z
+  .strictObject({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    status: ConnectionStatusSchema,
+    timestamp: TimestampSchema,
+    machineId: MachineIdSchema,
+    publishIntervalMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: 'How often the agent publishes a scan, in ms, while online.' }),
+  })
+  .meta({
+    title: 'ConnectionPayload',
+    description:
+      'Retained online/offline state of the publishing agent (topic plc/bottlefiller/connection).',
+  });
+/** Payload of the retained connection topic. */
+export type ConnectionPayload = z.infer<typeof ConnectionPayloadSchema>;
+
+/**
+ * The payload schema of every message kind, for code that handles kinds generically (a viewer, a
+ * JSON Schema generator).
+ *
+ * @example
+ * ```ts
+ * import { PAYLOAD_SCHEMAS } from '@ot-mqtt/tag-model';
+ * const ok = PAYLOAD_SCHEMAS.analog.safeParse(JSON.parse(text)).success;
+ * ```
+ */
+export const PAYLOAD_SCHEMAS = {
+  data: DataPayloadSchema,
+  inputs: InputsPayloadSchema,
+  outputs: OutputsPayloadSchema,
+  analog: AnalogPayloadSchema,
+  status: StatusPayloadSchema,
+  counters: CountersPayloadSchema,
+  alarms: AlarmsPayloadSchema,
+  connection: ConnectionPayloadSchema,
+} as const;
+
+/** The decoded payload type of each message kind. */
+export interface PayloadByKind {
+  /** Complete dataset. */
+  readonly data: DataPayload;
+  /** Input tags. */
+  readonly inputs: InputsPayload;
+  /** Output tags. */
+  readonly outputs: OutputsPayload;
+  /** Analog tags. */
+  readonly analog: AnalogPayload;
+  /** Status tags. */
+  readonly status: StatusPayload;
+  /** Counter tags. */
+  readonly counters: CountersPayload;
+  /** Alarm tags. */
+  readonly alarms: AlarmsPayload;
+  /** Agent connection state. */
+  readonly connection: ConnectionPayload;
+}
