@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, type AgentConfig, type ReadTextFile } from './config.js';
+import { ENV_VARS } from './env-vars.js';
+
+const files: Record<string, string> = {
+  '/secrets/pw': 's3cret-from-file\n',
+  '/certs/ca.pem': 'CA PEM',
+  '/certs/agent.pem': 'CERT PEM',
+  '/certs/agent.key': 'KEY PEM',
+};
+const readFile: ReadTextFile = (path) => {
+  const text = files[path];
+  if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+  return text;
+};
+
+function ok(env: Record<string, string>): AgentConfig {
+  const result = loadConfig(env, readFile);
+  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
+  return result.config;
+}
+
+function errorsOf(env: Record<string, string>): string[] {
+  const result = loadConfig(env, readFile);
+  if (result.ok) throw new Error(`accepted ${JSON.stringify(env)}`);
+  return result.errors.map((e) => e.message);
+}
+
+describe('agent configuration', () => {
+  it('defaults to the architecture document: localhost:1883, every 2.0 s, plc/bottlefiller', () => {
+    expect(ok({})).toEqual({
+      url: 'mqtt://localhost:1883',
+      clientId: 'ot-mqtt-agent-filler-01',
+      keepaliveSeconds: 60,
+      machineId: 'filler-01',
+      topicRoot: 'plc/bottlefiller',
+      publishIntervalMs: 2000,
+      seed: undefined,
+      timeScale: 1,
+      outbox: { maxMessages: 10_000, overflow: 'drop-oldest' },
+      shutdownTimeoutMs: 5000,
+      logLevel: 'info',
+      logFormat: 'text',
+      summaryIntervalMs: 30_000,
+    });
+  });
+
+  it('reads the documented variables', () => {
+    const config = ok({
+      MQTT_BROKER_HOST: 'broker.plant.local',
+      MQTT_BROKER_PORT: '11883',
+      PUBLISH_INTERVAL: '0.25',
+      MACHINE_ID: 'filler-07',
+      SIM_SEED: '42',
+      SIM_TIME_SCALE: '10',
+      TOPIC_ROOT: 'site1/line2/filler',
+      LOG_LEVEL: 'DEBUG',
+      LOG_FORMAT: 'json',
+      SUMMARY_INTERVAL: '0',
+      OUTBOX_MAX_MESSAGES: '500',
+      OUTBOX_OVERFLOW: 'reject-new',
+      SHUTDOWN_TIMEOUT: '1.5',
+      MQTT_KEEPALIVE: '30',
+    });
+    expect(config).toMatchObject({
+      url: 'mqtt://broker.plant.local:11883',
+      clientId: 'ot-mqtt-agent-filler-07',
+      machineId: 'filler-07',
+      publishIntervalMs: 250,
+      seed: 42,
+      timeScale: 10,
+      topicRoot: 'site1/line2/filler',
+      logLevel: 'debug',
+      logFormat: 'json',
+      summaryIntervalMs: 0,
+      outbox: { maxMessages: 500, overflow: 'reject-new' },
+      shutdownTimeoutMs: 1500,
+      keepaliveSeconds: 30,
+    });
+  });
+
+  it('treats an empty value as unset, as a compose file with VAR= intends', () => {
+    expect(ok({ MQTT_BROKER_PORT: '', PUBLISH_INTERVAL: '' })).toMatchObject({
+      url: 'mqtt://localhost:1883',
+      publishIntervalMs: 2000,
+    });
+  });
+
+  it('brackets an IPv6 broker address in the URL', () => {
+    expect(ok({ MQTT_BROKER_HOST: '::1' }).url).toBe('mqtt://[::1]:1883');
+    expect(ok({ MQTT_BROKER_HOST: '192.168.10.5' }).url).toBe('mqtt://192.168.10.5:1883');
+  });
+
+  it('lets MQTT_URL override host and port, with a warning that they are ignored', () => {
+    const result = loadConfig({ MQTT_URL: 'ws://127.0.0.1:9001', MQTT_BROKER_PORT: '1884' });
+    expect(result).toMatchObject({
+      ok: true,
+      config: { url: 'ws://127.0.0.1:9001' },
+      warnings: ['MQTT_BROKER_PORT is ignored: MQTT_URL is set'],
+    });
+  });
+
+  it.each([
+    ['MQTT_BROKER_HOST', 'mqtt://broker', 'host name'],
+    ['MQTT_BROKER_HOST', 'bad host', 'host name'],
+    ['MQTT_BROKER_PORT', 'abc', '1-65535'],
+    ['MQTT_BROKER_PORT', '0', '1-65535'],
+    ['MQTT_BROKER_PORT', '70000', '1-65535'],
+    ['MQTT_BROKER_PORT', '1883.5', '1-65535'],
+    ['MQTT_URL', 'localhost:1883', 'mqtt://'],
+    ['MQTT_URL', 'http://broker:80', 'mqtt://'],
+    ['MQTT_CLIENT_ID', 'has space', 'printable ASCII'],
+    ['MQTT_CLIENT_ID', 'x'.repeat(129), '1-128'],
+    ['MQTT_KEEPALIVE', '-1', '0-65535'],
+    ['MQTT_TLS', 'maybe', 'true or false'],
+    ['MACHINE_ID', 'filler/01', 'letters, digits'],
+    ['MACHINE_ID', '+', 'letters, digits'],
+    ['PUBLISH_INTERVAL', 'fast', 'greater than 0'],
+    ['PUBLISH_INTERVAL', '0', 'greater than 0'],
+    ['PUBLISH_INTERVAL', '-2', 'greater than 0'],
+    ['PUBLISH_INTERVAL', '1e3', 'greater than 0'],
+    ['PUBLISH_INTERVAL', '0.001', 'greater than 0'],
+    ['SIM_SEED', '-5', '0-4294967295'],
+    ['SIM_SEED', '4294967296', '0-4294967295'],
+    ['SIM_TIME_SCALE', '0', 'greater than 0'],
+    ['SIM_TIME_SCALE', '5000', 'at most 1000'],
+    ['TOPIC_ROOT', 'plc/#', 'without wildcards'],
+    ['TOPIC_ROOT', '/plc/bottlefiller', 'empty levels'],
+    ['TOPIC_ROOT', 'plc/bottlefiller/', 'empty levels'],
+    ['TOPIC_ROOT', '$SYS/x', 'leading $'],
+    ['OUTBOX_MAX_MESSAGES', '0', '1-10000000'],
+    ['OUTBOX_OVERFLOW', 'drop-newest', 'drop-oldest or reject-new'],
+    ['SHUTDOWN_TIMEOUT', '301', '0-300'],
+    ['LOG_LEVEL', 'verbose', 'error, warn, info or debug'],
+    ['LOG_FORMAT', 'xml', 'text or json'],
+    ['SUMMARY_INTERVAL', 'often', '0-86400'],
+  ])('rejects %s=%j naming the variable, the value and what is allowed', (name, value, allowed) => {
+    const [message, ...more] = errorsOf({ [name]: value });
+    expect(more).toEqual([]);
+    expect(message).toContain(`${name}=${JSON.stringify(value)}`);
+    expect(message).toContain(allowed);
+  });
+
+  it('checks every variable it documents (no variable without a rejection test above)', () => {
+    const free = new Set(['MQTT_USERNAME', 'MQTT_PASSWORD', 'MQTT_PASSWORD_FILE']);
+    const fileVars = new Set(['MQTT_CA_FILE', 'MQTT_CERT_FILE', 'MQTT_KEY_FILE']);
+    for (const v of ENV_VARS) {
+      if (free.has(v.name) || fileVars.has(v.name)) continue;
+      expect(v.schema.safeParse('\u0000 not valid for anything \u0000').success, v.name).toBe(
+        false,
+      );
+    }
+  });
+
+  it('reports every invalid variable at once, not only the first', () => {
+    const errors = errorsOf({ MQTT_BROKER_PORT: 'x', PUBLISH_INTERVAL: 'y', LOG_LEVEL: 'z' });
+    expect(errors.map((e) => e.split('=')[0])).toEqual([
+      'Invalid MQTT_BROKER_PORT',
+      'Invalid PUBLISH_INTERVAL',
+      'Invalid LOG_LEVEL',
+    ]);
+  });
+
+  describe('credentials and TLS (issue 5)', () => {
+    it('reads the password from MQTT_PASSWORD_FILE, first line only', () => {
+      expect(ok({ MQTT_USERNAME: 'agent', MQTT_PASSWORD_FILE: '/secrets/pw' }).auth).toEqual({
+        username: 'agent',
+        password: 's3cret-from-file',
+      });
+    });
+
+    it('never shows a password in an error message', () => {
+      const errors = errorsOf({ MQTT_PASSWORD: 'hunter2' });
+      expect(errors).toEqual([expect.stringContaining('MQTT_PASSWORD=(hidden)')]);
+      expect(errors.join('\n')).not.toContain('hunter2');
+      expect(errorsOf({ MQTT_URL: 'mqtt://u:hunter2@broker:1883' }).join('\n')).toContain(
+        'use MQTT_USERNAME and MQTT_PASSWORD',
+      );
+    });
+
+    it('refuses MQTT_PASSWORD together with MQTT_PASSWORD_FILE', () => {
+      expect(
+        errorsOf({ MQTT_USERNAME: 'a', MQTT_PASSWORD: 'p', MQTT_PASSWORD_FILE: '/secrets/pw' }),
+      ).toEqual([expect.stringContaining('Invalid MQTT_PASSWORD_FILE="/secrets/pw"')]);
+    });
+
+    it('names a password file that cannot be read', () => {
+      expect(errorsOf({ MQTT_USERNAME: 'a', MQTT_PASSWORD_FILE: '/nope' })).toEqual([
+        expect.stringMatching(/MQTT_PASSWORD_FILE="\/nope": cannot read the file \(ENOENT\)/),
+      ]);
+    });
+
+    it('switches to mqtts:// on port 8883 with MQTT_TLS=true and loads the PEM files', () => {
+      const config = ok({
+        MQTT_TLS: 'true',
+        MQTT_BROKER_HOST: '10.0.0.5',
+        MQTT_CA_FILE: '/certs/ca.pem',
+        MQTT_CERT_FILE: '/certs/agent.pem',
+        MQTT_KEY_FILE: '/certs/agent.key',
+        MQTT_TLS_SERVER_NAME: 'broker.plant.local',
+      });
+      expect(config.url).toBe('mqtts://10.0.0.5:8883');
+      expect(config.tls).toEqual({
+        ca: 'CA PEM',
+        cert: 'CERT PEM',
+        key: 'KEY PEM',
+        servername: 'broker.plant.local',
+      });
+    });
+
+    it('takes TLS from an mqtts:// or wss:// URL', () => {
+      expect(ok({ MQTT_URL: 'wss://broker:8884/mqtt', MQTT_CA_FILE: '/certs/ca.pem' }).tls).toEqual(
+        { ca: 'CA PEM' },
+      );
+    });
+
+    it('refuses TLS files on a plain connection rather than silently sending in clear text', () => {
+      expect(errorsOf({ MQTT_CA_FILE: '/certs/ca.pem' })).toEqual([
+        expect.stringContaining(
+          'Invalid MQTT_CA_FILE="/certs/ca.pem": is set but the connection is not TLS',
+        ),
+      ]);
+      expect(errorsOf({ MQTT_URL: 'mqtt://broker:1883', MQTT_TLS: 'true' })).toEqual([
+        expect.stringContaining('Invalid MQTT_TLS="true": contradicts MQTT_URL'),
+      ]);
+    });
+
+    it('needs a certificate and its key together', () => {
+      expect(errorsOf({ MQTT_TLS: '1', MQTT_CERT_FILE: '/certs/agent.pem' })).toEqual([
+        expect.stringContaining('MQTT_CERT_FILE="/certs/agent.pem": needs MQTT_KEY_FILE'),
+      ]);
+    });
+  });
+});
