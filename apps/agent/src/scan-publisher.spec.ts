@@ -1,0 +1,125 @@
+import { TAGS, parsePayload, type BottleFillerTags, type TagMetadata } from '@ot-mqtt/tag-model';
+import { describe, expect, it } from 'vitest';
+import { createScanPublisher, type PublishFn } from './scan-publisher.js';
+
+/** A valid scan built from the tag metadata: booleans off, numbers at the bottom of their range. */
+function idleTags(): BottleFillerTags {
+  return Object.fromEntries(
+    Object.entries(TAGS).map(([group, tags]) => [
+      group,
+      Object.fromEntries(
+        Object.entries(tags as Record<string, TagMetadata>).map(([name, meta]) => [
+          name,
+          meta.dataType === 'BOOL' ? false : (meta.range?.min ?? 0),
+        ]),
+      ),
+    ]),
+  ) as unknown as BottleFillerTags;
+}
+
+interface Sent {
+  topic: string;
+  payload: string;
+  settle: (ok: boolean) => void;
+}
+
+function fakeClient() {
+  const sent: Sent[] = [];
+  const publish: PublishFn = (topic, payload) =>
+    new Promise<void>((resolve, reject) => {
+      sent.push({
+        topic,
+        payload,
+        settle: (ok) => (ok ? resolve() : reject(new Error('outbox full'))),
+      });
+    });
+  return { sent, publish };
+}
+
+const flush = () => new Promise<void>((r) => setImmediate(r));
+
+describe('scan publisher', () => {
+  it('publishes a scan as seven valid messages sharing one sequence number, data first', () => {
+    const { sent, publish } = fakeClient();
+    const publisher = createScanPublisher({
+      publish,
+      machineId: 'filler-01',
+      root: 'plc/bottlefiller',
+      onFailure: () => undefined,
+      onInvalid: () => undefined,
+    });
+    publisher.publish(idleTags(), new Date('2025-03-01T08:30:00.000Z'));
+    publisher.publish(idleTags(), new Date('2025-03-01T08:30:02.000Z'));
+    expect(sent.map((s) => s.topic).slice(0, 7)).toEqual([
+      'plc/bottlefiller/data',
+      'plc/bottlefiller/inputs',
+      'plc/bottlefiller/outputs',
+      'plc/bottlefiller/analog',
+      'plc/bottlefiller/status',
+      'plc/bottlefiller/counters',
+      'plc/bottlefiller/alarms',
+    ]);
+    const sequences = sent.map((s) => {
+      const parsed = parsePayload(s.topic, s.payload);
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      return (parsed.value as { sequence: number }).sequence;
+    });
+    expect(sequences).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('counts acknowledged and failed messages as the broker answers', async () => {
+    const { sent, publish } = fakeClient();
+    const failures: string[] = [];
+    const publisher = createScanPublisher({
+      publish,
+      machineId: 'filler-01',
+      root: 'plc/bottlefiller',
+      onFailure: (_e, topic) => failures.push(topic),
+      onInvalid: () => undefined,
+    });
+    publisher.publish(idleTags(), new Date());
+    sent.forEach((s, i) => s.settle(i !== 3));
+    await flush();
+    expect(publisher.counters()).toEqual({
+      scans: 1,
+      messages: 7,
+      acked: 6,
+      failed: 1,
+      invalid: 0,
+      nextSequence: 1,
+    });
+    expect(failures).toEqual(['plc/bottlefiller/analog']);
+  });
+
+  it('skips a scan the tag model rejects instead of crashing, leaving a visible gap', () => {
+    const { sent, publish } = fakeClient();
+    const invalid: number[] = [];
+    const publisher = createScanPublisher({
+      publish,
+      machineId: 'filler-01',
+      root: 'plc/bottlefiller',
+      onFailure: () => undefined,
+      onInvalid: (_e, sequence) => invalid.push(sequence),
+    });
+    const bad = idleTags();
+    (bad.analog as { FillLevel: number }).FillLevel = 250;
+    publisher.publish(bad, new Date());
+    publisher.publish(idleTags(), new Date());
+    expect(invalid).toEqual([0]);
+    expect(sent).toHaveLength(7);
+    expect(publisher.counters()).toMatchObject({ scans: 2, invalid: 1, nextSequence: 2 });
+  });
+
+  it('puts the machine id in the topic for fleets', () => {
+    const { sent, publish } = fakeClient();
+    createScanPublisher({
+      publish,
+      machineId: 'filler-42',
+      root: 'plc/bottlefiller',
+      includeMachineLevel: true,
+      onFailure: () => undefined,
+      onInvalid: () => undefined,
+    }).publish(idleTags(), new Date());
+    expect(sent[0]?.topic).toBe('plc/bottlefiller/filler-42/data');
+  });
+});
