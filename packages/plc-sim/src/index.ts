@@ -1,2 +1,5 @@
-/** Placeholder until the package lands. */
-export const VERSION = '0.1.0';
+export { createBottleFiller, SCAN_MS, DEFAULT_SEED, DEFAULT_MACHINE_ID } from './bottle-filler.js';
+export type { BottleFiller, BottleFillerOptions, FillerPhase } from './bottle-filler.js';
+export { FAULTS } from './fault.js';
+export type { Fault } from './fault.js';
+export { deriveSeed } from './derive-seed.js';

@@ -1,0 +1,134 @@
+import type { BottleFillerTags } from '@ot-mqtt/tag-model';
+import type { Fault } from './fault.js';
+import { FillerModel } from './internal/filler-model.js';
+import { deriveSeed } from './derive-seed.js';
+import { TICK_MS } from './internal/line-parameters.js';
+
+/**
+ * Length of one simulated PLC scan in milliseconds. {@link BottleFiller.step} advances the model
+ * in whole scans of this length and carries the remainder to the next call.
+ */
+export const SCAN_MS = TICK_MS;
+
+/** Default fleet-wide seed: simulations are reproducible unless a caller asks otherwise. */
+export const DEFAULT_SEED = 0x5eed;
+
+/** Default machine id, as in the payload envelope of `@ot-mqtt/tag-model`. */
+export const DEFAULT_MACHINE_ID = 'filler-01';
+
+/**
+ * What the filler's automatic sequence is doing right now.
+ *
+ * - `stopped` — not running (stopped, manual mode or faulted); the sequence holds where it was.
+ * - `indexing` — conveyor moving bottles one pitch: infeed → filler → capper → discharge.
+ * - `working` — conveyor stopped, filling and/or capping in progress.
+ * - `waiting` — running, but no bottle to work on: waiting for one at the infeed.
+ */
+export type FillerPhase = 'stopped' | 'indexing' | 'working' | 'waiting';
+
+/** Options of {@link createBottleFiller}; all optional. */
+export interface BottleFillerOptions {
+  /** Fleet-wide seed; combined with `machineId` by {@link deriveSeed} (default: {@link DEFAULT_SEED}). */
+  seed?: number;
+  /** Machine id; also selects this machine's seed-derived behaviour (default: `filler-01`). */
+  machineId?: string;
+  /** Start in auto mode with the line running, as an unattended demo line (default: true). */
+  autoStart?: boolean;
+  /** Probability that the cap chute misses a bottle on its own, without a fault (default: 0.002). */
+  capMissProbability?: number;
+  /** Rejects in a row that fault the line (default: 3). */
+  maxConsecutiveRejects?: number;
+}
+
+/**
+ * A simulated bottle filler: a deterministic state machine with physics, advanced by its caller.
+ * It owns no timers and no sockets; use {@link simulate$} to drive it in real time.
+ */
+export interface BottleFiller {
+  /** Machine id given at creation. */
+  readonly machineId: string;
+  /** The 32-bit seed this machine's random draws start from (derived from seed and machine id). */
+  readonly seed: number;
+  /** Number of PLC scans executed so far (each {@link SCAN_MS} of simulated time). */
+  readonly scan: number;
+  /** Simulated time in milliseconds since creation, in whole scans. */
+  readonly timeMs: number;
+  /** What the automatic sequence is doing; see {@link FillerPhase}. */
+  readonly phase: FillerPhase;
+  /** Product tank level in percent (internal state; no tag carries it, only LowLevel/HighLevel). */
+  readonly tankLevelPercent: number;
+  /** Faults currently injected, in the order of {@link FAULTS}. */
+  readonly activeFaults: readonly Fault[];
+  /**
+   * Advances simulated time by `ms` (finite, ≥ 0). Time is simulated in whole scans of
+   * {@link SCAN_MS}; the remainder is carried, so for integer milliseconds any split of the same
+   * total gives bit-for-bit the same state (`step(2000)` ≡ 20 × `step(100)` ≡ `step(1999); step(1)`).
+   * @throws RangeError when `ms` is negative, NaN or infinite.
+   */
+  step(ms: number): void;
+  /** The 30 tags as they stand after the last completed scan; a fresh object on every call. */
+  snapshot(): BottleFillerTags;
+  /**
+   * Operator start button: runs the line if it is in auto mode and not faulted.
+   * @returns Whether the line was started (or already running).
+   */
+  start(): boolean;
+  /** Operator stop button: the sequence holds where it is; outputs go off. */
+  stop(): void;
+  /**
+   * Operator reset button: clears latched alarms and faults whose cause is gone, re-arms the
+   * NoBottle timer and the reject counter. The line stays stopped until {@link BottleFiller.start}.
+   */
+  reset(): void;
+  /** Auto/manual selector; switching to manual stops the automatic sequence. */
+  setAutoMode(auto: boolean): void;
+  /** Injects a physical fault; it stays until {@link BottleFiller.clearFaults}. See {@link FAULTS}. */
+  inject(fault: Fault): void;
+  /** Repairs one injected fault, or all of them without an argument. Alarms still need a reset. */
+  clearFaults(fault?: Fault): void;
+}
+
+/**
+ * Creates a simulated bottle filler. The same options and the same sequence of calls give the same
+ * tags, bit for bit; machines with different ids (or seeds) behave differently. A filler is small
+ * (a few hundred bytes) and a scan costs well under a microsecond, so thousands fit in one process.
+ *
+ * @example
+ * ```ts
+ * import { createBottleFiller } from '@ot-mqtt/plc-sim';
+ *
+ * const filler = createBottleFiller({ seed: 42, machineId: 'filler-01' });
+ * filler.step(60_000); // one simulated minute
+ * const tags = filler.snapshot();
+ * console.log(tags.counters.BottlesFilled, tags.analog.FillLevel);
+ *
+ * filler.inject('jamValve'); // the next bottle overfills and the line faults
+ * filler.step(10_000);
+ * filler.snapshot().status.Fault; // true
+ * filler.clearFaults();
+ * filler.reset();
+ * filler.start();
+ * ```
+ */
+export function createBottleFiller(options: BottleFillerOptions = {}): BottleFiller {
+  const machineId = options.machineId ?? DEFAULT_MACHINE_ID;
+  const seed = options.seed ?? DEFAULT_SEED;
+  if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
+  const capMissProbability = options.capMissProbability ?? 0.002;
+  if (!(capMissProbability >= 0 && capMissProbability <= 1)) {
+    throw new RangeError(`capMissProbability must be within 0…1, got ${capMissProbability}`);
+  }
+  const maxConsecutiveRejects = options.maxConsecutiveRejects ?? 3;
+  if (!Number.isInteger(maxConsecutiveRejects) || maxConsecutiveRejects < 1) {
+    throw new RangeError(
+      `maxConsecutiveRejects must be an integer ≥ 1, got ${maxConsecutiveRejects}`,
+    );
+  }
+  return new FillerModel(
+    machineId,
+    deriveSeed(seed, machineId),
+    options.autoStart ?? true,
+    capMissProbability,
+    maxConsecutiveRejects,
+  );
+}
