@@ -3,3 +3,5 @@ export type { BottleFiller, BottleFillerOptions, FillerPhase } from './bottle-fi
 export { FAULTS } from './fault.js';
 export type { Fault } from './fault.js';
 export { deriveSeed } from './derive-seed.js';
+export { simulate$ } from './simulate.js';
+export type { SimulateOptions, SimulatedScan } from './simulate.js';
