@@ -60,5 +60,22 @@ export default tseslint.config(
       { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: ['type:infra'] },
     ]),
   },
+  // Benchmarks (tools/bench) measure the libraries side by side with baselines on a real broker,
+  // so they may use the broker helper (infra, an Nx "app") as well as every library.
+  {
+    files: ['tools/bench/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: ['@ot-mqtt/broker'],
+          depConstraints: [
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:infra'] },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );
