@@ -86,7 +86,7 @@ describe('encodeScan', () => {
           }
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
