@@ -1,0 +1,224 @@
+import { encodeScan } from '@ot-mqtt/tag-model';
+import { join } from 'node:path';
+import { startBenchBroker } from '../harness/bench-broker.js';
+import { envList, envNumber, type BenchContext } from '../harness/bench-context.js';
+import { spawnCounted, type CountedChild } from '../harness/child-process.js';
+import { describeMachine } from '../harness/machine.js';
+import { openCpuWindow, processMemory } from '../harness/proc-stats.js';
+import { publishReport, type GoalResult, type Row } from '../harness/report.js';
+import { sampleTags } from '../harness/sample-scan.js';
+import { ScanProbe } from '../harness/scan-probe.js';
+import { summarize } from '../harness/stats.js';
+import { hold } from '../harness/wait-for.js';
+import { AGENT_MAIN, SCRIPTS_DIR, missingApp } from '../harness/workspace-paths.js';
+
+interface Cell {
+  readonly publisher: string;
+  readonly n: number;
+  readonly row: Row;
+  readonly ok: boolean;
+}
+
+/** The seven `[kind, tags JSON]` pairs of a realistic scan, for the raw baseline publisher. */
+function templates(): string {
+  const messages = encodeScan(sampleTags(1), {
+    machineId: 'x',
+    sequence: 0,
+    timestamp: new Date(0),
+  });
+  return JSON.stringify(
+    messages.map((m) => {
+      const body = m.payload.slice(m.payload.indexOf('"tags":') + 7, -1);
+      return [m.topic.slice(m.topic.lastIndexOf('/') + 1), body];
+    }),
+  );
+}
+
+async function measure(
+  publisher: string,
+  n: number,
+  start: () => CountedChild,
+  url: string,
+  brokerPid: number,
+  timing: { intervalMs: number; windowMs: number },
+  log: (line: string) => void,
+): Promise<Cell> {
+  const probe = await ScanProbe.open(url, 'plc/bottlefiller/#', timing.intervalMs);
+  const child = start();
+  try {
+    await probe.firstMessage(20_000, `${publisher} (N=${n}) to publish`).catch((error: unknown) => {
+      throw new Error(
+        `${String(error)}; exit ${JSON.stringify(child.exit())}; stderr: ${child.stderr().slice(-500)}`,
+      );
+    });
+    // One interval plus a margin: every machine's phase has come round once before the window.
+    await hold(timing.intervalMs + 500);
+    const cpu = openCpuWindow({ publisher: child.pid, broker: brokerPid });
+    probe.start();
+    await hold(timing.windowMs);
+    const seen = probe.stop();
+    const usage = cpu.stop();
+    const memory = processMemory(child.pid);
+    const lat = summarize(seen.latencies);
+    const rate = (seen.messages / seen.windowMs) * 1000;
+    const publisherCpu = usage['publisher'] ?? Number.NaN;
+    const row: Row = {
+      publisher,
+      N: n,
+      'expected msg/s': (7 * n * 1000) / timing.intervalMs,
+      'msg/s': rate,
+      machines: seen.machines,
+      'CPU %': publisherCpu,
+      'CPU µs/scan': ((publisherCpu / 100) * seen.windowMs * 1000) / Math.max(1, seen.scans),
+      'RSS MB': memory?.rssMb ?? null,
+      'peak RSS MB': memory?.hwmMb ?? null,
+      'broker CPU %': usage['broker'] ?? null,
+      'subscriber CPU %': usage['self'] ?? null,
+      'p50 ms': lat.p50,
+      'p99 ms': lat.p99,
+      'max ms': lat.max,
+      'late scans': seen.lateScans,
+      'missing scans': seen.missingScans,
+    };
+    const ok =
+      seen.machines >= n && lat.p99 < 100 && seen.lateScans === 0 && seen.missingScans === 0;
+    log(
+      `  ${publisher.padEnd(16)} N=${String(n).padStart(5)}: ${Math.round(rate)} msg/s, p99 ${lat.p99} ms, late ${seen.lateScans}, missing ${seen.missingScans}, CPU ${publisherCpu.toFixed(1)} %, RSS ${memory?.rssMb.toFixed(0)} MB`,
+    );
+    return { publisher, n, row, ok };
+  } finally {
+    await child.stop();
+    await probe.close();
+  }
+}
+
+/** Benchmark 3: N fillers at the 2 s interval, the agent's fleet mode vs a raw mqtt.js publisher. */
+export async function runFleet(ctx: BenchContext): Promise<string> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const machine = describeMachine();
+  const ns = ctx.smoke ? [1, 10] : envList('BENCH_FLEET_N', [1, 10, 100, 1000, 5000, 10000]);
+  const intervalMs = ctx.smoke ? 500 : envNumber('BENCH_FLEET_INTERVAL_MS', 2000);
+  const windowMs = ctx.smoke ? 1200 : envNumber('BENCH_FLEET_WINDOW_MS', 10_000);
+  const timing = { intervalMs, windowMs };
+  const notes: string[] = [];
+  const agentMissing = missingApp(AGENT_MAIN);
+  if (agentMissing) notes.push(`agent not measured: ${agentMissing}.`);
+
+  const bench = await startBenchBroker();
+  const url = bench.broker.url;
+  const port = String(bench.broker.ports[1883]);
+  const tpl = templates();
+  const cells: Cell[] = [];
+  let agentHasFleet = !agentMissing;
+  try {
+    for (const n of ns) {
+      cells.push(
+        await measure(
+          'raw mqtt.js',
+          n,
+          () =>
+            spawnCounted(process.execPath, [join(SCRIPTS_DIR, 'fleet-baseline.mjs')], {
+              BENCH_URL: url,
+              BENCH_N: String(n),
+              BENCH_INTERVAL_MS: String(intervalMs),
+              BENCH_QOS: '1',
+              BENCH_TEMPLATES: tpl,
+            }),
+          url,
+          bench.broker.pid,
+          timing,
+          ctx.log,
+        ),
+      );
+      if (!agentHasFleet) continue;
+      try {
+        const cell = await measure(
+          'agent',
+          n,
+          () =>
+            spawnCounted(process.execPath, [AGENT_MAIN], {
+              MQTT_BROKER_HOST: '127.0.0.1',
+              MQTT_BROKER_PORT: port,
+              PUBLISH_INTERVAL: String(intervalMs / 1000),
+              FILLER_COUNT: String(n),
+              LOG_LEVEL: 'warn',
+            }),
+          url,
+          bench.broker.pid,
+          timing,
+          ctx.log,
+        );
+        cells.push(cell);
+        if (n > 1 && Number(cell.row['machines']) <= 1) {
+          agentHasFleet = false;
+          notes.push(
+            `the agent ignored FILLER_COUNT=${n} (one machine seen): its fleet mode is not there yet, so only N=1 was measured for it.`,
+          );
+        }
+      } catch (error) {
+        agentHasFleet = false;
+        notes.push(`agent at N=${n} failed: ${String(error).slice(0, 400)}`);
+      }
+    }
+  } finally {
+    await bench.stop();
+  }
+
+  const goals: GoalResult[] = [];
+  for (const publisher of ['raw mqtt.js', 'agent']) {
+    const mine = cells.filter((c) => c.publisher === publisher);
+    if (mine.length === 0) continue;
+    const passing = mine.filter((c) => c.ok).map((c) => c.n);
+    const largest = passing.length ? Math.max(...passing) : 0;
+    const upTo = mine.every((c) => c.n > largest || c.ok);
+    goals.push({
+      goal: `${publisher}: largest N with p99 < 100 ms and no late or missing scan`,
+      measured: largest ? `N = ${largest}${upTo ? '' : ' (some smaller N failed)'}` : 'none',
+      met: publisher === 'agent' ? largest >= 10_000 : null,
+      ...(publisher === 'agent'
+        ? { note: 'issue 6 goal: 10,000 fillers in one agent process' }
+        : { note: 'baseline' }),
+    });
+  }
+  const agentCells = cells.filter((c) => c.publisher === 'agent' && c.n >= 100);
+  if (agentCells.length >= 2) {
+    const perScan = agentCells.map((c) => Number(c.row['CPU µs/scan']));
+    const flat = Math.max(...perScan) <= 2 * Math.min(...perScan);
+    goals.push({
+      goal: 'agent: CPU cost per filler-scan flat as N grows (N ≥ 100; within 2×)',
+      measured: perScan.map((v, i) => `N=${agentCells[i]!.n}: ${v.toFixed(0)} µs`).join(', '),
+      met: flat,
+    });
+  }
+  if (!cells.some((c) => c.publisher === 'agent')) {
+    goals.push({ goal: 'agent fleet figures', measured: 'agent not available', met: null });
+  }
+  notes.push(
+    'Both publishers run as child processes on the same broker in the same run; a raw mqtt.js wildcard subscriber (QoS 1) in the bench process reads every message.',
+    'Latency = subscriber clock − the timestamp embedded in the payload (ms resolution). A scan is late when its timestamp is more than 1.5 intervals after the machine’s previous one; missing = gaps in a machine’s sequence.',
+    `Per cell: first message, one interval (${intervalMs} ms) + 0.5 s warm-up, then a ${windowMs / 1000} s window; CPU from /proc/<pid>/stat over the window, RSS = VmRSS at its end, peak = VmHWM.`,
+  );
+  return publishReport(
+    {
+      name: 'fleet',
+      title: `Benchmark 3 — fleet: N fillers at a ${intervalMs / 1000} s interval, agent vs raw mqtt.js publisher`,
+      smoke: ctx.smoke,
+      command: ctx.command,
+      startedAt,
+      durationS: (performance.now() - started) / 1000,
+      machine,
+      broker: {
+        config: 'infra/mosquitto/config/mosquitto.conf (dev profile), ephemeral port',
+        ...bench.settings,
+      },
+      baseline:
+        'tools/bench/scripts/fleet-baseline.mjs: raw mqtt.js, one connection, the same seven envelope payloads per filler per interval, phases spread, QoS 1, no simulator',
+      method: notes.slice(-3),
+      rows: cells.map((c) => c.row),
+      goals,
+      notes,
+    },
+    { ...(ctx.reportDir ? { reportDir: ctx.reportDir } : {}), log: ctx.log },
+  );
+}

@@ -1,0 +1,109 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MachineDescription } from './machine.js';
+import { round } from './stats.js';
+
+/** A cell of a results table: numbers are rounded for display, `null` prints as `–`. */
+export type Cell = string | number | boolean | null;
+
+/** One row of a results table. */
+export type Row = Record<string, Cell>;
+
+/** A goal of issue 6 and whether this run met it. */
+export interface GoalResult {
+  readonly goal: string;
+  readonly measured: string;
+  /** `null` when it could not be measured (e.g. the component is not built yet). */
+  readonly met: boolean | null;
+  readonly note?: string;
+}
+
+/** What every bench writes to `reports/bench/<name>.json`. */
+export interface BenchReport {
+  readonly name: string;
+  readonly title: string;
+  readonly smoke: boolean;
+  readonly command: string;
+  readonly startedAt: string;
+  readonly durationS: number;
+  readonly machine: MachineDescription;
+  readonly broker: Record<string, unknown>;
+  readonly baseline: string;
+  readonly method: readonly string[];
+  readonly rows: readonly Row[];
+  readonly goals: readonly GoalResult[];
+  readonly notes: readonly string[];
+}
+
+/** Workspace root: this file is `tools/bench/{src,dist}/harness/report.{ts,js}`. */
+export const WORKSPACE_ROOT = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  '..',
+);
+
+/** Default report directory (`reports/bench` at the workspace root; git-ignored). */
+export const DEFAULT_REPORT_DIR = join(WORKSPACE_ROOT, 'reports', 'bench');
+
+function show(cell: Cell | undefined): string {
+  if (cell === null || cell === undefined) return '–';
+  if (typeof cell === 'number') return Number.isFinite(cell) ? String(round(cell)) : '–';
+  return String(cell);
+}
+
+/** Formats rows as a fixed-width text table with the given columns (default: keys of the first row). */
+export function formatTable(rows: readonly Row[], columns?: readonly string[]): string {
+  const cols = columns ?? Object.keys(rows[0] ?? {});
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => show(r[c]).length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [
+    line(cols),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(cols.map((c) => show(r[c])))),
+  ].join('\n');
+}
+
+/** Rounds every number of a row for the JSON report. */
+function roundRow(row: Row): Row {
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [
+      k,
+      typeof v === 'number' ? (Number.isFinite(v) ? round(v) : null) : v,
+    ]),
+  );
+}
+
+/** Prints the report (table, goals, notes) and writes its JSON; resolves to the JSON path. */
+export async function publishReport(
+  report: BenchReport,
+  options: {
+    readonly reportDir?: string;
+    readonly columns?: readonly string[];
+    readonly log?: (line: string) => void;
+  } = {},
+): Promise<string> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  log(
+    `\n=== ${report.title}${report.smoke ? ' (smoke run: harness check, not a measurement)' : ''} ===`,
+  );
+  log(`baseline: ${report.baseline}`);
+  log(formatTable(report.rows, options.columns));
+  for (const g of report.goals) {
+    const verdict = g.met === null ? 'NOT MEASURED' : g.met ? 'MET' : 'NOT MET';
+    log(`goal: ${g.goal} — measured ${g.measured} → ${verdict}${g.note ? ` (${g.note})` : ''}`);
+  }
+  for (const n of report.notes) log(`note: ${n}`);
+  const dir = options.reportDir ?? DEFAULT_REPORT_DIR;
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${report.name}.json`);
+  await writeFile(
+    path,
+    JSON.stringify({ ...report, rows: report.rows.map(roundRow) }, null, 2) + '\n',
+  );
+  log(`report: ${path}`);
+  return path;
+}

@@ -1,0 +1,125 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { waitFor } from './wait-for.js';
+
+function field(text: string, key: string, quoted: boolean): string | undefined {
+  const at = text.indexOf(`"${key}":`);
+  if (at === -1) return undefined;
+  const start = at + key.length + 3 + (quoted ? 1 : 0);
+  const end = quoted ? text.indexOf('"', start) : text.slice(start).search(/[,}]/) + start;
+  return end > start ? text.slice(start, end) : undefined;
+}
+
+/** What a wildcard subscriber saw of a fleet during the recording window. */
+export interface ScanProbeResult {
+  /** Data messages (connection topic excluded) received in the window. */
+  readonly messages: number;
+  readonly windowMs: number;
+  /** Scan-to-receive latency (receive clock − embedded timestamp), ms, one per message. */
+  readonly latencies: number[];
+  /** Distinct machine ids seen since the probe started. */
+  readonly machines: number;
+  /** Scans (data topic) whose timestamp came more than 1.5 intervals after the machine's previous scan. */
+  readonly lateScans: number;
+  /** Scans missing from a machine's sequence (gaps), counted in the window. */
+  readonly missingScans: number;
+  /** Scans (data topic) received in the window. */
+  readonly scans: number;
+}
+
+/**
+ * A raw mqtt.js wildcard subscriber (QoS 1) that reads the envelope of every message without a full
+ * JSON parse (timestamp, machineId, sequence are at the start of the envelope) so that it keeps up
+ * with tens of thousands of messages per second.
+ */
+export class ScanProbe {
+  private constructor(
+    private readonly client: MqttClient,
+    private readonly intervalMs: number,
+  ) {}
+
+  private recording = false;
+  private messages = 0;
+  private latencies: number[] = [];
+  private seen = new Set<string>();
+  private last = new Map<string, { ts: number; seq: number }>();
+  private late = 0;
+  private missing = 0;
+  private scans = 0;
+  private startedAt = 0;
+  /** `performance.now()` of the first data message, if any. */
+  firstMessageAt: number | undefined;
+  /** Data messages since the probe started (inside or outside the window). */
+  total = 0;
+
+  /** Connects, subscribes to `filter` and resolves once the SUBACK is in. */
+  static async open(url: string, filter: string, intervalMs: number): Promise<ScanProbe> {
+    const client = await mqtt.connectAsync(url, {
+      clientId: `bench-probe-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      clean: true,
+      reconnectPeriod: 0,
+    });
+    const probe = new ScanProbe(client, intervalMs);
+    client.on('message', (topic, payload) => probe.onMessage(topic, payload));
+    await client.subscribeAsync(filter, { qos: 1 });
+    return probe;
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const kind = topic.slice(topic.lastIndexOf('/') + 1);
+    if (kind === 'connection') return;
+    const now = Date.now();
+    this.firstMessageAt ??= performance.now();
+    this.total++;
+    const head = payload.toString('latin1', 0, Math.min(payload.length, 256));
+    const ts = Date.parse(field(head, 'timestamp', true) ?? '');
+    const machineId = field(head, 'machineId', true) ?? '?';
+    const seq = Number(field(head, 'sequence', false));
+    this.seen.add(machineId);
+    if (this.recording) {
+      this.messages++;
+      if (Number.isFinite(ts)) this.latencies.push(now - ts);
+    }
+    if (kind !== 'data') return;
+    const previous = this.last.get(machineId);
+    this.last.set(machineId, { ts, seq });
+    if (!this.recording || !previous) return;
+    this.scans++;
+    if (ts - previous.ts > 1.5 * this.intervalMs) this.late++;
+    if (seq > previous.seq + 1) this.missing += seq - previous.seq - 1;
+  }
+
+  /** Distinct machines seen so far. */
+  machines(): number {
+    return this.seen.size;
+  }
+
+  /** Opens the recording window. */
+  start(): void {
+    this.recording = true;
+    this.startedAt = performance.now();
+  }
+
+  /** Closes the window and returns what it saw. */
+  stop(): ScanProbeResult {
+    this.recording = false;
+    return {
+      messages: this.messages,
+      windowMs: performance.now() - this.startedAt,
+      latencies: this.latencies,
+      machines: this.seen.size,
+      lateScans: this.late,
+      missingScans: this.missing,
+      scans: this.scans,
+    };
+  }
+
+  /** Waits for the first data message (e.g. from a process just started). */
+  async firstMessage(timeoutMs: number, what: string): Promise<number> {
+    await waitFor(() => this.firstMessageAt !== undefined, timeoutMs, what, 2);
+    return this.firstMessageAt!;
+  }
+
+  close(): Promise<void> {
+    return this.client.endAsync();
+  }
+}
