@@ -1,0 +1,30 @@
+import type { Palette } from './ansi.js';
+import type { InvalidMessage, ValidMessage } from './decode-message.js';
+import { formatJson } from './format-json.js';
+
+/** ISO-8601 UTC with milliseconds, the same format as the payloads' timestamps. */
+export const isoTime = (epochMs: number): string => new Date(epochMs).toISOString();
+
+function flags(m: { qos: number; retain: boolean; dup: boolean }): string {
+  return `qos ${m.qos}${m.retain ? ', retained' : ''}${m.dup ? ', dup' : ''}`;
+}
+
+/**
+ * Pretty mode: a header line (receive time, topic, machine, sequence, QoS) and the payload as
+ * indented JSON.
+ */
+export function formatPrettyMessage(m: ValidMessage, palette: Palette): string {
+  const seq = m.sequence === undefined ? '' : ` #${m.sequence}`;
+  const header = `${palette.dim(isoTime(m.receivedAt))}  ${palette.bold(palette.blue(m.topic))}  ${palette.cyan(m.machineId)}${seq}  ${palette.dim(`(${flags(m)})`)}`;
+  return `${header}\n${formatJson(m.value, palette)}`;
+}
+
+/**
+ * One line for a message that could not be used: receive time, topic, tag path and what was wrong,
+ * and a short preview, so a bad publisher is easy to find and the display carries on.
+ */
+export function formatInvalidMessage(m: InvalidMessage, palette: Palette): string {
+  const where = m.path ? ` ${palette.bold(m.path)}:` : ':';
+  const more = m.moreIssues > 0 ? ` (+${m.moreIssues} more)` : '';
+  return `${palette.dim(isoTime(m.receivedAt))}  ${palette.red('✗ invalid')} ${palette.blue(m.topic)}${where} ${m.message}${more}  ${palette.dim(`[${m.bytes} B, ${flags(m)}: ${m.preview}]`)}`;
+}
