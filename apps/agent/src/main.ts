@@ -1,1 +1,71 @@
-console.log('not implemented yet');
+#!/usr/bin/env node
+// Process concerns only: arguments, environment, signals, exit codes. The agent itself is
+// start-agent.ts; everything it does lives in the libraries.
+import { loadConfig } from './config.js';
+import { formatHelp } from './help.js';
+import { createLogger } from './logger.js';
+import { startAgent } from './start-agent.js';
+
+/** Exit code for a configuration the agent refuses to start with (as `sysexits` EX_USAGE-like tools do). */
+const EXIT_CONFIG = 2;
+
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(formatHelp());
+  process.exit(0);
+}
+if (args.length > 0) {
+  process.stderr.write(
+    `ot-mqtt agent: unknown argument ${JSON.stringify(args[0])}; the agent is configured by environment variables, see --help\n`,
+  );
+  process.exit(EXIT_CONFIG);
+}
+
+const loaded = loadConfig(process.env);
+if (!loaded.ok) {
+  for (const error of loaded.errors) process.stderr.write(`ot-mqtt agent: ${error.message}\n`);
+  process.stderr.write('ot-mqtt agent: not started; see --help for every variable.\n');
+  process.exit(EXIT_CONFIG);
+}
+
+const { config } = loaded;
+const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+for (const warning of loaded.warnings) logger.warn(warning);
+logger.info('starting', {
+  machineId: config.machineId,
+  url: config.url,
+  clientId: config.clientId,
+  topicRoot: config.topicRoot,
+  publishIntervalMs: config.publishIntervalMs,
+  seed: config.seed ?? 'default',
+  timeScale: config.timeScale,
+  user: config.auth?.username,
+  tls: config.tls !== undefined,
+});
+
+const agent = startAgent(config, logger);
+
+let signalled = false;
+const shutdown = (signal: NodeJS.Signals) => {
+  if (signalled) {
+    // A second Ctrl-C means "now": the broker will publish the last will for us.
+    logger.warn(`${signal} again: exiting without waiting`);
+    process.exit(130);
+  }
+  signalled = true;
+  logger.info(`${signal} received: stopping`, { flushTimeoutMs: config.shutdownTimeoutMs });
+  agent.stop().then(
+    ({ undelivered }) => {
+      if (undelivered > 0)
+        logger.warn('stopped with messages the broker never acknowledged', { undelivered });
+      logger.info('stopped');
+      process.exit(0);
+    },
+    (error: unknown) => {
+      logger.error('shutdown failed', { reason: (error as Error).message });
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
