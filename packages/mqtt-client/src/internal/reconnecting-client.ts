@@ -6,7 +6,7 @@ import {
   type IPublishPacket,
   type MqttClient as MqttJsClient,
 } from 'mqtt';
-import { BehaviorSubject, Observable, Subject, type Subscriber } from 'rxjs';
+import { Observable, ReplaySubject, Subject, type Subscriber } from 'rxjs';
 import { backoffDelay } from '../backoff.js';
 import type { ClientEvent, ConnectionState } from '../connection-state.js';
 import { MqttClientError } from '../mqtt-client-error.js';
@@ -50,7 +50,10 @@ export class ReconnectingClient implements MqttClient {
   readonly state$: Observable<ConnectionState>;
   readonly events$: Observable<ClientEvent>;
 
-  private readonly stateSubject: BehaviorSubject<ConnectionState>;
+  // ReplaySubject(1) rather than BehaviorSubject: a late subscriber still gets 'closed' after the
+  // stream has completed.
+  private readonly stateSubject = new ReplaySubject<ConnectionState>(1);
+  private currentState: ConnectionState = { status: 'connecting', attempt: 1 };
   private readonly eventsSubject = new Subject<ClientEvent>();
   private readonly outbox = new Outbox();
   private readonly filters = new Map<string, FilterEntry>();
@@ -80,14 +83,14 @@ export class ReconnectingClient implements MqttClient {
   constructor(private readonly opts: ResolvedOptions) {
     this.clientId = opts.clientId;
     this.url = opts.redactedUrl;
-    this.stateSubject = new BehaviorSubject<ConnectionState>({ status: 'connecting', attempt: 1 });
+    this.stateSubject.next(this.currentState);
     this.state$ = this.stateSubject.asObservable();
     this.events$ = this.eventsSubject.asObservable();
     this.connect();
   }
 
   get state(): ConnectionState {
-    return this.stateSubject.getValue();
+    return this.currentState;
   }
 
   // ---------------------------------------------------------------- connection loop
@@ -674,7 +677,7 @@ export class ReconnectingClient implements MqttClient {
   }
 
   private setState(next: ConnectionState): void {
-    const current = this.stateSubject.getValue();
+    const current = this.currentState;
     if (
       current.status === next.status &&
       next.status === 'connecting' &&
@@ -682,7 +685,8 @@ export class ReconnectingClient implements MqttClient {
       current.attempt === next.attempt
     )
       return;
-    if (this.stateSubject.closed || this.stateSubject.isStopped) return;
+    if (current.status === 'closed') return;
+    this.currentState = next;
     this.stateSubject.next(next);
   }
 

@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { assertValidFilter, assertValidTopic, MqttClientError, topicMatches } from './index.js';
+
+const codeOf = (fn: () => void): string | undefined => {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return error instanceof MqttClientError ? error.code : 'not an MqttClientError';
+  }
+};
+
+describe('topic and filter validation', () => {
+  it.each(['a/#/b', 'a+', 'a/b#', '#/a', '', '$share//a', '$share/g', '$share/g+/a', 'a\u0000b'])(
+    'rejects the filter %j with INVALID_FILTER',
+    (filter) => expect(codeOf(() => assertValidFilter(filter))).toBe('INVALID_FILTER'),
+  );
+
+  it.each(['#', '+', 'a/+/c', 'a/b/#', '/', '+/+', '$share/g/a/#', '$SYS/#'])(
+    'accepts the filter %j',
+    (filter) => expect(codeOf(() => assertValidFilter(filter))).toBeUndefined(),
+  );
+
+  it.each(['a/+/b', 'a/#', '#', '', 'x\u0000'])(
+    'rejects publishing to %j with INVALID_TOPIC',
+    (t) => expect(codeOf(() => assertValidTopic(t))).toBe('INVALID_TOPIC'),
+  );
+
+  it('names the offending topic and the rule in the message', () => {
+    expect(() => assertValidTopic('plc/+/data')).toThrow(/"plc\/\+\/data".*wildcard/);
+  });
+});
+
+describe('topic matching (MQTT §4.7)', () => {
+  it.each([
+    ['a/+/c', 'a/b/c', true],
+    ['a/+/c', 'a/b/d', false],
+    ['a/+', 'a/b/c', false],
+    ['a/#', 'a', true],
+    ['a/#', 'a/b/c', true],
+    ['#', 'a/b', true],
+    ['#', '$SYS/x', false],
+    ['+/x', '$SYS/x', false],
+    ['$SYS/#', '$SYS/x', true],
+    ['+', '', true],
+    ['a//b', 'a//b', true],
+    ['$share/g/a/+', 'a/b', true],
+    ['$share/g/a/+', 'g/a/b', false],
+  ])('%j matches %j: %s', (filter, topic, expected) => {
+    expect(topicMatches(filter, topic)).toBe(expected);
+  });
+
+  const level = fc.stringMatching(/^[a-z0-9]{0,3}$/);
+  const topic = fc.array(level, { minLength: 1, maxLength: 5 }).map((l) => l.join('/'));
+
+  it('a topic always matches itself, # and the filter with any level replaced by +', () => {
+    fc.assert(
+      fc.property(topic, fc.nat(), (t, n) => {
+        const levels = t.split('/');
+        const i = n % levels.length;
+        const plus = levels.map((l, j) => (j === i ? '+' : l)).join('/');
+        const hash = [...levels.slice(0, i), '#'].join('/');
+        return (
+          topicMatches(t, t) &&
+          topicMatches('#', t) &&
+          topicMatches(plus, t) &&
+          topicMatches(hash, t)
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a filter with a different number of levels and no # never matches', () => {
+    fc.assert(
+      fc.property(topic, (t) => !topicMatches(`${t.replace(/[^/]+/g, '+')}/+`, t)),
+      { numRuns: 200 },
+    );
+  });
+});
