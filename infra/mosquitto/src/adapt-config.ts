@@ -87,7 +87,8 @@ function withSlash(dir: string): string {
   return dir.endsWith('/') ? dir : `${dir}/`;
 }
 
-function resolveConfigPath(value: string, configDir: string): string {
+/** A path from a config file, with the container's `/mosquitto/config/` moved to `configDir`. */
+export function resolveConfigPath(value: string, configDir: string): string {
   const dir = withSlash(configDir);
   if (value.startsWith('/mosquitto/config/')) return dir + value.slice('/mosquitto/config/'.length);
   if (value.startsWith('/')) return value;

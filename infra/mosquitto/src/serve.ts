@@ -1,1 +1,51 @@
-console.log('not implemented yet');
+#!/usr/bin/env node
+// `npx nx serve broker`: a development broker on 1883/9001 (see serve-options.ts for settings).
+import { BrokerStartError, describeBroker, serveBroker } from './serve-broker.js';
+import { parseServeOptions, ServeOptionError, serveHelp } from './serve-options.js';
+
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(serveHelp());
+  process.exit(0);
+}
+
+let options;
+try {
+  options = parseServeOptions(process.env, args);
+} catch (error) {
+  if (!(error instanceof ServeOptionError)) throw error;
+  console.error(`broker: ${error.message}`);
+  process.exit(2);
+}
+
+let broker;
+try {
+  broker = await serveBroker(options);
+} catch (error) {
+  console.error(
+    `broker: ${error instanceof BrokerStartError ? '' : 'could not start: '}${(error as Error).message}`,
+  );
+  process.exit(1);
+}
+console.log(describeBroker(broker));
+if (broker.kind === 'existing') process.exit(0);
+
+let stopping = false;
+const stop = async (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`broker: ${signal}, stopping`);
+  await broker.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+if (broker.kind === 'mosquitto') {
+  void broker.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    console.error(
+      `broker: Mosquitto (pid ${broker.pid}) ended on its own (${signal ?? `exit code ${code}`}); see ${broker.logFile}`,
+    );
+    process.exit(1);
+  });
+}

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adaptConfig } from './adapt-config.js';
+import { adaptConfig, resolveConfigPath } from './adapt-config.js';
 import { freePort } from './free-port.js';
+import { parseListeners, schemeOf, type ListenerInfo } from './listeners.js';
 import { waitForPort } from './wait-for-port.js';
 
 /** The project's configuration folder (`infra/mosquitto/config`). */
@@ -52,14 +53,25 @@ export interface RunningMosquitto {
   readonly host: string;
   /** Port of each listener, keyed by the port the config file names (`ports[1883]`, `ports[9001]`). */
   readonly ports: Readonly<Record<number, number>>;
-  /** `mqtt://host:port` of the first MQTT (TCP) listener. */
+  /**
+   * URL of the first plain MQTT (TCP) listener, `mqtt://host:port`; if the file has none, of the
+   * first TLS one (`mqtts://`). Empty if the file has no MQTT listener at all.
+   */
   readonly url: string;
+  /** URL of the first WebSocket listener (`ws://host:port` or `wss://`), if the file has one. */
+  readonly wsUrl: string | undefined;
+  /** URL of every listener, keyed by the port the config file names (`urls[9001]`). */
+  readonly urls: Readonly<Record<number, string>>;
+  /** Listener blocks of the file (port as written, protocol, TLS). */
+  readonly listeners: readonly ListenerInfo[];
   /** Directory holding `mosquitto.conf`, `data/` and `mosquitto.log` of this run. */
   readonly runDir: string;
   /** Path of the adapted config this process runs with. */
   readonly configPath: string;
   /** Path of the log file. */
   readonly logFile: string;
+  /** Settles when the process ends, for whatever reason (stop, kill, crash). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Whole log file so far. */
   readLog(): Promise<string>;
   /** SIGTERM (a clean shutdown, which also writes the persistence file) and wait for exit. */
@@ -95,10 +107,10 @@ export async function startMosquitto(
   if (!bin)
     throw new Error('Mosquitto is not installed (apt-get install -y mosquitto mosquitto-clients)');
   const configFile = options.configFile ?? join(CONFIG_DIR, 'mosquitto.conf');
-  const text = await readFile(configFile, 'utf8');
-  const listenerPorts = [...text.matchAll(/^\s*listener\s+(\d+)/gm)].map((m) => Number(m[1]));
+  const text = await expandIncludeDirs(await readFile(configFile, 'utf8'), dirname(configFile));
+  const listeners = parseListeners(text);
   const ports: Record<number, number> = {};
-  for (const p of listenerPorts) ports[p] = options.ports?.[p] ?? (await freePort());
+  for (const { port } of listeners) ports[port] = options.ports?.[port] ?? (await freePort());
   const runDir = options.runDir ?? (await mkdtemp(join(tmpdir(), 'ot-mqtt-mosquitto-')));
   const dataDir = join(runDir, 'data');
   await mkdir(dataDir, { recursive: true });
@@ -120,8 +132,31 @@ export async function startMosquitto(
   return launch(
     bin,
     { ...options, configFile, runDir, ports },
-    { host, ports, runDir, configPath, logFile },
+    { host, ports, runDir, configPath, logFile, listeners },
   );
+}
+
+/**
+ * Replaces each `include_dir` line by the `*.conf` files it names, in the order Mosquitto reads
+ * them (alphabetical), so the adaptation of ports and paths also sees their listeners.
+ */
+async function expandIncludeDirs(text: string, configDir: string): Promise<string> {
+  if (!/^\s*include_dir\s/m.test(text)) return text;
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^\s*include_dir\s+(.+?)\s*$/.exec(line);
+    if (!match?.[1]) {
+      out.push(line);
+      continue;
+    }
+    const dir = resolveConfigPath(match[1], configDir);
+    const names = (await readdir(dir).catch(() => [] as string[]))
+      .filter((name) => name.endsWith('.conf'))
+      .sort();
+    out.push(`# include_dir ${match[1]} (inlined)`);
+    for (const name of names) out.push(`# ---- ${name}`, await readFile(join(dir, name), 'utf8'));
+  }
+  return out.join('\n');
 }
 
 async function launch(
@@ -133,14 +168,15 @@ async function launch(
     runDir: string;
     configPath: string;
     logFile: string;
+    listeners: readonly ListenerInfo[];
   },
 ): Promise<RunningMosquitto> {
   const child = spawn(bin, ['-c', paths.configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
   running.add(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((res) =>
-    child.once('exit', () => (running.delete(child), res())),
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.once('exit', (code, signal) => (running.delete(child), res({ code, signal }))),
   );
   const waitFor = Promise.all(
     Object.values(paths.ports).map((p) =>
@@ -161,7 +197,19 @@ async function launch(
     throw error;
   }
   early.catch(() => undefined);
-  const firstMqtt = Object.entries(paths.ports).find(([configured]) => configured !== '9001');
+  const shownHost = paths.host === '0.0.0.0' ? '127.0.0.1' : paths.host;
+  const urls: Record<number, string> = {};
+  for (const listener of paths.listeners) {
+    urls[listener.port] =
+      `${schemeOf(listener)}://${shownHost}:${paths.ports[listener.port] ?? ''}`;
+  }
+  const firstUrl = (...schemes: string[]) => {
+    for (const scheme of schemes) {
+      const found = paths.listeners.find((l) => schemeOf(l) === scheme);
+      if (found) return urls[found.port];
+    }
+    return undefined;
+  };
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
@@ -170,10 +218,14 @@ async function launch(
     pid: child.pid ?? -1,
     host: paths.host,
     ports: paths.ports,
-    url: `mqtt://${paths.host === '0.0.0.0' ? '127.0.0.1' : paths.host}:${firstMqtt?.[1] ?? ''}`,
+    url: firstUrl('mqtt', 'mqtts') ?? '',
+    wsUrl: firstUrl('ws', 'wss'),
+    urls,
+    listeners: paths.listeners,
     runDir: paths.runDir,
     configPath: paths.configPath,
     logFile: paths.logFile,
+    exited,
     readLog: () => readFile(paths.logFile, 'utf8').catch(() => ''),
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
