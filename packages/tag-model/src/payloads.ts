@@ -113,7 +113,9 @@ export const AlarmsPayloadSchema = envelope(
 export type AlarmsPayload = z.infer<typeof AlarmsPayloadSchema>;
 
 /** Whether the publishing agent is connected: `online` on connect, `offline` as last will or on shutdown. */
-export const ConnectionStatusSchema = z.enum(['online', 'offline']);
+// A literal union rather than z.enum: same validation and JSON Schema (`enum`), without z.enum's
+// `{ online: 'online', … }` helper object type leaking into the public declarations.
+export const ConnectionStatusSchema = z.literal(['online', 'offline']);
 /** `'online'` or `'offline'`. */
 export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
 
