@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import type { IClientOptions } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { issueCertificate } from './dev-pki.js';
 import {
@@ -11,6 +10,7 @@ import {
   record,
   tryConnect,
   waitFor,
+  type IClientOptions,
   type TestSecrets,
 } from './security-kit.test-helper.js';
 import {

@@ -3,7 +3,8 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { ConnectionOptions } from 'node:tls';
+import mqtt, { type IClientOptions as MqttOptions, type MqttClient } from 'mqtt';
 import { setupSecure, type SecureSetup } from './setup-secure.js';
 
 /** Secrets for one test file, with the plain passwords loaded (tests only). */
@@ -20,6 +21,10 @@ export async function createTestSecrets(): Promise<TestSecrets> {
   }
   return { ...setup, ca: await readFile(setup.caFile), passwords };
 }
+
+/** mqtt.js options plus the TLS version and cipher settings it passes through to `tls.connect`. */
+export type IClientOptions = MqttOptions &
+  Pick<ConnectionOptions, 'minVersion' | 'maxVersion' | 'ciphers'>;
 
 export type ConnectResult =
   { ok: true; client: MqttClient } | { ok: false; error: Error & { code?: string | number } };
