@@ -1,11 +1,13 @@
 import type { BenchContext } from './harness/bench-context.js';
 import { runClientOverhead } from './benches/client-overhead.js';
 import { runFleet } from './benches/fleet.js';
+import { runViewerIngest } from './benches/viewer-ingest.js';
 
 /** The benches in the order `npm run bench` runs them. */
 export const BENCHES: Readonly<Record<string, (ctx: BenchContext) => Promise<string>>> = {
   'client-overhead': runClientOverhead,
   fleet: runFleet,
+  'viewer-ingest': runViewerIngest,
 };
 
 async function main(argv: readonly string[]): Promise<void> {

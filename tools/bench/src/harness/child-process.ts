@@ -9,6 +9,8 @@ export interface CountedChild {
   lines(): number;
   /** `performance.now()` of the first stdout byte, if any. */
   firstOutputAt(): number | undefined;
+  /** `performance.now()` when `marker` first appeared on stdout, if it has. */
+  markerAt(): number | undefined;
   /** The first few KB of stdout and the last few KB of stderr, for diagnostics. */
   head(): string;
   stderr(): string;
@@ -25,6 +27,7 @@ export function spawnCounted(
   command: string,
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
+  marker?: string,
 ): CountedChild {
   const spawnedAt = performance.now();
   const child = spawn(command, args, {
@@ -36,6 +39,9 @@ export function spawnCounted(
   let head = '';
   let err = '';
   let exit: { code: number | null; signal: string | null } | undefined;
+  let markerAt: number | undefined;
+  // The marker may straddle two chunks: keep the end of the previous one.
+  let tail = '';
   const exited = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
       exit = { code, signal };
@@ -45,6 +51,11 @@ export function spawnCounted(
   child.stdout.on('data', (chunk: Buffer) => {
     first ??= performance.now();
     if (head.length < 4096) head += chunk.subarray(0, 4096 - head.length).toString();
+    if (marker !== undefined && markerAt === undefined) {
+      const text = tail + chunk.toString('latin1');
+      if (text.includes(marker)) markerAt = performance.now();
+      tail = text.slice(-marker.length);
+    }
     let at = chunk.indexOf(NEWLINE);
     while (at !== -1) {
       lines++;
@@ -59,6 +70,7 @@ export function spawnCounted(
     spawnedAt,
     lines: () => lines,
     firstOutputAt: () => first,
+    markerAt: () => markerAt,
     head: () => head,
     stderr: () => err,
     exit: () => exit,

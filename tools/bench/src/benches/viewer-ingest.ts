@@ -1,0 +1,387 @@
+import { encodeScan, type EncodedMessage } from '@ot-mqtt/tag-model';
+import mqtt from 'mqtt';
+import { startBenchBroker } from '../harness/bench-broker.js';
+import { envNumber, type BenchContext } from '../harness/bench-context.js';
+import { spawnCounted, type CountedChild } from '../harness/child-process.js';
+import { describeMachine } from '../harness/machine.js';
+import { openCpuWindow, processMemory } from '../harness/proc-stats.js';
+import { publishReport, type GoalResult, type Row } from '../harness/report.js';
+import { sampleTags } from '../harness/sample-scan.js';
+import { median } from '../harness/stats.js';
+import { waitFor } from '../harness/wait-for.js';
+import { VIEWER_MAIN, missingApp } from '../harness/workspace-paths.js';
+
+const MARKER = 'bench-end-of-burst';
+
+interface Consumer {
+  readonly name: string;
+  /** Starts the consumer with a persistent session under `clientId`, printing to stdout. */
+  spawn(clientId: string, port: number): CountedChild;
+}
+
+const mosquittoSub: Consumer = {
+  name: 'mosquitto_sub',
+  spawn: (clientId, port) =>
+    spawnCounted(
+      'mosquitto_sub',
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-t',
+        'plc/bottlefiller/#',
+        '-q',
+        '1',
+        '-c',
+        '-i',
+        clientId,
+      ],
+      {},
+      MARKER,
+    ),
+};
+
+function viewer(mode: 'ndjson' | 'summary'): Consumer {
+  return {
+    name: `viewer ${mode}`,
+    spawn: (clientId, port) =>
+      spawnCounted(
+        process.execPath,
+        [VIEWER_MAIN],
+        {
+          MQTT_BROKER_HOST: '127.0.0.1',
+          MQTT_BROKER_PORT: String(port),
+          MQTT_CLIENT_ID: clientId,
+          MQTT_CLEAN_SESSION: 'false',
+          VIEWER_MODE: mode,
+          VIEWER_QOS: '1',
+          VIEWER_STATS_INTERVAL: '0',
+          LOG_LEVEL: 'error',
+          NO_COLOR: '1',
+        },
+        MARKER,
+      ),
+  };
+}
+
+/** K valid messages as the agent would publish them (7 per scan, data first), then the marker scan's data message. */
+function burst(k: number): EncodedMessage[] {
+  const out: EncodedMessage[] = [];
+  const t0 = Date.now();
+  for (let scan = 0; out.length < k - 1; scan++) {
+    const messages = encodeScan(sampleTags(scan), {
+      machineId: 'filler-01',
+      sequence: scan,
+      timestamp: new Date(t0 + scan * 2000),
+    });
+    for (const m of messages) if (out.length < k - 1) out.push(m);
+  }
+  const last = encodeScan(sampleTags(0), {
+    machineId: MARKER,
+    sequence: 0,
+    timestamp: new Date(),
+  })[0]!;
+  out.push(last);
+  return out;
+}
+
+/** Publishes at QoS 1 with a bounded number of unacknowledged messages; resolves to msg/s. */
+async function publishAll(url: string, messages: readonly EncodedMessage[]): Promise<number> {
+  const client = await mqtt.connectAsync(url, {
+    clientId: `bench-burst-${process.pid}`,
+    clean: true,
+    reconnectPeriod: 0,
+  });
+  const t0 = performance.now();
+  let acked = 0;
+  let sent = 0;
+  let failed: Error | undefined;
+  await new Promise<void>((resolve, reject) => {
+    const pump = () => {
+      while (sent < messages.length && sent - acked < 1000) {
+        const m = messages[sent++]!;
+        client.publish(m.topic, m.payload, { qos: 1 }, (error) => {
+          if (error) failed ??= error;
+          acked++;
+          if (failed) reject(failed);
+          else if (acked === messages.length) resolve();
+          else pump();
+        });
+      }
+    };
+    pump();
+  });
+  const rate = (messages.length / (performance.now() - t0)) * 1000;
+  await client.endAsync();
+  return rate;
+}
+
+/**
+ * Starts the consumer and resolves once its QoS 1 subscription is live (a probe message came out on
+ * stdout); the broker then also holds its persistent session.
+ */
+async function startSubscribed(
+  consumer: Consumer,
+  clientId: string,
+  port: number,
+  url: string,
+): Promise<CountedChild> {
+  const child = consumer.spawn(clientId, port);
+  const probe = await mqtt.connectAsync(url, {
+    clientId: `bench-probe-${process.pid}`,
+    clean: true,
+    reconnectPeriod: 0,
+  });
+  const message = encodeScan(sampleTags(0), {
+    machineId: 'bench-probe',
+    sequence: 0,
+    timestamp: new Date(),
+  })[0]!;
+  const timer = setInterval(() => probe.publish(message.topic, message.payload, { qos: 1 }), 50);
+  try {
+    await waitFor(
+      () => child.lines() > 0 || child.exit() !== undefined,
+      20_000,
+      `${consumer.name} to subscribe`,
+    );
+    if (child.exit())
+      throw new Error(`${consumer.name} exited: ${JSON.stringify(child.exit())} ${child.stderr()}`);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  } finally {
+    clearInterval(timer);
+    await probe.endAsync();
+  }
+  // Let probes still in flight come out before the burst.
+  let lines = -1;
+  while (child.lines() !== lines) {
+    lines = child.lines();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return child;
+}
+
+/** Live: the consumer is subscribed while the burst is published; timed from the first publish. */
+async function live(
+  consumer: Consumer,
+  clientId: string,
+  port: number,
+  url: string,
+  messages: readonly EncodedMessage[],
+  brokerPid: number,
+): Promise<Drain> {
+  const child = await startSubscribed(consumer, clientId, port, url);
+  try {
+    const cpu = openCpuWindow({ consumer: child.pid, broker: brokerPid });
+    const t0 = performance.now();
+    const publishRate = await publishAll(url, messages);
+    await waitFor(
+      () => child.markerAt() !== undefined || child.exit() !== undefined,
+      Math.max(30_000, messages.length),
+      `${consumer.name} to print the last message`,
+      2,
+    );
+    const usage = cpu.stop();
+    if (child.markerAt() === undefined)
+      throw new Error(`${consumer.name} exited: ${child.stderr()}`);
+    const drainMs = child.markerAt()! - t0;
+    return {
+      rate: (messages.length / drainMs) * 1000,
+      lines: child.lines(),
+      drainMs,
+      cpuPct: usage['consumer'] ?? Number.NaN,
+      brokerCpuPct: usage['broker'] ?? Number.NaN,
+      rssMb: processMemory(child.pid)?.hwmMb ?? null,
+      publishRate,
+    };
+  } finally {
+    await child.stop();
+  }
+}
+
+interface Drain {
+  readonly rate: number;
+  readonly lines: number;
+  readonly drainMs: number;
+  readonly cpuPct: number;
+  readonly brokerCpuPct: number;
+  readonly rssMb: number | null;
+  readonly publishRate: number;
+}
+
+/**
+ * Replay: the consumer subscribes (persistent session) and stops, the burst is queued for it, and it
+ * restarts and works through the queue; timed from its first output line.
+ */
+async function replay(
+  consumer: Consumer,
+  clientId: string,
+  port: number,
+  url: string,
+  messages: readonly EncodedMessage[],
+  brokerPid: number,
+): Promise<Drain> {
+  await (await startSubscribed(consumer, clientId, port, url)).stop();
+  const publishRate = await publishAll(url, messages);
+  const k = messages.length;
+  const child = consumer.spawn(clientId, port);
+  try {
+    await waitFor(
+      () => child.firstOutputAt() !== undefined || child.exit() !== undefined,
+      20_000,
+      `${consumer.name} output`,
+      1,
+    );
+    const cpu = openCpuWindow({ consumer: child.pid, broker: brokerPid });
+    const timeoutMs = Math.max(30_000, k);
+    await waitFor(
+      () => child.markerAt() !== undefined || child.exit() !== undefined,
+      timeoutMs,
+      `${consumer.name} to print the last message`,
+      2,
+    );
+    const usage = cpu.stop();
+    if (child.markerAt() === undefined)
+      throw new Error(`${consumer.name} exited: ${child.stderr()}`);
+    const drainMs = child.markerAt()! - child.firstOutputAt()!;
+    // The first output is the first message: k − 1 more messages followed it.
+    return {
+      rate: ((k - 1) / drainMs) * 1000,
+      lines: child.lines(),
+      drainMs,
+      cpuPct: usage['consumer'] ?? Number.NaN,
+      brokerCpuPct: usage['broker'] ?? Number.NaN,
+      rssMb: processMemory(child.pid)?.hwmMb ?? null,
+      publishRate,
+    };
+  } finally {
+    await child.stop();
+  }
+}
+
+/** Benchmark 4: how fast the viewer ingests (NDJSON, summary) vs mosquitto_sub, same broker, same run. */
+export async function runViewerIngest(ctx: BenchContext): Promise<string> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const machine = describeMachine();
+  const k = ctx.smoke ? 701 : Math.round(envNumber('BENCH_INGEST_K', 70_001));
+  const reps = ctx.smoke ? 1 : envNumber('BENCH_REPS', 3);
+  const notes: string[] = [];
+  const viewerMissing = missingApp(VIEWER_MAIN);
+  if (viewerMissing) notes.push(`viewer not measured: ${viewerMissing}.`);
+  const consumers: Consumer[] = viewerMissing
+    ? [mosquittoSub]
+    : [mosquittoSub, viewer('ndjson'), viewer('summary')];
+
+  const bench = await startBenchBroker();
+  const port = bench.broker.ports[1883]!;
+  const messages = burst(k);
+  const results = new Map<string, Drain[]>();
+  const modes = { live, replay } as const;
+  try {
+    for (let rep = 0; rep < reps; rep++) {
+      for (const [mode, run] of Object.entries(modes)) {
+        for (const consumer of consumers) {
+          const key = `${mode}|${consumer.name}`;
+          const clientId = `bench-ingest-${mode}-${consumer.name.replace(/\W/g, '-')}-${rep}-${process.pid}`;
+          try {
+            const d = await run(
+              consumer,
+              clientId,
+              port,
+              bench.broker.url,
+              messages,
+              bench.broker.pid,
+            );
+            results.set(key, [...(results.get(key) ?? []), d]);
+            ctx.log(
+              `  rep ${rep + 1}/${reps} ${mode.padEnd(6)} ${consumer.name.padEnd(15)} ${Math.round(d.rate)} msg/s (${d.lines} lines in ${d.drainMs.toFixed(0)} ms; publisher ${Math.round(d.publishRate)} msg/s)`,
+            );
+          } catch (error) {
+            notes.push(
+              `${mode} ${consumer.name} rep ${rep + 1} failed: ${String(error).slice(0, 400)}`,
+            );
+          }
+        }
+      }
+    }
+  } finally {
+    await bench.stop();
+  }
+
+  const rateOf = (key: string) => median((results.get(key) ?? []).map((d) => d.rate));
+  const rows: Row[] = [];
+  const goals: GoalResult[] = [];
+  for (const mode of Object.keys(modes)) {
+    const base = rateOf(`${mode}|${mosquittoSub.name}`);
+    for (const c of consumers) {
+      const runs = results.get(`${mode}|${c.name}`) ?? [];
+      const rate = rateOf(`${mode}|${c.name}`);
+      rows.push({
+        mode,
+        consumer: c.name,
+        messages: k,
+        'msg/s': rate,
+        'vs mosquitto_sub %': (rate / base) * 100,
+        'publisher msg/s': median(runs.map((d) => d.publishRate)),
+        'time ms': median(runs.map((d) => d.drainMs)),
+        'stdout lines': runs.at(-1)?.lines ?? null,
+        'CPU %': median(runs.map((d) => d.cpuPct)),
+        'broker CPU %': median(runs.map((d) => d.brokerCpuPct)),
+        'peak RSS MB': median(runs.map((d) => d.rssMb ?? Number.NaN)),
+        runs: runs.length,
+      });
+    }
+    const nd = rateOf(`${mode}|viewer ndjson`);
+    goals.push(
+      Number.isFinite(nd)
+        ? {
+            goal: `viewer NDJSON ingest ≥ 50 % of mosquitto_sub (${mode})`,
+            measured: `${Math.round(nd)} vs ${Math.round(base)} msg/s = ${((nd / base) * 100).toFixed(1)} %`,
+            met: nd >= 0.5 * base,
+          }
+        : {
+            goal: `viewer NDJSON ingest ≥ 50 % of mosquitto_sub (${mode})`,
+            measured: 'viewer not available',
+            met: null,
+          },
+    );
+    const sm = rateOf(`${mode}|viewer summary`);
+    if (Number.isFinite(sm)) {
+      goals.push({
+        goal: `viewer summary ingest (${mode}; no goal set, for reference)`,
+        measured: `${Math.round(sm)} msg/s = ${((sm / base) * 100).toFixed(1)} % of mosquitto_sub`,
+        met: null,
+      });
+    }
+  }
+  notes.push(
+    `Burst: ${k} valid payloads (seven topics per scan, as the agent publishes them; the last one carries a marker machine id) from a raw mqtt.js QoS 1 publisher (≤ 1000 unacknowledged); consumers subscribe at QoS 1 and are run one at a time; stdout is a pipe the bench reads and counts.`,
+    'live: the consumer is subscribed during the burst; rate = K / (marker on stdout − first publish). When a consumer keeps up, this is bounded by the publisher (see the publisher column). replay: the consumer subscribes with a persistent session and stops, the burst is queued on the broker, the consumer restarts; rate = (K − 1) / (marker − first stdout byte), bounded by how fast Mosquitto replays a queue (20 in flight).',
+    `${reps} repetition(s), median shown. Summary mode prints one block per data message (1 in 7), so it writes far less than NDJSON.`,
+  );
+  return publishReport(
+    {
+      name: 'viewer-ingest',
+      title: 'Benchmark 4 — viewer ingest: NDJSON and summary modes vs mosquitto_sub',
+      smoke: ctx.smoke,
+      command: ctx.command,
+      startedAt,
+      durationS: (performance.now() - started) / 1000,
+      machine,
+      broker: {
+        config: 'infra/mosquitto/config/mosquitto.conf (dev profile), ephemeral port',
+        ...bench.settings,
+      },
+      baseline:
+        'mosquitto_sub -q 1 -c (C client of the same Mosquitto release), same broker, same queued burst',
+      method: notes.slice(-3),
+      rows,
+      goals,
+      notes,
+    },
+    { ...(ctx.reportDir ? { reportDir: ctx.reportDir } : {}), log: ctx.log },
+  );
+}
