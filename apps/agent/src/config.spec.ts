@@ -197,7 +197,7 @@ describe('agent configuration', () => {
         MQTT_CA_FILE: '/certs/ca.pem',
         MQTT_CERT_FILE: '/certs/agent.pem',
         MQTT_KEY_FILE: '/certs/agent.key',
-        MQTT_TLS_SERVER_NAME: 'broker.plant.local',
+        MQTT_TLS_SERVERNAME: 'broker.plant.local',
       });
       expect(config.url).toBe('mqtts://10.0.0.5:8883');
       expect(config.tls).toEqual({

@@ -128,7 +128,7 @@ export function loadConfig(env: Env, readFile: ReadTextFile = readText): LoadCon
     'MQTT_CA_FILE',
     'MQTT_CERT_FILE',
     'MQTT_KEY_FILE',
-    'MQTT_TLS_SERVER_NAME',
+    'MQTT_TLS_SERVERNAME',
   ] as const)
     if (p[name] !== undefined && !tls)
       fail(
@@ -188,7 +188,7 @@ export function loadConfig(env: Env, readFile: ReadTextFile = readText): LoadCon
             ...(ca === undefined ? {} : { ca }),
             ...(cert === undefined ? {} : { cert }),
             ...(key === undefined ? {} : { key }),
-            ...(p.MQTT_TLS_SERVER_NAME === undefined ? {} : { servername: p.MQTT_TLS_SERVER_NAME }),
+            ...(p.MQTT_TLS_SERVERNAME === undefined ? {} : { servername: p.MQTT_TLS_SERVERNAME }),
           },
         }
       : {}),

@@ -23,7 +23,7 @@ const HINTS: Partial<Record<MqttClientError['code'], string>> = {
   CONNECT_TIMEOUT:
     'no answer in time: check firewalls between agent and broker, and that the port speaks MQTT (not WebSockets or TLS)',
   TLS_ERROR:
-    'TLS handshake failed: check MQTT_CA_FILE (the CA that signed the broker certificate) and MQTT_TLS_SERVER_NAME (the name in the certificate)',
+    'TLS handshake failed: check MQTT_CA_FILE (the CA that signed the broker certificate) and MQTT_TLS_SERVERNAME (the name in the certificate)',
   BAD_CREDENTIALS:
     'the broker refused the user name or password: check MQTT_USERNAME and MQTT_PASSWORD(_FILE)',
   NOT_AUTHORIZED:

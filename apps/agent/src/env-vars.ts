@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { DEFAULT_SEED } from '@ot-mqtt/plc-sim';
 import { z } from 'zod';
 
 /** One environment variable the agent reads: how it is documented and how it is validated. */
@@ -214,7 +215,7 @@ export const ENV_VARS = [
     schema: filePath,
   },
   {
-    name: 'MQTT_TLS_SERVER_NAME',
+    name: 'MQTT_TLS_SERVERNAME',
     default: '(the broker host)',
     allowed: 'a host name; TLS only',
     description:
@@ -242,7 +243,7 @@ export const ENV_VARS = [
   },
   {
     name: 'SIM_SEED',
-    default: '(random, logged at start)',
+    default: `${DEFAULT_SEED} (the simulator's default: every run replays the same)`,
     allowed: 'a whole number, 0-4294967295',
     description: 'Simulator seed: the same seed replays the same run.',
     group: 'Simulator',

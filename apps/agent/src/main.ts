@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Process concerns only: arguments, environment, signals, exit codes. The agent itself is
 // start-agent.ts; everything it does lives in the libraries.
+import { DEFAULT_SEED } from '@ot-mqtt/plc-sim';
 import { loadConfig } from './config.js';
 import { formatHelp } from './help.js';
 import { createLogger } from './logger.js';
-import { startAgent } from './start-agent.js';
 
 /** Exit code for a configuration the agent refuses to start with (as `sysexits` EX_USAGE-like tools do). */
 const EXIT_CONFIG = 2;
@@ -37,12 +37,15 @@ logger.info('starting', {
   clientId: config.clientId,
   topicRoot: config.topicRoot,
   publishIntervalMs: config.publishIntervalMs,
-  seed: config.seed ?? 'default',
+  seed: config.seed ?? DEFAULT_SEED,
   timeScale: config.timeScale,
   user: config.auth?.username,
   tls: config.tls !== undefined,
 });
 
+// Loaded only once the configuration is valid: --help and config errors answer without paying
+// for the MQTT client, RxJS and the simulator.
+const { startAgent } = await import('./start-agent.js');
 const agent = startAgent(config, logger);
 
 let signalled = false;

@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The built agent, as `npx nx serve agent` runs it (CI builds everything before vitest). */
+export const AGENT_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+export function assertBuilt(): void {
+  if (!existsSync(AGENT_MAIN))
+    throw new Error(`${AGENT_MAIN} is missing: run \`npx nx build agent\` before these tests`);
+}
+
+/** Polls `predicate` until it holds; fails with `what` after `timeoutMs`. Not a sleep: it ends as soon as the condition does. */
+export async function waitFor<T>(
+  predicate: () => T | undefined | false,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = predicate();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A spawned process with its output collected line by line. */
+export interface Spawned {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly stdout: string[];
+  readonly stderr: string[];
+  /** Resolves with the exit code (or the signal name). */
+  readonly exited: Promise<number | NodeJS.Signals>;
+  /** Waits for a line on stdout or stderr matching `pattern`. */
+  line(pattern: RegExp, timeoutMs?: number): Promise<string>;
+}
+
+const children = new Set<ChildProcess>();
+
+/** SIGKILLs every process spawned by this helper that is still running (afterEach/afterAll). */
+export function killAll(): void {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  children.clear();
+}
+
+export function spawnLines(command: string, args: string[], env: NodeJS.ProcessEnv): Spawned {
+  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const collect = (into: string[]) => {
+    let rest = '';
+    return (chunk: Buffer) => {
+      const parts = (rest + chunk.toString('utf8')).split('\n');
+      rest = parts.pop() ?? '';
+      into.push(...parts);
+    };
+  };
+  child.stdout?.on('data', collect(stdout));
+  child.stderr?.on('data', collect(stderr));
+  const exited = new Promise<number | NodeJS.Signals>((resolve) =>
+    child.once('close', (code, signal) => {
+      children.delete(child);
+      resolve(code ?? signal ?? -1);
+    }),
+  );
+  return {
+    child,
+    pid: child.pid ?? -1,
+    stdout,
+    stderr,
+    exited,
+    line: (pattern, timeoutMs) =>
+      waitFor(
+        () => [...stdout, ...stderr].find((l) => pattern.test(l)),
+        `a line matching ${pattern} (got:\n${[...stdout, ...stderr].join('\n')})`,
+        timeoutMs,
+      ),
+  };
+}
+
+/** Starts the built agent with only the given variables (plus PATH), so the developer's own env cannot leak in. */
+export function spawnAgent(env: Record<string, string>, args: string[] = []): Spawned {
+  assertBuilt();
+  return spawnLines(process.execPath, [AGENT_MAIN, ...args], {
+    PATH: process.env['PATH'] ?? '',
+    ...env,
+  });
+}
