@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  closeAllClients,
+  connectOrThrow,
+  createTestSecrets,
+  leakedSecrets,
+  record,
+  waitFor,
+  type IClientOptions,
+  type TestSecrets,
+} from './security-kit.test-helper.js';
+import {
+  BRIDGE_CONFIG_DIR,
+  startSecureMosquitto,
+  type SecureMosquitto,
+} from './start-secure-mosquitto.js';
+
+const TOPICS = ['data', 'inputs', 'outputs', 'analog', 'status', 'counters', 'alarms'];
+
+describe('OT → IT bridge: two Mosquitto processes, one-way over TLS', () => {
+  let secrets: TestSecrets;
+  let it$: SecureMosquitto; // the IT broker (dashboards)
+  let ot: SecureMosquitto; // the OT broker (agent, viewer), bridging out
+  const as = (user: string): IClientOptions => ({
+    ca: secrets.ca,
+    servername: 'localhost',
+    username: user,
+    password: secrets.passwords[user]!,
+  });
+
+  beforeAll(async () => {
+    secrets = await createTestSecrets();
+    it$ = await startSecureMosquitto({
+      secretsDir: secrets.dir,
+      profileDir: join(BRIDGE_CONFIG_DIR, 'it-broker'),
+      extra: 'log_type all',
+    });
+    ot = await startSecureMosquitto({
+      secretsDir: secrets.dir,
+      include: [join(BRIDGE_CONFIG_DIR, 'ot-to-it-bridge.conf')],
+      // The shipped file names a placeholder host; point it at the IT broker of this test.
+      transform: (text) =>
+        text.replace(/^address .*$/m, `address 127.0.0.1:${it$.ports[8884] ?? 0}`),
+      extra: 'log_type all',
+    });
+    await waitForLog(it$, /New bridge connected .* as ot-bridge-filler-01 .*u'ot-bridge'/);
+  });
+  afterEach(closeAllClients);
+  afterAll(async () => {
+    await ot?.stop();
+    await it$?.stop();
+  });
+
+  it('a dashboard on the IT broker receives every scan the agent publishes on the OT broker', async () => {
+    const dashboard = await connectOrThrow(it$.mqttsUrl!, as('dashboard'));
+    const seen = record(dashboard);
+    await dashboard.subscribeAsync('plc/bottlefiller/#', { qos: 1 });
+    const agent = await connectOrThrow(ot.mqttsUrl!, as('agent'));
+    const sent: string[] = [];
+    for (let scan = 0; scan < 10; scan++) {
+      for (const kind of TOPICS) {
+        const payload = JSON.stringify({ sequence: scan, kind });
+        sent.push(`plc/bottlefiller/${kind} ${payload}`);
+        await agent.publishAsync(`plc/bottlefiller/${kind}`, payload, { qos: 1 });
+      }
+    }
+    await waitFor(() => seen.length >= sent.length, `${sent.length} messages on IT`);
+    expect(seen.map((m) => `${m.topic} ${m.payload}`)).toEqual(sent);
+  });
+
+  it('nothing published on the IT side reaches the OT broker', async () => {
+    const otViewer = await connectOrThrow(ot.mqttsUrl!, as('viewer'));
+    const otSeen = record(otViewer);
+    await otViewer.subscribeAsync('plc/bottlefiller/#', { qos: 1 });
+    const itDashboard = await connectOrThrow(it$.mqttsUrl!, as('dashboard'));
+    const itSeen = record(itDashboard);
+    await itDashboard.subscribeAsync('plc/bottlefiller/#', { qos: 1 });
+    // The identity with the most rights on the IT broker: the bridge's own certificate.
+    const itWriter = await connectOrThrow(it$.clientCertUrl!, {
+      ca: secrets.ca,
+      servername: 'localhost',
+      cert: await readFile(secrets.users['ot-bridge']!.certFile),
+      key: await readFile(secrets.users['ot-bridge']!.keyFile),
+    });
+    await itWriter.publishAsync('plc/bottlefiller/data', 'from IT', { qos: 1 });
+    await itWriter.publishAsync('plc/bottlefiller/commands/stop', 'from IT', { qos: 1 });
+    await waitFor(() => itSeen.length === 2, 'the IT messages on IT');
+    // A full OT → IT round trip after them: the bridge connection has carried traffic since.
+    const agent = await connectOrThrow(ot.mqttsUrl!, as('agent'));
+    await agent.publishAsync('plc/bottlefiller/data', 'sentinel', { qos: 1 });
+    await waitFor(() => itSeen.some((m) => m.payload === 'sentinel'), 'the sentinel on IT');
+    await waitFor(() => otSeen.some((m) => m.payload === 'sentinel'), 'the sentinel on OT');
+    expect(otSeen.map((m) => m.payload)).toEqual(['sentinel']);
+    // Why it can never happen: the bridge never subscribes on the IT broker (with `out` it even
+    // sends an UNSUBSCRIBE at connect, clearing what an older `in`/`both` line might have left).
+    expect(await it$.readLog()).not.toMatch(/Received SUBSCRIBE from ot-bridge-filler-01/);
+  });
+
+  it('leaves no password in the logs of either broker', async () => {
+    for (const broker of [ot, it$]) {
+      expect(leakedSecrets(await broker.readLog(), secrets.passwords)).toEqual([]);
+    }
+  });
+});
+
+async function waitForLog(broker: SecureMosquitto, pattern: RegExp, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(await broker.readLog())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${pattern} in ${broker.logFile}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
