@@ -67,7 +67,8 @@ export class BrokerStartError extends Error {
  * Makes sure an MQTT broker answers on `options.port`: reuses one that already does (probed with
  * a real CONNECT/CONNACK), else starts Mosquitto with the development config, else (no binary,
  * or `broker: 'aedes'`) the embedded aedes broker — with a TCP and a WebSocket listener.
- * Throws {@link BrokerStartError} when a non-MQTT program holds a port.
+ * Throws {@link BrokerStartError} when a non-MQTT program holds a port. With `{ detached: true }`,
+ * Mosquitto runs in its own process group (a terminal's Ctrl-C does not reach it directly).
  *
  * @example
  * ```ts
@@ -76,7 +77,10 @@ export class BrokerStartError extends Error {
  * process.once('SIGINT', () => void broker.stop());
  * ```
  */
-export async function serveBroker(options: ServeOptions): Promise<ServedBroker> {
+export async function serveBroker(
+  options: ServeOptions,
+  how: { readonly detached?: boolean } = {},
+): Promise<ServedBroker> {
   const host = probeHostFor(options.bindAddress);
   if (options.port !== 0) {
     const occupant = await probeMqtt(options.port, { host });
@@ -124,6 +128,7 @@ export async function serveBroker(options: ServeOptions): Promise<ServedBroker> 
     runDir: options.runDir ?? DEFAULT_RUN_DIR,
     ports: { 1883: port, 9001: wsPort },
     bindAddress: options.bindAddress,
+    ...(how.detached === undefined ? {} : { detached: how.detached }),
   });
   return {
     kind: 'mosquitto',

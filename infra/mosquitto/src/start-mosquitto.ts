@@ -43,6 +43,11 @@ export interface StartMosquittoOptions {
   readonly extra?: string;
   /** How long to wait for the listeners to accept connections (default 10 s). */
   readonly startTimeoutMs?: number;
+  /**
+   * Run Mosquitto in its own process group (default false), so a terminal's Ctrl-C reaches only
+   * the parent, which then stops its clients before the broker.
+   */
+  readonly detached?: boolean;
 }
 
 /** A Mosquitto process started from the binary with the project's configuration. */
@@ -171,7 +176,10 @@ async function launch(
     listeners: readonly ListenerInfo[];
   },
 ): Promise<RunningMosquitto> {
-  const child = spawn(bin, ['-c', paths.configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(bin, ['-c', paths.configPath], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: options.detached ?? false,
+  });
   running.add(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+// `npm start`: broker + agent + viewer in one terminal, live bottle-filler data within seconds.
+// Plain JavaScript so it runs on a fresh clone before anything is built; it builds first (Nx
+// caches: the next start skips the work), then uses the built broker logic (serve-broker.ts).
+//
+// Settings: everything `npx nx serve broker --help` lists (MQTT_BROKER_PORT, MQTT_WS_PORT,
+// MQTT_BIND_ADDRESS, OT_MQTT_BROKER, OT_MQTT_RUN_DIR), every agent and viewer variable (passed
+// through: PUBLISH_INTERVAL, VIEWER_MODE, ...), and OT_MQTT_SKIP_BUILD=1 / --no-build.
+/* global setTimeout, clearTimeout */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const APPS = [
+  // The viewer first, so it is subscribed before the agent's first scan.
+  { name: 'viewer', main: join(ROOT, 'apps', 'viewer', 'dist', 'main.js') },
+  { name: 'agent', main: join(ROOT, 'apps', 'agent', 'dist', 'main.js') },
+];
+/** How long the agent and viewer get to flush and disconnect before SIGKILL. */
+const STOP_TIMEOUT_MS = 10_000;
+
+const useColour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const paint = (code, text) => (useColour ? `\u001b[${code}m${text}\u001b[0m` : text);
+const PREFIX = {
+  start: paint('1', '[start] '),
+  build: paint('2', '[build] '),
+  broker: paint('35', '[broker]'),
+  agent: paint('34', '[agent] '),
+  viewer: paint('36', '[viewer]'),
+};
+const say = (who, text) => process.stdout.write(`${PREFIX[who]} ${text}\n`);
+
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(
+    [
+      'Usage: npm start [-- --no-build]',
+      '',
+      'Builds (cached), then starts a broker (Mosquitto with infra/mosquitto/config/mosquitto.conf, or the',
+      'embedded aedes broker; an MQTT broker already answering on MQTT_BROKER_PORT is used instead),',
+      'the agent and the viewer (summary view). Ctrl-C stops all of them.',
+      '',
+      'Broker settings: see `npx nx serve broker --help`. Agent and viewer settings: their --help',
+      '(node apps/agent/dist/main.js --help). OT_MQTT_SKIP_BUILD=1 or --no-build skips the build.',
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
+
+// --- 1. build ----------------------------------------------------------------------------------
+if (!args.includes('--no-build') && process.env.OT_MQTT_SKIP_BUILD !== '1') {
+  say('start', 'building agent, viewer and broker (Nx caches it: quick after the first time)');
+  const build = spawnSync(
+    'npx',
+    ['nx', 'run-many', '-t', 'build', '-p', 'agent', 'viewer', 'broker', '--output-style=static'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { NX_DAEMON: 'false', ...process.env },
+    },
+  );
+  if (build.status !== 0) {
+    for (const line of `${build.stdout ?? ''}${build.stderr ?? ''}`.split('\n')) say('build', line);
+    say('start', `the build failed (exit code ${build.status ?? build.signal}); see above`);
+    process.exit(1);
+  }
+}
+
+const brokerModule = join(ROOT, 'infra', 'mosquitto', 'dist', 'index.js');
+for (const file of [brokerModule, ...APPS.map((a) => a.main)]) {
+  if (!existsSync(file)) {
+    say('start', `${file} is missing: run \`npm run build\` (or drop --no-build)`);
+    process.exit(1);
+  }
+}
+const { parseServeOptions, serveBroker, describeBroker, ServeOptionError } = await import(
+  pathToFileURL(brokerModule).href
+);
+
+// --- 2. broker ---------------------------------------------------------------------------------
+let options;
+try {
+  options = parseServeOptions(process.env);
+} catch (error) {
+  if (!(error instanceof ServeOptionError)) throw error;
+  say('start', error.message);
+  process.exit(2);
+}
+const host = process.env.MQTT_BROKER_HOST;
+const remote =
+  host !== undefined && host !== '' && !['localhost', '127.0.0.1', '::1'].includes(host);
+let broker;
+if (remote) {
+  // The user points us at their own broker: start none, just the apps.
+  broker = { kind: 'remote', url: `mqtt://${host}:${options.port}`, stop: async () => {} };
+  say(
+    'broker',
+    `using MQTT_BROKER_HOST=${host} port ${options.port} (not starting a local broker)`,
+  );
+} else {
+  try {
+    // Own process group: the terminal's Ctrl-C reaches this script only, which stops the apps
+    // first (the agent flushes and announces itself offline) and the broker last.
+    broker = await serveBroker(options, { detached: true });
+  } catch (error) {
+    say('broker', error.message);
+    process.exit(1);
+  }
+  say('broker', describeBroker(broker).replace(/^broker: /, ''));
+}
+const brokerUrl = new URL(broker.url);
+
+// --- 3. viewer and agent -----------------------------------------------------------------------
+const children = new Map();
+let stopping = false;
+
+function startApp({ name, main }) {
+  const env = {
+    ...process.env,
+    MQTT_BROKER_HOST: brokerUrl.hostname,
+    MQTT_BROKER_PORT: brokerUrl.port,
+    ...(name === 'viewer' && !process.env.VIEWER_MODE ? { VIEWER_MODE: 'summary' } : {}),
+    ...(useColour && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
+  };
+  const child = spawn(process.execPath, [main], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  children.set(name, child);
+  for (const stream of [child.stdout, child.stderr]) {
+    let partial = '';
+    stream.on('data', (chunk) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) say(name, line);
+    });
+    stream.on('end', () => partial && say(name, partial));
+  }
+  child.once('exit', (code, signal) => {
+    children.delete(name);
+    if (stopping) return;
+    say(
+      'start',
+      `the ${name} ended on its own (${signal ?? `exit code ${code}`}); stopping everything`,
+    );
+    void shutdown(code === 0 || code === null ? 1 : code);
+  });
+  return child;
+}
+
+for (const app of APPS) startApp(app);
+const pids = [...children].map(([name, child]) => `${name} pid ${child.pid}`);
+if (broker.kind === 'mosquitto') pids.unshift(`broker pid ${broker.pid}`);
+say('start', `running: ${pids.join(', ')}. Ctrl-C stops all of them.`);
+
+if (broker.kind === 'mosquitto') {
+  void broker.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    say(
+      'start',
+      `Mosquitto ended on its own (${signal ?? `exit code ${code}`}); see ${broker.logFile}`,
+    );
+    void shutdown(1);
+  });
+}
+
+// --- 4. Ctrl-C ---------------------------------------------------------------------------------
+async function shutdown(exitCode) {
+  if (stopping) return;
+  stopping = true;
+  // The agent first: its last scans and its offline status still reach the viewer.
+  for (const name of ['agent', 'viewer']) {
+    const child = children.get(name);
+    if (!child) continue;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      say('start', `the ${name} did not stop within ${STOP_TIMEOUT_MS / 1000} s: killing it`);
+      child.kill('SIGKILL');
+    }, STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+  await broker.stop();
+  say('start', 'stopped');
+  process.exit(exitCode);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (!stopping) say('start', `${signal}: stopping agent, viewer and broker`);
+    void shutdown(0);
+  });
+}
+// Last resort if this script dies of an error: never leave the apps running.
+process.once('exit', () => {
+  for (const child of children.values()) child.kill('SIGKILL');
+});

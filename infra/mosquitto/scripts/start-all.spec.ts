@@ -1,0 +1,58 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isRunning, killAll, watch } from '../src/child-process.test-helper.js';
+import { freePort } from '../src/free-port.js';
+import { waitFor } from '../src/wait-for.test-helper.js';
+
+// `npm start` as a user runs it, in its own process group like a terminal's foreground job, on
+// ephemeral ports. The root `npm test` builds everything first; the build step is skipped here so
+// this test never rewrites dist/ under other tests' feet.
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+afterEach(() => killAll());
+
+describe('npm start', () => {
+  it('shows live bottle-filler data from broker, agent and viewer, and Ctrl-C (SIGINT) ends every process', async () => {
+    const port = await freePort();
+    let wsPort = await freePort();
+    while (wsPort === port) wsPort = await freePort();
+    const start = watch('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      detached: true,
+      env: {
+        ...process.env,
+        MQTT_BROKER_HOST: '127.0.0.1',
+        MQTT_BROKER_PORT: String(port),
+        MQTT_WS_PORT: String(wsPort),
+        OT_MQTT_RUN_DIR: await mkdtemp(join(tmpdir(), 'ot-mqtt-start-')),
+        OT_MQTT_SKIP_BUILD: '1',
+        PUBLISH_INTERVAL: '0.5',
+      },
+    });
+
+    const running = await start.line(/^\[start\]\s+running: /, 30_000);
+    const pids = [...running.matchAll(/(\w+) pid (\d+)/g)].map((m) => ({
+      name: m[1] ?? '',
+      pid: Number(m[2]),
+    }));
+    expect(pids.map((p) => p.name).sort()).toEqual(['agent', 'broker', 'viewer']);
+    // Live data: the viewer's summary of a complete scan, relayed with its prefix.
+    await start.line(/^\[viewer\].*(scan #\d+|Fill level)/, 30_000);
+
+    // Ctrl-C: the terminal signals the whole foreground process group (npm, the start script).
+    const group = start.child.pid ?? 0;
+    process.kill(-group, 'SIGINT');
+
+    // npm ends the way a Ctrl-C'd program should (killed by SIGINT, or 0 if its child exited first).
+    expect([0, 'SIGINT']).toContain(await start.exit(30_000));
+    await start.line(/^\[start\]\s+stopped/, 30_000);
+    await waitFor(
+      () => pids.every(({ pid }) => !isRunning(pid)) && !isRunning(-group),
+      15_000,
+      'every process of npm start to end',
+    );
+  });
+});
