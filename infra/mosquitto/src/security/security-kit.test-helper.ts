@@ -13,8 +13,11 @@ export interface TestSecrets extends SecureSetup {
   readonly passwords: Readonly<Record<string, string>>;
 }
 
-export async function createTestSecrets(): Promise<TestSecrets> {
-  const setup = await setupSecure({ dir: await mkdtemp(join(tmpdir(), 'ot-mqtt-secrets-')) });
+export async function createTestSecrets(hostnames: readonly string[] = []): Promise<TestSecrets> {
+  const setup = await setupSecure({
+    dir: await mkdtemp(join(tmpdir(), 'ot-mqtt-secrets-')),
+    hostnames,
+  });
   const passwords: Record<string, string> = {};
   for (const [user, files] of Object.entries(setup.users)) {
     if (files.passwordFile) passwords[user] = (await readFile(files.passwordFile, 'utf8')).trim();
