@@ -1,0 +1,93 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { connect, type MqttClient } from 'mqtt';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, killAll, spawnAgent, waitFor } from './agent-process.test-helper.js';
+
+const mtimeMs = (path: string): number => {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+};
+
+/** Summary lines report the client's outbox depth: scans waiting for the broker. */
+const outboxOf = (line: string): number => Number(/ outbox=(\d+)/.exec(line)?.[1] ?? -1);
+
+describe('agent when the broker crashes', () => {
+  let broker: RunningMosquitto | undefined;
+  let subscriber: MqttClient | undefined;
+  beforeAll(assertBuilt);
+  afterEach(async () => {
+    killAll();
+    subscriber?.end(true);
+    await broker?.kill();
+  });
+
+  it('recovers without a restart after kill -9 of the broker and delivers the scans buffered meanwhile: no gap at a persistent subscriber', async () => {
+    // The project's own config, persistence on (it autosaves every 5 s).
+    broker = await startMosquitto({ persistence: true });
+    const sequences: number[] = [];
+    const sub = connect(broker.url, {
+      clientId: 'agent-restart-test-subscriber',
+      clean: false,
+      reconnectPeriod: 250,
+    });
+    subscriber = sub;
+    sub.on('message', (_topic, payload) => {
+      sequences.push((JSON.parse(payload.toString()) as { sequence: number }).sequence);
+    });
+    await new Promise<void>((resolve, reject) =>
+      sub.once('connect', () =>
+        sub.subscribe('test/restart/data', { qos: 1 }, (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      ),
+    );
+    const subscribedAt = Date.now();
+
+    const agent = spawnAgent({
+      MQTT_BROKER_HOST: broker.host,
+      MQTT_BROKER_PORT: String(broker.ports[1883]),
+      PUBLISH_INTERVAL: '0.2',
+      SUMMARY_INTERVAL: '0.3',
+      TOPIC_ROOT: 'test/restart',
+    });
+    await waitFor(() => sequences.length >= 5, 'five scans before the crash');
+    // The subscriber's session must be on disk before the crash, or the restarted broker would not
+    // know whom to queue for: a kill -9 loses everything since the last autosave.
+    const db = join(broker.runDir, 'data', 'mosquitto.db');
+    await waitFor(() => mtimeMs(db) > subscribedAt, 'an autosave after the subscription', 30_000);
+
+    await broker.kill();
+    const killedAt = agent.stdout.length;
+    await agent.line(/connection lost/);
+    // Keep scanning while offline: wait until at least three scans are buffered.
+    await waitFor(
+      () => agent.stdout.slice(killedAt).some((l) => l.includes(' summary ') && outboxOf(l) >= 21),
+      'three scans buffered in the outbox while the broker is down',
+    );
+    const lastBeforeRestart = Math.max(
+      ...agent.stdout
+        .filter((l) => l.includes(' summary '))
+        .map((l) => Number(/scans=(\d+)/.exec(l)?.[1])),
+    );
+    broker = await broker.restart();
+
+    // Scan numbers start at 0; every scan up to well after the restart must arrive.
+    const target = lastBeforeRestart + 5;
+    await waitFor(
+      () => sequences.some((s) => s >= target),
+      `scan ${target} after the restart`,
+      40_000,
+    );
+    const unique = new Set(sequences);
+    const max = Math.max(...sequences);
+    const missing = Array.from({ length: max + 1 }, (_, i) => i).filter((i) => !unique.has(i));
+    expect(missing).toEqual([]);
+    expect(agent.child.exitCode).toBeNull();
+    expect(agent.stdout.filter((l) => /INFO\s+connected/.test(l)).length).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -1,0 +1,159 @@
+import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { TOPIC_KINDS, parsePayload } from '@ot-mqtt/tag-model';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertBuilt,
+  killAll,
+  spawnAgent,
+  spawnLines,
+  waitFor,
+  type Spawned,
+} from './agent-process.test-helper.js';
+
+/** One line of `mosquitto_sub -F '%q %r %t %p'`: what a third-party client saw. */
+interface Seen {
+  qos: number;
+  retain: boolean;
+  topic: string;
+  payload: string;
+}
+
+/** `mosquitto_sub` as the third-party client, at QoS 1, printing QoS, retain flag, topic and payload. */
+function subscribe(broker: RunningMosquitto, filter: string, extra: string[] = []) {
+  const sub = spawnLines(
+    'mosquitto_sub',
+    [
+      '-h',
+      broker.host,
+      '-p',
+      String(broker.ports[1883]),
+      '-q',
+      '1',
+      '-F',
+      '%q %r %t %p',
+      '-t',
+      filter,
+      ...extra,
+    ],
+    { PATH: process.env['PATH'] ?? '' },
+  );
+  const seen = (): Seen[] =>
+    sub.stdout.map((line) => {
+      const [qos, retain, topic, ...payload] = line.split(' ');
+      return {
+        qos: Number(qos),
+        retain: retain === '1',
+        topic: topic ?? '',
+        payload: payload.join(' '),
+      };
+    });
+  return { sub, seen };
+}
+
+const sequenceOf = (payload: string): number | undefined =>
+  (JSON.parse(payload) as { sequence?: number }).sequence;
+const statusOf = (payload: string): string | undefined =>
+  (JSON.parse(payload) as { status?: string }).status;
+
+describe('agent against a real Mosquitto', () => {
+  let broker: RunningMosquitto;
+  beforeAll(async () => {
+    assertBuilt();
+    broker = await startMosquitto();
+  });
+  afterEach(killAll);
+  afterAll(async () => broker?.stop());
+
+  const agentEnv = (machineId: string, extra: Record<string, string> = {}) => ({
+    MQTT_BROKER_HOST: broker.host,
+    MQTT_BROKER_PORT: String(broker.ports[1883]),
+    PUBLISH_INTERVAL: '0.1',
+    MACHINE_ID: machineId,
+    // Each test its own root, so tests sharing this broker never see each other's messages.
+    TOPIC_ROOT: `test/${machineId}`,
+    ...extra,
+  });
+
+  it('publishes all seven topics at QoS 1, not retained, valid per the tag model, one sequence per scan', async () => {
+    // Whenever the subscription lands (even mid-scan), only scans whose data message was seen are checked.
+    const { seen } = subscribe(broker, 'test/seven/#');
+    const agent = spawnAgent(agentEnv('seven'));
+    await agent.line(/INFO\s+connected/);
+    const data = await waitFor(() => {
+      const scans = seen().filter((m) => m.topic === 'test/seven/data');
+      return scans.length >= 3 && scans;
+    }, 'three scans on test/seven/data');
+    const sequences = data.map((m) => sequenceOf(m.payload)!);
+    const complete = sequences.slice(0, -1); // the last scan's six group messages may still be on their way
+    const messages = seen().filter((m) => m.topic !== 'test/seven/connection');
+
+    for (const m of messages) {
+      expect(m.qos, m.topic).toBe(1);
+      expect(m.retain, m.topic).toBe(false);
+      const parsed = parsePayload(m.topic, m.payload, { root: 'test/seven' });
+      expect(parsed.ok ? '' : parsed.error.message, m.topic).toBe('');
+    }
+    for (const sequence of complete) {
+      const ofScan = messages.filter((m) => sequenceOf(m.payload) === sequence);
+      expect(ofScan.map((m) => m.topic.split('/').pop())).toEqual([...TOPIC_KINDS]);
+    }
+    expect(sequences.slice(0, 3)).toEqual([sequences[0], sequences[0]! + 1, sequences[0]! + 2]);
+    const online = seen().find((m) => m.topic === 'test/seven/connection');
+    expect(online && JSON.parse(online.payload)).toMatchObject({
+      schemaVersion: 1,
+      status: 'online',
+      machineId: 'seven',
+      publishIntervalMs: 100,
+    });
+  });
+
+  it('SIGTERM: exits 0 after publishing offline (retained) and acknowledging every scan', async () => {
+    const agent = spawnAgent(agentEnv('term'));
+    await agent.line(/INFO\s+connected/);
+    const { sub, seen } = subscribe(broker, 'test/term/#');
+    await waitFor(
+      () => seen().filter((m) => m.topic === 'test/term/data').length >= 2,
+      'two scans',
+    );
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+    await waitFor(
+      () =>
+        seen().some((m) => m.topic === 'test/term/connection' && statusOf(m.payload) === 'offline'),
+      'offline on the connection topic',
+    );
+    expect(agent.stdout.join('\n')).toMatch(/SIGTERM received: stopping/);
+    expect(agent.stderr.join('\n')).not.toMatch(/never acknowledged/);
+    const last = agent.stdout.filter((l) => l.includes(' summary ')).pop() ?? '';
+    const [, messages, acked] = /messages=(\d+) acked=(\d+)/.exec(last) ?? [];
+    expect(Number(messages)).toBeGreaterThan(0);
+    expect(acked).toBe(messages);
+    sub.child.kill();
+
+    // A client connecting later learns the agent's state from the retained message.
+    const late = subscribe(broker, 'test/term/connection', ['-C', '1']);
+    await late.sub.exited;
+    expect(late.seen()).toEqual([
+      expect.objectContaining({
+        retain: true,
+        payload: expect.stringContaining('"status":"offline"'),
+      }),
+    ]);
+  });
+
+  it('kill -9 of the agent: the broker publishes its last will, offline', async () => {
+    const { seen } = subscribe(broker, 'test/crash/connection');
+    const agent: Spawned = spawnAgent(agentEnv('crash'));
+    await waitFor(
+      () => seen().some((m) => statusOf(m.payload) === 'online'),
+      'online on the connection topic',
+    );
+    agent.child.kill('SIGKILL');
+    await agent.exited;
+    const will = await waitFor(
+      () => seen().find((m) => statusOf(m.payload) === 'offline'),
+      'the last will (offline)',
+    );
+    expect(JSON.parse(will.payload)).toMatchObject({ schemaVersion: 1, machineId: 'crash' });
+  });
+});
