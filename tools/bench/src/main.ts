@@ -1,6 +1,7 @@
 import type { BenchContext } from './harness/bench-context.js';
 import { runClientOverhead } from './benches/client-overhead.js';
 import { runFleet } from './benches/fleet.js';
+import { runFootprint } from './benches/footprint.js';
 import { runViewerIngest } from './benches/viewer-ingest.js';
 
 /** The benches in the order `npm run bench` runs them. */
@@ -8,6 +9,7 @@ export const BENCHES: Readonly<Record<string, (ctx: BenchContext) => Promise<str
   'client-overhead': runClientOverhead,
   fleet: runFleet,
   'viewer-ingest': runViewerIngest,
+  footprint: runFootprint,
 };
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -52,7 +52,7 @@ async function measure(
       );
     });
     // One interval plus a margin: every machine's phase has come round once before the window.
-    await hold(timing.intervalMs + 500);
+    await hold(timing.intervalMs + (timing.intervalMs < 1000 ? 200 : 500));
     const cpu = openCpuWindow({ publisher: child.pid, broker: brokerPid });
     probe.start();
     await hold(timing.windowMs);
@@ -98,8 +98,8 @@ export async function runFleet(ctx: BenchContext): Promise<string> {
   const startedAt = new Date().toISOString();
   const machine = describeMachine();
   const ns = ctx.smoke ? [1, 10] : envList('BENCH_FLEET_N', [1, 10, 100, 1000, 5000, 10000]);
-  const intervalMs = ctx.smoke ? 500 : envNumber('BENCH_FLEET_INTERVAL_MS', 2000);
-  const windowMs = ctx.smoke ? 1200 : envNumber('BENCH_FLEET_WINDOW_MS', 10_000);
+  const intervalMs = ctx.smoke ? 300 : envNumber('BENCH_FLEET_INTERVAL_MS', 2000);
+  const windowMs = ctx.smoke ? 700 : envNumber('BENCH_FLEET_WINDOW_MS', 10_000);
   const timing = { intervalMs, windowMs };
   const notes: string[] = [];
   const agentMissing = missingApp(AGENT_MAIN);
