@@ -6,5 +6,8 @@ export default defineProject({
   test: {
     name: 'mqtt-client',
     include: ['src/**/*.spec.ts'],
+    // Integration tests start real Mosquitto processes on a shared 2-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

@@ -18,7 +18,11 @@ export interface ReconnectOptions {
    * What to do when the broker reports that another client took over the session (same client id):
    * `'stop'` closes this client with a `SESSION_TAKEN_OVER` reason — two processes fighting over one
    * client id otherwise kick each other forever; `'retry'` keeps reconnecting with backoff
-   * (default: `'stop'`). Only MQTT 5 brokers say so (reason code 0x8E).
+   * (default: `'stop'`). Applies when an MQTT 5 broker says so (DISCONNECT reason code 0x8E).
+   * Brokers that just close the old connection (Mosquitto 2.0.x, MQTT 3.1.1) are recognised by the
+   * pattern — accepted with the session present, then closed before `stableAfterMs`, three times in a
+   * row — and reported as `SESSION_TAKEN_OVER` in `state$`, but the client keeps retrying with backoff
+   * because a flapping broker looks the same.
    */
   readonly onSessionTakenOver?: 'stop' | 'retry';
 }

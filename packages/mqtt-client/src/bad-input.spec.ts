@@ -2,8 +2,6 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-// Nx infers infra/mosquitto as an application; specs may use the broker helper (type:infra).
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { freePort, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
 import { firstValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';

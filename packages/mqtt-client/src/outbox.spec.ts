@@ -1,5 +1,3 @@
-// Nx infers infra/mosquitto as an application; specs may use the broker helper (type:infra).
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { freePort } from '@ot-mqtt/broker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMqttClient, type ClientEvent, type MqttClient } from './index.js';

@@ -1,6 +1,3 @@
-// Nx infers infra/mosquitto as an application; this test-only import of the broker helper is allowed
-// by the tags (scope:mqtt-client specs may use type:infra).
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMqttClient, type MqttClient, type MqttMessage } from './index.js';

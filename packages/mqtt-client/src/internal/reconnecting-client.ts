@@ -39,6 +39,7 @@ interface FilterEntry {
 }
 
 const noop = () => undefined;
+const KICKS_FOR_TAKEOVER = 3;
 
 /**
  * The client behind {@link createMqttClient}. One mqtt.js client per connection attempt, with
@@ -76,6 +77,9 @@ export class ReconnectingClient implements MqttClient {
   private everConnected = false;
   private hadSession = false;
   private receiveMaximum = 65_535;
+  /** Connections in a row the broker closed right after accepting them (takeover heuristic). */
+  private kicks = 0;
+  private connectedAt = 0;
   private closing = false;
   private closed = false;
   private closePromise: Promise<void> | undefined;
@@ -187,6 +191,7 @@ export class ReconnectingClient implements MqttClient {
     if (gen !== this.generation || this.closed) return;
     const sessionPresent = connack.sessionPresent === true;
     this.connectedOn = gen;
+    this.connectedAt = this.opts.clock.now();
     this.sessionPresent = sessionPresent;
     this.receiveMaximum = connack.properties?.receiveMaximum ?? 65_535;
     if (this.everConnected) this.counters.reconnects++;
@@ -196,6 +201,7 @@ export class ReconnectingClient implements MqttClient {
       this.stableTimer = undefined;
       this.failures = 0;
       this.attempt = 0;
+      this.kicks = 0;
     }, this.opts.reconnect.stableAfterMs);
 
     const previouslyAcked: string[] = [];
@@ -242,17 +248,7 @@ export class ReconnectingClient implements MqttClient {
     // outbox and is written again on the next connection (mqtt.js would drop it on reconnect()).
     this.pendingResend += this.outbox.requeueInFlight();
     for (const entry of this.filters.values()) entry.subscribingOn = 0;
-    const error =
-      this.lastError ??
-      (wasConnected
-        ? new MqttClientError(
-            'CONNECTION_LOST',
-            `Connection to ${this.opts.redactedUrl} closed by the broker or the network`,
-          )
-        : new MqttClientError(
-            'NETWORK_ERROR',
-            `Connection to ${this.opts.redactedUrl} closed before the broker answered CONNECT`,
-          ));
+    const error = this.lastError ?? this.silentCloseError(wasConnected);
     this.emit(
       wasConnected
         ? { type: 'disconnected', error }
@@ -260,7 +256,13 @@ export class ReconnectingClient implements MqttClient {
     );
     this.wakeDrainWaiters();
     if (this.closing || this.closed) return;
-    if (error.code === 'SESSION_TAKEN_OVER' && this.opts.reconnect.onSessionTakenOver === 'stop') {
+    // Only the broker's own word (reason code 0x8E) stops us; the heuristic above could also be a
+    // flapping broker, so it is reported and backed off from, not obeyed.
+    if (
+      error.code === 'SESSION_TAKEN_OVER' &&
+      error.reasonCode === 0x8e &&
+      this.opts.reconnect.onSessionTakenOver === 'stop'
+    ) {
       this.finish(error);
       return;
     }
@@ -277,6 +279,34 @@ export class ReconnectingClient implements MqttClient {
       this.retryTimer = undefined;
       if (!this.closing && !this.closed) this.connect();
     }, delay);
+  }
+
+  /**
+   * Why a connection ended when nobody said why. Mosquitto (2.0.x, both protocol versions) closes
+   * the older connection of a client id without a DISCONNECT 0x8E, so a session takeover looks like
+   * any dropped socket. The tell is the pattern: the broker accepts us with our session present and
+   * closes us again before the connection is stable, several times in a row ("connection battle").
+   */
+  private silentCloseError(wasConnected: boolean): MqttClientError {
+    const url = this.opts.redactedUrl;
+    if (!wasConnected) {
+      this.kicks = 0;
+      return new MqttClientError(
+        'NETWORK_ERROR',
+        `Connection to ${url} closed before the broker answered CONNECT`,
+      );
+    }
+    const short = this.opts.clock.now() - this.connectedAt < this.opts.reconnect.stableAfterMs;
+    this.kicks = short && this.sessionPresent ? this.kicks + 1 : 0;
+    if (this.kicks >= KICKS_FOR_TAKEOVER)
+      return new MqttClientError(
+        'SESSION_TAKEN_OVER',
+        `Broker ${url} closed the connection right after accepting it ${this.kicks} times in a row: another client is probably using client id ${JSON.stringify(this.opts.clientId)} (session takeover)`,
+      );
+    return new MqttClientError(
+      'CONNECTION_LOST',
+      `Connection to ${url} closed by the broker or the network`,
+    );
   }
 
   /** Silences an mqtt.js client we are done with and makes sure its socket is gone. */

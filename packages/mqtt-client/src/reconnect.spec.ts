@@ -1,0 +1,298 @@
+import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createMqttClient,
+  type ClientEvent,
+  type MqttClient,
+  type MqttClientOptions,
+  type ReconnectingState,
+} from './index.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.test-helper.js';
+import { first, reach, text, waitFor } from './test-support.test-helper.js';
+
+const clients: MqttClient[] = [];
+const brokers: RunningMosquitto[] = [];
+const proxies: TcpProxy[] = [];
+const make = (options: MqttClientOptions) => {
+  const c = createMqttClient(options);
+  clients.push(c);
+  return c;
+};
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close({ timeoutMs: 500 })));
+  await Promise.all(proxies.splice(0).map((p) => p.close()));
+  await Promise.all(brokers.splice(0).map((b) => b.kill()));
+});
+const fast = { initialDelayMs: 50, maxDelayMs: 400 };
+
+/** Waits until `observer` has seen a probe published by `publisher` (so its SUBSCRIBE is active). */
+async function probe(publisher: MqttClient, seen: () => boolean, topic: string) {
+  await waitFor(async () => {
+    await publisher.publish(topic, 'probe', { qos: 1 });
+    return seen();
+  }, `subscription on ${topic} active`);
+}
+
+describe('reconnecting through broker crashes and restarts', () => {
+  it('kill -9 of the broker (3×) while 1,200 QoS 1 messages are published loses no sequence number', async () => {
+    // Mosquitto writes its database only at autosave or clean shutdown, so a kill -9 forgets every
+    // message it acknowledged since the last save. `autosave_on_changes` + `autosave_interval 1`
+    // saves after every change, which shrinks that window to one event-loop turn; what the client
+    // must guarantee is the rest: whatever the broker did not acknowledge is kept and re-sent.
+    let broker = await startMosquitto({
+      persistence: true,
+      extra: 'autosave_on_changes true\nautosave_interval 1',
+    });
+    brokers.push(broker);
+    const url = broker.url;
+    const sub = make({ url, clientId: 'kill9-sub', reconnect: fast });
+    const counts = new Map<number, number>();
+    let probes = 0;
+    sub.observe('kill9/seq', { qos: 1 }).subscribe((m) => {
+      const body = text(m.payload);
+      if (body === 'probe') probes++;
+      else counts.set(Number(body), (counts.get(Number(body)) ?? 0) + 1);
+    });
+    const pub = make({ url, clientId: 'kill9-pub', reconnect: fast });
+    await probe(pub, () => probes > 0, 'kill9/seq');
+    const subSessions: boolean[] = [];
+    sub.events$.subscribe((e) => e.type === 'connected' && subSessions.push(e.sessionPresent));
+
+    const total = 1_200;
+    const published = Array.from({ length: total }, (_, i) =>
+      pub.publish('kill9/seq', String(i), { qos: 1 }),
+    );
+    for (const at of [250, 550, 850]) {
+      await waitFor(() => pub.stats().acknowledged >= at, `${at} acknowledged`);
+      await broker.kill();
+      broker = await broker.restart();
+      brokers.push(broker);
+    }
+    await Promise.all(published);
+    await waitFor(() => counts.size === total, `all ${total} sequence numbers`, 30_000).catch(
+      (error: Error) => {
+        const missing = Array.from({ length: total }, (_, i) => i).filter((i) => !counts.has(i));
+        console.info(
+          `DEBUG missing ${missing.length}: ${missing.slice(0, 40).join(',')} sessions ${subSessions.join(',')} pub ${JSON.stringify(pub.stats())} sub ${JSON.stringify(sub.stats())}`,
+        );
+        throw error;
+      },
+    );
+    const missing = Array.from({ length: total }, (_, i) => i).filter((i) => !counts.has(i));
+    const duplicates = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
+    console.info(
+      `kill -9 ×3: ${total} published, ${counts.size} distinct received, ${duplicates} duplicates, ` +
+        `publisher reconnects ${pub.stats().reconnects}, sent ${pub.stats().sent}, ` +
+        `subscriber sessionPresent after restarts: ${subSessions.join(',')}`,
+    );
+    expect(missing).toEqual([]);
+    expect(pub.stats()).toMatchObject({ reconnects: 3, outboxDepth: 0, inFlight: 0 });
+  });
+
+  it('broker restarted without persistence: subscriptions come back once, the outbox is republished in order', async () => {
+    let broker = await startMosquitto({ persistence: false, extra: 'log_type all' });
+    brokers.push(broker);
+    const c = make({ url: broker.url, clientId: 'np-client', reconnect: fast });
+    const events: ClientEvent[] = [];
+    c.events$.subscribe((e) => events.push(e));
+    const got: string[] = [];
+    c.observe('np/a', { qos: 1 }).subscribe((m) => got.push(text(m.payload)));
+    c.observe('np/a', { qos: 1 }).subscribe(); // a second observer: still one subscription
+    c.observe('np/b/#', { qos: 1 }).subscribe();
+    await probe(c, () => got.includes('probe'), 'np/a');
+
+    await broker.stop();
+    await first(c.state$, (s) => s.status === 'reconnecting');
+    const offline = [1, 2, 3, 4, 5].map((i) => c.publish('np/a', `offline-${i}`, { qos: 1 }));
+    expect(c.stats().outboxDepth).toBe(5);
+    broker = await broker.restart();
+    brokers.push(broker);
+    await Promise.all(offline);
+    await waitFor(
+      () => got.filter((g) => g.startsWith('offline')).length === 5,
+      'offline messages',
+    );
+
+    expect(got.filter((g) => g !== 'probe')).toEqual([1, 2, 3, 4, 5].map((i) => `offline-${i}`));
+    expect(events.filter((e) => e.type === 'resubscribed')).toEqual([
+      { type: 'resubscribed', filters: ['np/a', 'np/b/#'] },
+    ]);
+    expect(events.filter((e) => e.type === 'session-lost')).toHaveLength(1);
+    const log = await broker.readLog();
+    // One SUBSCRIBE per broker life, at QoS 1 (not 0, not twice).
+    expect(log.match(/\tnp\/a \(QoS 1\)/g)).toHaveLength(2);
+    expect(log.match(/\tnp\/b\/# \(QoS 1\)/g)).toHaveLength(2);
+    expect(log.match(/\(QoS 0\)/g)).toBeNull();
+  });
+
+  it('detects a half-open connection by keepalive and reconnects; the QoS 1 message sent into the void arrives', async () => {
+    const broker = await startMosquitto({ persistence: false });
+    brokers.push(broker);
+    const proxy = await startTcpProxy(Number(new URL(broker.url).port));
+    proxies.push(proxy);
+    const c = make({
+      url: `mqtt://127.0.0.1:${proxy.port}`,
+      clientId: 'half-open',
+      keepaliveSeconds: 2,
+      connectTimeoutMs: 2_000,
+      reconnect: { initialDelayMs: 200, maxDelayMs: 1_000 },
+    });
+    const watcher = make({ url: broker.url, clientId: 'half-open-watcher', clean: true });
+    const got: string[] = [];
+    watcher.observe('ho/#', { qos: 1 }).subscribe((m) => got.push(text(m.payload)));
+    await reach(c, 'connected');
+    await probe(watcher, () => got.includes('probe'), 'ho/probe');
+
+    proxy.blackhole(true);
+    const sent = c.publish('ho/data', 'into-the-void', { qos: 1 });
+    const lost = (await first(
+      c.state$,
+      (s) => s.status === 'reconnecting',
+      15_000,
+    )) as ReconnectingState;
+    expect(lost.lastError.code).toBe('KEEPALIVE_TIMEOUT');
+    proxy.blackhole(false);
+    await reach(c, 'connected', 15_000);
+    await sent;
+    await waitFor(() => got.includes('into-the-void'), 'the message sent during the black hole');
+  });
+
+  it('does not loop tightly against a broker that refuses every CONNACK: one CONNECT per attempt, growing delays', async () => {
+    const broker = await startMosquitto({
+      persistence: false,
+      extra: 'allow_anonymous false\nlog_type all',
+    });
+    brokers.push(broker);
+    const c = make({
+      url: broker.url,
+      clientId: 'refused',
+      reconnect: { initialDelayMs: 100, maxDelayMs: 400, jitter: 0 },
+    });
+    const failedAt: number[] = [];
+    c.events$.subscribe((e) => e.type === 'connect-failed' && failedAt.push(Date.now()));
+    await waitFor(() => failedAt.length >= 6, 'six refused attempts');
+    await c.close();
+    const gaps = failedAt.slice(1).map((t, i) => t - (failedAt[i] ?? t));
+    // Timers never fire early, so each gap is at least the configured delay (a small margin for
+    // the clock's rounding); a tight loop would show gaps of a few ms.
+    [100, 200, 400, 400, 400].forEach((delay, i) =>
+      expect(gaps[i]).toBeGreaterThanOrEqual(delay - 5),
+    );
+    const log = await broker.readLog();
+    // Each refusal is one CONNACK (0, 5) in the broker's log: no hidden retries by mqtt.js.
+    const refusals = log.match(/Sending CONNACK to .* \(0, 5\)/g)?.length ?? 0;
+    expect(refusals).toBe(failedAt.length);
+  });
+});
+
+describe('backoff reset and session takeover', () => {
+  it('restarts the backoff from the initial delay only after a connection stayed up stableAfterMs', async () => {
+    let broker = await startMosquitto({ persistence: false });
+    brokers.push(broker);
+    // A manual clock: the test decides when timers fire, and reads the delays asked for.
+    const timers: Array<{ ms: number; run: () => void; handle: object }> = [];
+    const clock = {
+      setTimeout: (run: () => void, ms: number) => {
+        const handle = {};
+        timers.push({ ms, run, handle });
+        return handle;
+      },
+      clearTimeout: (handle: unknown) => {
+        const i = timers.findIndex((t) => t.handle === handle);
+        if (i >= 0) timers.splice(i, 1);
+      },
+      now: () => Date.now(),
+    };
+    const stableAfterMs = 12_345;
+    const fire = async (predicate: (ms: number) => boolean, what: string) => {
+      await waitFor(() => timers.some((t) => predicate(t.ms)), what);
+      const i = timers.findIndex((t) => predicate(t.ms));
+      const [timer] = timers.splice(i, 1);
+      timer?.run();
+      return timer?.ms ?? -1;
+    };
+    const retry = (ms: number) => ms !== stableAfterMs;
+    const c = make({
+      url: broker.url,
+      clientId: 'backoff-reset',
+      clock,
+      random: () => 0.5,
+      reconnect: { initialDelayMs: 1_000, maxDelayMs: 60_000, stableAfterMs },
+    });
+    await reach(c, 'connected');
+    const delays: number[] = [];
+    // Connection drops before it was stable → retry delays keep growing across connections.
+    await broker.kill();
+    delays.push(await fire(retry, 'retry 1')); // refused (broker down)
+    delays.push(await fire(retry, 'retry 2'));
+    broker = await broker.restart();
+    brokers.push(broker);
+    delays.push(await fire(retry, 'retry 3'));
+    await reach(c, 'connected');
+    await broker.kill(); // dropped again before stableAfterMs: no reset
+    delays.push(await fire(retry, 'retry 4')); // refused
+    broker = await broker.restart();
+    brokers.push(broker);
+    delays.push(await fire(retry, 'retry 5'));
+    await reach(c, 'connected');
+    await fire((ms) => ms === stableAfterMs, 'stable timer'); // now it has been up long enough
+    await broker.kill();
+    delays.push(await fire(retry, 'retry after a stable connection'));
+    expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 1_000]);
+  });
+
+  for (const protocolVersion of [4, 5] as const) {
+    it(`a second client with the same id is reported as SESSION_TAKEN_OVER and the battle backs off (MQTT ${protocolVersion === 4 ? '3.1.1' : '5'})`, async () => {
+      const broker = await startMosquitto({ persistence: false });
+      brokers.push(broker);
+      const options = {
+        url: broker.url,
+        clientId: `same-id-${protocolVersion}`,
+        protocolVersion,
+        reconnect: { initialDelayMs: 50, maxDelayMs: 400, stableAfterMs: 10_000 },
+      };
+      const original = make(options);
+      await reach(original, 'connected');
+      const intruder = make(options);
+      const reported = (await first(
+        original.state$,
+        (s) => s.status === 'reconnecting' && s.lastError.code === 'SESSION_TAKEN_OVER',
+      )) as ReconnectingState;
+      expect(reported.lastError.message).toMatch(/another client is probably using client id/);
+      // Delays grow while the two fight (no tight loop); once the intruder leaves, we stay.
+      expect(reported.nextRetryAt.getTime() - Date.now()).toBeGreaterThan(0);
+      await intruder.close();
+      await reach(original, 'connected');
+    });
+  }
+});
+
+describe('close()', () => {
+  it('waits for in-flight QoS 1 acknowledgements, disconnects cleanly and completes every stream', async () => {
+    const broker = await startMosquitto({ persistence: false, extra: 'log_type all' });
+    brokers.push(broker);
+    const c = make({
+      url: broker.url,
+      clientId: 'closer',
+      will: { topic: 'closer/status', payload: 'offline', qos: 1 },
+    });
+    await reach(c, 'connected');
+    let completed = 0;
+    c.observe('closer/#').subscribe({ complete: () => completed++ });
+    c.events$.subscribe({ complete: () => completed++ });
+    const sends = Array.from({ length: 200 }, (_, i) =>
+      c.publish('closer/n', String(i), { qos: 1 }),
+    );
+    await c.close({ timeoutMs: 10_000 });
+    await expect(Promise.all(sends)).resolves.toHaveLength(200);
+    expect(c.stats()).toMatchObject({ acknowledged: 200, dropped: 0, outboxDepth: 0 });
+    expect(completed).toBe(2);
+    expect(c.state).toEqual({ status: 'closed', reason: 'user' });
+    // A DISCONNECT, not a dropped socket: the broker does not publish the will.
+    await waitFor(
+      async () => /Client closer disconnected\./.test(await broker.readLog()),
+      'clean disconnect in the broker log',
+    );
+    expect(await broker.readLog()).not.toMatch(/Sending PUBLISH .*closer\/status/);
+  });
+});
