@@ -6,5 +6,8 @@ export default defineProject({
   test: {
     name: 'viewer',
     include: ['src/**/*.spec.ts'],
+    // Integration tests spawn the built viewer and real Mosquitto processes on a shared 2-core box.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

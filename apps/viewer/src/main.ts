@@ -1,1 +1,126 @@
-console.log('not implemented yet');
+#!/usr/bin/env node
+// The viewer's wiring: configuration → MQTT client → viewer core → terminal. Logic lives in the
+// modules it imports (and in @ot-mqtt/tag-model and @ot-mqtt/mqtt-client).
+import { randomBytes } from 'node:crypto';
+import type { TlsOptions } from '@ot-mqtt/mqtt-client';
+import { createPalette } from './ansi.js';
+import { helpText, parseConfig } from './config.js';
+import { createViewer } from './create-viewer.js';
+import { createLineWriter } from './line-writer.js';
+import { loadConfigFiles } from './load-config-files.js';
+
+const STALE_CHECK_MS = 250;
+const EXIT_FLUSH_MS = 2000;
+
+async function main(): Promise<void> {
+  const parsed = parseConfig(process.env, process.argv.slice(2));
+  if (parsed.kind === 'help') {
+    process.stdout.write(helpText() + '\n');
+    return;
+  }
+  if (parsed.kind === 'error') {
+    for (const error of parsed.errors) process.stderr.write(`viewer: ${error}\n`);
+    process.stderr.write('viewer: run with --help for every option and its default\n');
+    process.exitCode = 2;
+    return;
+  }
+  const config = parsed.config;
+  const files = await loadConfigFiles(config);
+  if (!files.ok) {
+    for (const error of files.errors) process.stderr.write(`viewer: ${error}\n`);
+    process.exitCode = 2;
+    return;
+  }
+
+  // Loaded only now: --help and configuration errors answer at once, without loading MQTT.js.
+  const { createMqttClient, MqttClientError } = await import('@ot-mqtt/mqtt-client');
+  const stdout = createLineWriter(process.stdout);
+  const stderr = createLineWriter(process.stderr);
+  // `viewer | head` closes the pipe: that is the reader saying "enough", not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
+
+  const tls: TlsOptions = {
+    ...(files.files.ca ? { ca: files.files.ca } : {}),
+    ...(files.files.cert ? { cert: files.files.cert } : {}),
+    ...(files.files.key ? { key: files.files.key } : {}),
+    ...(config.tlsServername ? { servername: config.tlsServername } : {}),
+  };
+  const client = createMqttClient({
+    url: config.url,
+    clientId: config.clientId ?? `ot-viewer-${randomBytes(4).toString('hex')}`,
+    clean: config.clean,
+    protocolVersion: config.protocolVersion,
+    keepaliveSeconds: 60,
+    ...(config.username ? { username: config.username } : {}),
+    ...(files.files.password ? { password: files.files.password } : {}),
+    ...(Object.keys(tls).length > 0 ? { tls } : {}),
+  });
+
+  const viewer = createViewer({
+    mode: config.mode,
+    palette: createPalette(process.stdout.isTTY === true && !config.noColor),
+    root: config.topicRoot,
+    filter: config.topic,
+    url: client.url,
+    maxPayloadBytes: config.maxPayloadBytes,
+    logLevel: config.logLevel,
+    output: {
+      message: (text) => stdout.write(text),
+      // NDJSON keeps stdout for messages only, so scripts can read it; the report goes to stderr.
+      log: (text) => (config.mode === 'ndjson' ? stderr : stdout).write(text),
+    },
+  });
+
+  let stopping = false;
+  const timers: NodeJS.Timeout[] = [];
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const timer of timers) clearInterval(timer);
+    await client.close({ timeoutMs: EXIT_FLUSH_MS }).catch(() => undefined);
+    await Promise.race([
+      Promise.all([stdout.flush(), stderr.flush()]),
+      new Promise((resolve) => setTimeout(resolve, EXIT_FLUSH_MS).unref()),
+    ]);
+    process.exit(code);
+  };
+
+  client.events$.subscribe((event) => viewer.handleClientEvent(event, Date.now()));
+  client.state$.subscribe((state) => {
+    viewer.handleState(state, Date.now());
+    if (state.status === 'closed' && state.reason !== 'user') void stop(1);
+  });
+  client.observe(config.topic, { qos: config.qos }).subscribe({
+    next: (message) => viewer.handleMessage(message, Date.now()),
+    error: (error: unknown) => {
+      viewer.handleSubscribeError(
+        error instanceof MqttClientError
+          ? error
+          : new MqttClientError('SUBSCRIBE_REJECTED', String(error)),
+        Date.now(),
+      );
+      void stop(1);
+    },
+  });
+
+  timers.push(setInterval(() => viewer.checkStale(Date.now()), STALE_CHECK_MS));
+  if (config.statsIntervalMs > 0)
+    timers.push(setInterval(() => viewer.reportStats(Date.now()), config.statsIntervalMs));
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      viewer.reportStats(Date.now());
+      void stop(0);
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`viewer: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
