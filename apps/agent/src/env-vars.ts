@@ -253,7 +253,8 @@ export const ENV_VARS = [
     name: 'SIM_TIME_SCALE',
     default: '1',
     allowed: 'a number greater than 0 and at most 1000',
-    description: 'Simulated seconds per real second (e.g. 10 runs the process 10 times faster).',
+    description:
+      'Simulated seconds per real second (e.g. 10 runs the filler ten times faster than real time).',
     group: 'Simulator',
     schema: seconds(0, 1000, { minExclusive: true }),
   },

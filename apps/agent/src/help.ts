@@ -29,3 +29,27 @@ export function formatHelp(): string {
   }
   return lines.join('\n') + '\n';
 }
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|');
+const code = (text: string): string => {
+  // `1883 (8883 with MQTT_TLS=true)` → `` `1883` (8883 with MQTT_TLS=true) ``; `(none)` stays prose.
+  if (text.startsWith('(')) return text;
+  const at = text.indexOf(' (');
+  return at < 0 ? `\`${text}\`` : `\`${text.slice(0, at)}\`${text.slice(at)}`;
+};
+
+/**
+ * The configuration table of the README and `docs/agent.md`, in Markdown. A test checks that both
+ * documents contain exactly this table, so the docs cannot drift from what the agent validates.
+ */
+export function formatEnvTable(): string {
+  const rows = (ENV_VARS as readonly EnvVar[]).map(
+    (v) =>
+      `| \`${v.name}\` | ${cell(code(v.default))} | ${cell(v.allowed)} | ${cell(v.description)} |`,
+  );
+  return [
+    '| Variable | Default | Allowed values | Meaning |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
