@@ -43,6 +43,17 @@ describe('round trip against a real Mosquitto', () => {
     });
   }
 
+  it('works over WebSockets (ws://) as a browser would connect', async () => {
+    const c = createMqttClient({ url: `ws://127.0.0.1:${broker.ports[9001]}`, clean: true });
+    clients.push(c);
+    const got: string[] = [];
+    c.observe('ws/+').subscribe((m) => got.push(text(m.payload)));
+    await reach(c, 'connected');
+    await c.publish('ws/a', 'over websockets', { qos: 1 });
+    await waitFor(() => got.length === 1, 'message over ws');
+    expect(got).toEqual(['over websockets']);
+  });
+
   it('routes each message only to the observers whose filter matches', async () => {
     const c = client('routing');
     const seen: Record<string, string[]> = { plus: [], hash: [], exact: [], shared: [] };
