@@ -74,6 +74,8 @@ describe('viewer configuration', () => {
       noColor: false,
     });
     expect(ok({ NO_COLOR: '1' }).noColor).toBe(true);
+    expect(ok({ FORCE_COLOR: '1' }).forceColor).toBe(true);
+    expect(ok({ FORCE_COLOR: '0' }).forceColor).toBe(false);
   });
 
   it.each([

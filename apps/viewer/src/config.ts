@@ -37,6 +37,8 @@ export interface ViewerConfig {
   readonly statsIntervalMs: number;
   /** `NO_COLOR` is set (non-empty): never emit ANSI colours. */
   readonly noColor: boolean;
+  /** `FORCE_COLOR` is set (non-empty, not `0`): colour even when output is not a terminal. */
+  readonly forceColor: boolean;
   /** User name for the broker. */
   readonly username: string | undefined;
   /** Password given inline (never printed). */
@@ -166,6 +168,12 @@ export const VARIABLES = [
     defaultText: undefined,
     allowed: 'any non-empty value',
     description: 'Disable ANSI colours (they are off anyway when output is not a terminal)',
+  },
+  {
+    name: 'FORCE_COLOR',
+    defaultText: undefined,
+    allowed: 'any non-empty value but 0',
+    description: 'Colour even when output is piped (e.g. through npm start); NO_COLOR wins',
   },
   {
     name: 'MQTT_USERNAME',
@@ -397,6 +405,7 @@ export function parseConfig(
       maxPayloadBytes,
       statsIntervalMs: Math.round(statsSeconds * 1000),
       noColor: (env['NO_COLOR'] ?? '') !== '',
+      forceColor: (env['FORCE_COLOR'] ?? '0') !== '0' && env['FORCE_COLOR'] !== '',
       username,
       password,
       passwordFile,

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
 
   const viewer = createViewer({
     mode: config.mode,
-    palette: createPalette(process.stdout.isTTY === true && !config.noColor),
+    palette: createPalette(!config.noColor && (config.forceColor || process.stdout.isTTY === true)),
     root: config.topicRoot,
     filter: config.topic,
     url: client.url,
