@@ -111,12 +111,13 @@ export async function setupSecure(options: SetupSecureOptions = {}): Promise<Sec
     created.push('server.crt', 'server.key');
   }
   const users = options.users ?? SECURE_USERS;
-  for (const name of [...users, ...CERTIFICATE_ONLY_USERS]) {
-    if (newCa || !hasCertificate(dir, name)) {
-      await issueCertificate({ dir, name, commonName: name, usage: 'client' });
-      created.push(`${name}.crt`, `${name}.key`);
-    }
-  }
+  const missing = [...users, ...CERTIFICATE_ONLY_USERS].filter(
+    (name) => newCa || !hasCertificate(dir, name),
+  );
+  await Promise.all(
+    missing.map((name) => issueCertificate({ dir, name, commonName: name, usage: 'client' })),
+  );
+  for (const name of missing) created.push(`${name}.crt`, `${name}.key`);
 
   const lines: string[] = [];
   const result: Record<string, SecureUserFiles> = {};
