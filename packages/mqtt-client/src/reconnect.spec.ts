@@ -56,7 +56,11 @@ describe('reconnecting through broker crashes and restarts', () => {
     const pub = make({ url, clientId: 'kill9-pub', reconnect: fast });
     await probe(pub, () => probes > 0, 'kill9/seq');
     const subSessions: boolean[] = [];
-    sub.events$.subscribe((e) => e.type === 'connected' && subSessions.push(e.sessionPresent));
+    let resubscribes = 0;
+    sub.events$.subscribe((e) => {
+      if (e.type === 'connected') subSessions.push(e.sessionPresent);
+      if (e.type === 'resubscribed') resubscribes++;
+    });
 
     const total = 1_200;
     const published = Array.from({ length: total }, (_, i) =>
@@ -86,6 +90,8 @@ describe('reconnecting through broker crashes and restarts', () => {
         `subscriber sessionPresent after restarts: ${subSessions.join(',')}`,
     );
     expect(missing).toEqual([]);
+    // The broker kept the subscriber's session (sessionPresent true): no SUBSCRIBE on top of it.
+    expect(resubscribes).toBe(subSessions.filter((present) => !present).length);
     expect(pub.stats()).toMatchObject({ reconnects: 3, outboxDepth: 0, inFlight: 0 });
   });
 
