@@ -141,6 +141,22 @@ describe('agent against a real Mosquitto', () => {
     ]);
   });
 
+  it('publishes over WebSockets with MQTT_URL=ws://', async () => {
+    const { seen } = subscribe(broker, 'test/ws/#');
+    const agent = spawnAgent({
+      MQTT_URL: `ws://${broker.host}:${broker.ports[9001]}`,
+      PUBLISH_INTERVAL: '0.1',
+      MACHINE_ID: 'ws',
+      TOPIC_ROOT: 'test/ws',
+    });
+    await agent.line(/INFO\s+connected url=ws:/);
+    const data = await waitFor(
+      () => seen().find((m) => m.topic === 'test/ws/data'),
+      'a scan published over WebSockets',
+    );
+    expect(parsePayload(data.topic, data.payload, { root: 'test/ws' }).ok).toBe(true);
+  });
+
   it('kill -9 of the agent: the broker publishes its last will, offline', async () => {
     const { seen } = subscribe(broker, 'test/crash/connection');
     const agent: Spawned = spawnAgent(agentEnv('crash'));
