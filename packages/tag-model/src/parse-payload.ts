@@ -319,6 +319,7 @@ export const parseDataPayload = kindParser('data');
  * @example
  * ```ts
  * import { parseInputsPayload } from '@ot-mqtt/tag-model';
+ * const bytes = new TextEncoder().encode('{"schemaVersion":1}');
  * const r = parseInputsPayload(bytes, { topic: 'plc/bottlefiller/inputs' });
  * if (r.ok) console.log(r.value.tags.BottlePresent);
  * ```
@@ -331,6 +332,7 @@ export const parseInputsPayload = kindParser('inputs');
  * @example
  * ```ts
  * import { parseOutputsPayload } from '@ot-mqtt/tag-model';
+ * declare const text: string; // a received payload
  * const r = parseOutputsPayload(text);
  * if (r.ok) console.log(r.value.tags.FillValve);
  * ```
@@ -343,6 +345,7 @@ export const parseOutputsPayload = kindParser('outputs');
  * @example
  * ```ts
  * import { parseAnalogPayload } from '@ot-mqtt/tag-model';
+ * declare const text: string; // a received payload
  * const r = parseAnalogPayload(text);
  * if (r.ok) console.log(`${r.value.tags.FillLevel} %`);
  * ```
@@ -355,6 +358,7 @@ export const parseAnalogPayload = kindParser('analog');
  * @example
  * ```ts
  * import { parseStatusPayload } from '@ot-mqtt/tag-model';
+ * declare const text: string; // a received payload
  * const r = parseStatusPayload(text);
  * if (r.ok && r.value.tags.Fault) console.warn('line faulted');
  * ```
@@ -367,6 +371,7 @@ export const parseStatusPayload = kindParser('status');
  * @example
  * ```ts
  * import { parseCountersPayload } from '@ot-mqtt/tag-model';
+ * declare const text: string; // a received payload
  * const r = parseCountersPayload(text);
  * if (r.ok) console.log(r.value.tags.BottlesFilled);
  * ```
@@ -379,6 +384,7 @@ export const parseCountersPayload = kindParser('counters');
  * @example
  * ```ts
  * import { parseAlarmsPayload } from '@ot-mqtt/tag-model';
+ * declare const text: string; // a received payload
  * const r = parseAlarmsPayload(text);
  * if (r.ok && r.value.tags.Overfill) console.warn('overfill');
  * ```
@@ -391,6 +397,7 @@ export const parseAlarmsPayload = kindParser('alarms');
  * @example
  * ```ts
  * import { parseConnectionPayload } from '@ot-mqtt/tag-model';
+ * declare const text: string; // a received payload
  * const r = parseConnectionPayload(text);
  * if (r.ok) console.log(`${r.machineId} is ${r.value.status}`);
  * ```
