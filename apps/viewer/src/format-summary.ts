@@ -20,9 +20,10 @@ export function labelOf(tagName: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function valueWithUnit(value: number, meta: TagMetadata): string {
+function valueWithUnit(value: number, meta: TagMetadata, label: string): string {
   const text = meta.dataType === 'REAL' ? value.toFixed(1) : String(value);
-  return meta.unit ? `${text} ${meta.unit}` : text;
+  // "Bottles filled 12", not "Bottles filled 12 bottles".
+  return meta.unit && !label.toLowerCase().includes(meta.unit) ? `${text} ${meta.unit}` : text;
 }
 
 /** The machine state in one word, as an operator panel would show it. */
@@ -54,15 +55,16 @@ export function formatSummary(input: SummaryInput, palette: Palette): string {
   const latency = Math.round(input.receivedAt - input.timestamp);
 
   const analogText = (Object.keys(TAGS.analog) as (keyof typeof TAGS.analog)[])
-    .map(
-      (name) => `${labelOf(name)} ${palette.bold(valueWithUnit(analog[name], TAGS.analog[name]))}`,
-    )
+    .map((name) => {
+      const label = labelOf(name);
+      return `${label} ${palette.bold(valueWithUnit(analog[name], TAGS.analog[name], label))}`;
+    })
     .join(' · ');
   const counterText = (Object.keys(TAGS.counters) as (keyof typeof TAGS.counters)[])
-    .map(
-      (name) =>
-        `${labelOf(name)} ${palette.bold(valueWithUnit(counters[name], TAGS.counters[name]))}`,
-    )
+    .map((name) => {
+      const label = labelOf(name);
+      return `${label} ${palette.bold(valueWithUnit(counters[name], TAGS.counters[name], label))}`;
+    })
     .join(' · ');
   const active = (Object.keys(TAGS.alarms) as (keyof typeof TAGS.alarms)[]).filter(
     (name) => alarms[name],

@@ -139,7 +139,7 @@ describe('summary output', () => {
     expect(text).toContain('Tank temperature 21.4 °C');
     expect(text).toContain('Tank pressure 30.1 PSI');
     expect(text).toContain('Conveyor speed 120.0 RPM');
-    expect(text).toContain('Bottles filled 1234 bottles');
+    expect(text).toContain('Bottles filled 1234 · Bottles rejected 5 ·');
     expect(text).toContain('Bottles per minute 42 bottles/min');
     expect(text).toContain('Alarms    none');
   });

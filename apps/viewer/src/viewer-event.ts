@@ -133,7 +133,7 @@ export function describeEvent(e: ViewerEvent, url: string): string {
     case 'resumed':
       return `${e.machineId}: data resumed after ${seconds(e.silentForMs)} of silence`;
     case 'connection':
-      return `${e.machineId}: agent ${e.status.toUpperCase()}${e.publishIntervalMs ? `, publishing every ${seconds(e.publishIntervalMs)}` : ''}${e.retained ? ' (retained: last known state)' : ''}`;
+      return `${e.machineId}: agent ${e.status.toUpperCase()}${e.status === 'online' && e.publishIntervalMs ? `, publishing every ${seconds(e.publishIntervalMs)}` : ''}${e.retained ? ' (retained: last known state)' : ''}`;
   }
 }
 
@@ -214,7 +214,16 @@ export function eventRecord(e: ViewerEvent, at: number, url: string): Record<str
     case 'subscribe-error':
       return { event: 'subscribe-error', ...base, filter: e.filter, error: errorRecord(e.error) };
     case 'stats':
-      return { event: 'stats', ...base, filter: e.filter, machines: e.machines };
+      return {
+        event: 'stats',
+        ...base,
+        filter: e.filter,
+        machines: e.machines.map((m) => ({
+          ...m,
+          ratePerSecond: Math.round(m.ratePerSecond * 100) / 100,
+          lastSeenAt: m.lastSeenAt === undefined ? undefined : isoTime(m.lastSeenAt),
+        })),
+      };
     default: {
       const { type, ...detail } = e;
       return { event: type, ...base, ...detail };
