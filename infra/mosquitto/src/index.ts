@@ -2,6 +2,8 @@ export { adaptConfig } from './adapt-config.js';
 export type { AdaptConfigOptions } from './adapt-config.js';
 export { startEmbeddedBroker } from './embedded-broker.js';
 export type { EmbeddedBroker, EmbeddedBrokerOptions } from './embedded-broker.js';
+export { followFile } from './follow-file.js';
+export type { FileFollower } from './follow-file.js';
 export { freePort } from './free-port.js';
 export { parseListeners, schemeOf } from './listeners.js';
 export type { ListenerInfo } from './listeners.js';
@@ -19,3 +21,22 @@ export type { BrokerChoice, ServeOptions, ServeVariable } from './serve-options.
 export { canConnect, waitForPort } from './wait-for-port.js';
 export { CONFIG_DIR, findMosquitto, startMosquitto } from './start-mosquitto.js';
 export type { RunningMosquitto, StartMosquittoOptions } from './start-mosquitto.js';
+export {
+  CERTIFICATE_ONLY_USERS,
+  DEFAULT_SECRETS_DIR,
+  SECURE_USERS,
+  setupSecure,
+} from './security/setup-secure.js';
+export type { SecureSetup, SecureUserFiles, SetupSecureOptions } from './security/setup-secure.js';
+export {
+  assembleConfig,
+  BRIDGE_CONFIG_DIR,
+  PRODUCTION_CONFIG_DIR,
+  startSecureMosquitto,
+} from './security/start-secure-mosquitto.js';
+export type {
+  SecureMosquitto,
+  StartSecureMosquittoOptions,
+} from './security/start-secure-mosquitto.js';
+export { createCertificateAuthority, issueCertificate } from './security/dev-pki.js';
+export type { CertificateAuthorityOptions, IssueCertificateOptions } from './security/dev-pki.js';
