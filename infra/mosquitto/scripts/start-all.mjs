@@ -76,9 +76,8 @@ for (const file of [brokerModule, ...APPS.map((a) => a.main)]) {
     process.exit(1);
   }
 }
-const { parseServeOptions, serveBroker, describeBroker, ServeOptionError } = await import(
-  pathToFileURL(brokerModule).href
-);
+const { parseServeOptions, serveBroker, describeBroker, followFile, ServeOptionError } =
+  await import(pathToFileURL(brokerModule).href);
 
 // --- 2. broker ---------------------------------------------------------------------------------
 let options;
@@ -111,6 +110,16 @@ if (remote) {
   }
   say('broker', describeBroker(broker).replace(/^broker: /, ''));
 }
+// Mosquitto's warnings and errors (e.g. "Outgoing messages are being dropped for client …") in
+// this terminal; the rest stays in its log file.
+const brokerLog =
+  broker.kind === 'mosquitto'
+    ? await followFile(broker.logFile, (line) => {
+        if (/\b(Warning|Error):/.test(line) && !line.includes('should not be run as root')) {
+          say('broker', line);
+        }
+      })
+    : undefined;
 const brokerUrl = new URL(broker.url);
 
 // --- 3. viewer and agent -----------------------------------------------------------------------
@@ -187,6 +196,7 @@ async function shutdown(exitCode) {
     clearTimeout(timer);
   }
   await broker.stop();
+  await brokerLog?.stop();
   say('start', 'stopped');
   process.exit(exitCode);
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npx nx serve broker`: a development broker on 1883/9001 (see serve-options.ts for settings).
-import { BrokerStartError, describeBroker, serveBroker } from './serve-broker.js';
+import { join } from 'node:path';
+import { followFile } from './follow-file.js';
+import { BrokerStartError, DEFAULT_RUN_DIR, describeBroker, serveBroker } from './serve-broker.js';
 import { parseServeOptions, ServeOptionError, serveHelp } from './serve-options.js';
 
 const args = process.argv.slice(2);
@@ -18,6 +20,11 @@ try {
   process.exit(2);
 }
 
+// Mosquitto logs to a file (kept between runs): show what this run appends, like `mosquitto -v`
+// would, minus the autosave line every 5 s.
+const log = await followFile(join(options.runDir ?? DEFAULT_RUN_DIR, 'mosquitto.log'), (line) => {
+  if (!line.includes('Saving in-memory database')) console.log(line);
+});
 let broker;
 try {
   broker = await serveBroker(options);
@@ -28,6 +35,7 @@ try {
   process.exit(1);
 }
 console.log(describeBroker(broker));
+if (broker.kind !== 'mosquitto') await log.stop();
 if (broker.kind === 'existing') process.exit(0);
 
 let stopping = false;
@@ -36,6 +44,7 @@ const stop = async (signal: NodeJS.Signals) => {
   stopping = true;
   console.log(`broker: ${signal}, stopping`);
   await broker.stop();
+  await log.stop();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop('SIGINT'));
