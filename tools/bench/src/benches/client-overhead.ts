@@ -9,6 +9,7 @@ import {
   loadCreateMqttClient,
   ourClient,
   rawMqttJs,
+  rawMqttJsNoDelay,
   type Contender,
   type Endpoint,
 } from './contenders.js';
@@ -186,7 +187,11 @@ export async function runClientOverhead(ctx: BenchContext): Promise<string> {
     : { rate: 1000, count: envNumber('BENCH_LATENCY_COUNT', 3000), warmup: 500 };
 
   const create = await loadCreateMqttClient();
-  const contenders: Contender[] = create ? [rawMqttJs, ourClient(create)] : [rawMqttJs];
+  const contenders: Contender[] = [
+    rawMqttJs,
+    ...(create ? [ourClient(create)] : []),
+    rawMqttJsNoDelay,
+  ];
   const notes: string[] = [];
   if (!create)
     notes.push(
@@ -262,7 +267,7 @@ export async function runClientOverhead(ctx: BenchContext): Promise<string> {
           samples: l.count,
           lost: lost.get(key) ?? 0,
         });
-        if (contender === rawMqttJs) continue;
+        if (contender !== contenders[1] || !create) continue;
         goals.push({
           goal: `QoS ${qos} ${size} B throughput ≥ 90 % of raw mqtt.js`,
           measured: `${Math.round(rate)} vs ${Math.round(raw.rate)} msg/s = ${((rate / raw.rate) * 100).toFixed(1)} %`,

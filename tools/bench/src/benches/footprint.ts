@@ -9,7 +9,7 @@ import { publishReport, type GoalResult, type Row } from '../harness/report.js';
 import { sampleTags } from '../harness/sample-scan.js';
 import { ScanProbe } from '../harness/scan-probe.js';
 import { median } from '../harness/stats.js';
-import { hold } from '../harness/wait-for.js';
+import { hold, waitFor } from '../harness/wait-for.js';
 import { AGENT_MAIN, SCRIPTS_DIR, VIEWER_MAIN, missingApp } from '../harness/workspace-paths.js';
 
 interface Subject {
@@ -125,6 +125,19 @@ export async function runFootprint(ctx: BenchContext): Promise<string> {
       running.push(child);
       children.set(s.name, child);
     }
+    // Under load, start-up alone can take seconds: the clock starts once data flows end to end
+    // (every subscriber has printed a message), so "after N s" means N s of doing the job.
+    await waitFor(
+      () =>
+        subjects
+          .filter((x) => x.role === 'subscriber')
+          .every(
+            (x) => children.get(x.name)!.lines() > 0 || children.get(x.name)!.exit() !== undefined,
+          ),
+      60_000,
+      'every subscriber to print a message',
+      20,
+    ).catch((error: unknown) => notes.push(String(error)));
     await hold(settleMs);
     for (const s of subjects) {
       const child = children.get(s.name)!;
@@ -182,7 +195,7 @@ export async function runFootprint(ctx: BenchContext): Promise<string> {
   );
   notes.push(
     `Start-up: ${reps} spawn(s) of each publisher; time from spawn to the first data message at a wildcard subscriber already connected (connection topic ignored).`,
-    `Memory: all processes started together at their defaults (agent and viewer from apps/*/dist, only MQTT_BROKER_PORT set to the bench broker's), VmRSS read from /proc after ${settleMs / 1000} s; peak = VmHWM.`,
+    `Memory: all processes started together at their defaults (agent and viewer from apps/*/dist, only MQTT_BROKER_PORT set to the bench broker's); once every subscriber has printed a message, ${settleMs / 1000} s more, then VmRSS from /proc; peak = VmHWM.`,
     'Baselines: tools/bench/scripts/footprint-baseline.mjs (raw mqtt.js doing the same job, no validation, no simulator) and an idle `node -e` process (Node’s own floor).',
   );
   return publishReport(
