@@ -1,3 +1,5 @@
+import type { MqttClientErrorCode } from './mqtt-client-error.js';
+
 /** Reconnect timing of {@link MqttClientOptions.reconnect}; every field has a default. */
 export interface ReconnectOptions {
   /** Delay before the first retry, in ms (default: 1000). */
@@ -25,6 +27,13 @@ export interface ReconnectOptions {
    * because a flapping broker looks the same.
    */
   readonly onSessionTakenOver?: 'stop' | 'retry';
+  /**
+   * Error codes after which the client stops instead of retrying, e.g.
+   * `['BAD_CREDENTIALS', 'NOT_AUTHORIZED']` for credentials that will not fix themselves; the client
+   * then ends in `closed` with that error (default: none — keep retrying with backoff, since a
+   * broker's password file or ACL may be corrected while we wait).
+   */
+  readonly giveUpOn?: readonly MqttClientErrorCode[];
 }
 
 /** {@link ReconnectOptions} with every default filled in. */
@@ -38,6 +47,7 @@ export const DEFAULT_RECONNECT: ResolvedReconnectOptions = {
   jitter: 0.25,
   stableAfterMs: 10_000,
   onSessionTakenOver: 'stop',
+  giveUpOn: [],
 };
 
 /**

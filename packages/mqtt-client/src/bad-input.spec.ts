@@ -120,6 +120,15 @@ describe('bad input gets a specific error, never a crash or a hang', () => {
       expect(c.url).not.toContain('wrong-pass');
       await c.close();
     }
+    // Asked to, the client gives up on refused credentials instead of retrying.
+    const quitter = make({
+      url: broker.url,
+      username: 'operator',
+      password: 'wrong-pass',
+      reconnect: { giveUpOn: ['BAD_CREDENTIALS', 'NOT_AUTHORIZED'] },
+    });
+    const closed = await reach(quitter, 'closed');
+    expect(closed.reason).toMatchObject({ code: 'NOT_AUTHORIZED', reasonCode: 5 });
     const ok = make({ url: broker.url, username: 'operator', password: 'right-password' });
     await reach(ok, 'connected');
   });

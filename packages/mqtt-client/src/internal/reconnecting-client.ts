@@ -266,6 +266,10 @@ export class ReconnectingClient implements MqttClient {
       this.finish(error);
       return;
     }
+    if (this.opts.reconnect.giveUpOn.includes(error.code)) {
+      this.finish(error);
+      return;
+    }
     this.failures++;
     this.attempt++;
     const delay = backoffDelay(this.failures, this.opts.reconnect, this.opts.random);

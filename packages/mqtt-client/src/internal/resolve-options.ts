@@ -145,6 +145,7 @@ export function resolveOptions(options: MqttClientOptions): ResolvedOptions {
       0,
     ),
     onSessionTakenOver: r.onSessionTakenOver ?? DEFAULT_RECONNECT.onSessionTakenOver,
+    giveUpOn: [...(r.giveUpOn ?? DEFAULT_RECONNECT.giveUpOn)],
   };
   if (reconnect.maxDelayMs < reconnect.initialDelayMs)
     throw invalid(
