@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Outbox, type OutboxEntry } from './outbox.js';
+
+const entry = (n: number): OutboxEntry => ({
+  topic: `t/${n}`,
+  payload: String(n),
+  qos: 1,
+  retain: false,
+  properties: undefined,
+  bytes: 10,
+  resolve: () => undefined,
+  reject: () => undefined,
+  sentOn: 0,
+  settled: false,
+});
+
+describe('outbox order', () => {
+  it('after any mix of sends, acks and lost connections, what is left goes out in publish order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('push', 'send', 'ack', 'lose'), { maxLength: 200 }),
+        (ops) => {
+          const box = new Outbox();
+          const inflight: OutboxEntry[] = [];
+          let n = 0;
+          const acked = new Set<number>();
+          for (const op of ops) {
+            if (op === 'push') box.push(entry(n++));
+            if (op === 'send') {
+              const e = box.takeNext();
+              if (e) inflight.push(e);
+            }
+            if (op === 'ack' && inflight.length > 0) {
+              const e = inflight.splice(Math.floor(inflight.length / 2), 1)[0];
+              if (e && box.complete(e)) acked.add(Number(e.payload));
+            }
+            if (op === 'lose') {
+              box.requeueInFlight();
+              inflight.length = 0;
+            }
+          }
+          box.requeueInFlight();
+          const rest: number[] = [];
+          for (let e = box.takeNext(); e; e = box.takeNext()) rest.push(Number(e.payload));
+          const expected = Array.from({ length: n }, (_, i) => i).filter((i) => !acked.has(i));
+          return JSON.stringify(rest) === JSON.stringify(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('evicts the oldest held message first (in flight before queued) and keeps the byte count', () => {
+    const box = new Outbox();
+    [0, 1, 2].forEach((i) => box.push(entry(i)));
+    box.takeNext();
+    expect(box.evictOldest()?.payload).toBe('0');
+    expect(box.evictOldest()?.payload).toBe('1');
+    expect({ depth: box.depth, bytes: box.bytes }).toEqual({ depth: 1, bytes: 10 });
+  });
+});
