@@ -240,6 +240,31 @@ describe('viewer process against Mosquitto', () => {
     expect(summary.stdout.join('\n')).toContain('Fill level 63.3 %');
   });
 
+  it('keeps a persistent session with MQTT_CLIENT_ID: scans published while it was away arrive when it returns', async () => {
+    const root = 'session/plc/bottlefiller';
+    const env = { MQTT_CLIENT_ID: 'viewer-spec-session' };
+    const first = await ndjsonViewer(root, env);
+    await publishAll(publisher, scan(root, 1).slice(0, 1));
+    await first.waitForRecord((r) => r['sequence'] === 1, 'scan 1');
+    expect(await first.stop()).toBe(0);
+
+    await publishAll(publisher, [...scan(root, 2).slice(0, 1), ...scan(root, 3).slice(0, 1)]);
+    const second = launch(
+      { MQTT_URL: broker.url, TOPIC_ROOT: root, VIEWER_STATS_INTERVAL: '0', ...env },
+      ['--ndjson'],
+    );
+    await second.waitForRecord((r) => r['sequence'] === 3, 'scan 3, queued by the broker');
+    expect(
+      second
+        .records()
+        .filter((r) => r['kind'] === 'data')
+        .map((r) => r['sequence']),
+    ).toEqual([2, 3]);
+    expect(second.events().find((e) => e['status'] === 'connected')).toMatchObject({
+      sessionPresent: true,
+    });
+  });
+
   it('splits a shared subscription between two viewers with no message lost or doubled', async () => {
     const root = 'share/plc/bottlefiller';
     const env = {
