@@ -10,6 +10,18 @@ import {
   startSecureMosquitto,
 } from '../src/security/start-secure-mosquitto.js';
 
+const DEFAULT_RUN_DIR = resolve(PRODUCTION_CONFIG_DIR, '..', '..', 'run', 'secure');
+const PORT_VARIABLES = [
+  { name: 'MQTTS_PORT', listener: 8883, what: 'MQTT over TLS' },
+  { name: 'MQTT_WSS_PORT', listener: 9443, what: 'MQTT over secure WebSockets' },
+  {
+    name: 'MQTT_CLIENT_CERT_PORT',
+    listener: 8884,
+    what: 'client certificates (--client-certificates)',
+  },
+  { name: 'MQTT_PLAINTEXT_PORT', listener: 1883, what: 'plaintext (--insecure-plaintext)' },
+] as const;
+
 const HELP = `Starts Mosquitto with the production profile (config/production/): TLS on 8883, secure
 WebSockets on 9443, user names + passwords, ACL, no anonymous access, no plaintext port.
 Creates development secrets first if there are none (npx nx run broker:setup-secure).
@@ -21,7 +33,10 @@ Usage: npx nx run broker:serve-secure [-- options]
   --client-certificates   also listener 8884: TLS with client certificates instead of passwords
   --insecure-plaintext    also listener 1883 WITHOUT encryption (still user name + password)
   --secrets <dir>         secrets folder (default: ${DEFAULT_SECRETS_DIR})
+  --run-dir <dir>         config copy, persistence and log (default: ${DEFAULT_RUN_DIR})
   --help                  this text
+Ports (environment; 0 = any free port):
+${PORT_VARIABLES.map((v) => `  ${v.name.padEnd(22)}${String(v.listener).padEnd(6)}${v.what}`).join('\n')}
 Site-specific files in config/production/conf.d/*.conf are included too.
 `;
 
@@ -33,6 +48,7 @@ try {
       'client-certificates': { type: 'boolean' },
       'insecure-plaintext': { type: 'boolean' },
       secrets: { type: 'string' },
+      'run-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -53,6 +69,19 @@ if (!findMosquitto()) {
   process.exit(1);
 }
 
+const ports: Record<number, number> = {};
+for (const { name, listener } of PORT_VARIABLES) {
+  const raw = process.env[name];
+  const port = raw === undefined || raw === '' ? listener : Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(
+      `serve-secure: ${name}=${raw} is not a TCP port: use 1-65535, or 0 for any free port`,
+    );
+    process.exit(2);
+  }
+  if (port !== 0) ports[listener] = port;
+}
+
 const secretsDir = resolve(values.secrets ?? DEFAULT_SECRETS_DIR);
 if (!existsSync(join(secretsDir, 'passwd'))) {
   console.log(`serve-secure: no secrets in ${secretsDir} yet — creating development ones`);
@@ -64,14 +93,14 @@ if (values['client-certificates'])
 if (values['insecure-plaintext'])
   include.push(join(PRODUCTION_CONFIG_DIR, 'optional', 'INSECURE-plaintext-listener.conf'));
 
-const runDir = resolve(PRODUCTION_CONFIG_DIR, '..', '..', 'run', 'secure');
+const runDir = resolve(values['run-dir'] ?? DEFAULT_RUN_DIR);
 let broker;
 try {
   broker = await startSecureMosquitto({
     secretsDir,
     include,
     bindAddress: values.bind,
-    ports: { 8883: 8883, 9443: 9443, 8884: 8884, 1883: 1883 },
+    ports,
     // Persistence survives restarts here (gitignored).
     runDir,
   });
