@@ -8,7 +8,7 @@ export default defineProject({
     include: ['src/**/*.spec.ts'],
     // The integration tests spawn the built agent and real Mosquitto processes on a shared 2-core
     // machine: deadlines are generous, and every wait inside ends as soon as its condition holds.
-    testTimeout: 60_000,
+    testTimeout: 120_000,
     hookTimeout: 60_000,
   },
 });

@@ -14,7 +14,7 @@ export function assertBuilt(): void {
 export async function waitFor<T>(
   predicate: () => T | undefined | false,
   what: string,
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -72,3 +72,15 @@ const shutdown = (signal: NodeJS.Signals) => {
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
+
+// A bug must not leave a zombie publisher: log it in our format and exit 1. The socket closes without
+// DISCONNECT, so the broker announces `offline` from the last will.
+const die = (kind: string) => (error: unknown) => {
+  logger.error(kind, {
+    reason: error instanceof Error ? error.message : String(error),
+    stack: error instanceof Error ? error.stack?.split('\n')[1]?.trim() : undefined,
+  });
+  process.exit(1);
+};
+process.on('uncaughtException', die('unexpected error'));
+process.on('unhandledRejection', die('unhandled promise rejection'));
