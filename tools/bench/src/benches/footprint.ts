@@ -4,7 +4,7 @@ import { startBenchBroker } from '../harness/bench-broker.js';
 import { envNumber, type BenchContext } from '../harness/bench-context.js';
 import { spawnCounted, type CountedChild } from '../harness/child-process.js';
 import { describeMachine } from '../harness/machine.js';
-import { processMemory } from '../harness/proc-stats.js';
+import { processCpuMs, processMemory } from '../harness/proc-stats.js';
 import { publishReport, type GoalResult, type Row } from '../harness/report.js';
 import { sampleTags } from '../harness/sample-scan.js';
 import { ScanProbe } from '../harness/scan-probe.js';
@@ -18,8 +18,14 @@ interface Subject {
   readonly start: () => CountedChild;
 }
 
-/** Spawn → first data message at a subscriber already listening, ms. */
-async function timeToFirstPublish(subject: Subject, url: string): Promise<number> {
+/**
+ * Spawn → first data message at a subscriber already listening (wall ms), and the CPU time the
+ * process had used by then (which a loaded machine inflates far less than the wall time).
+ */
+async function timeToFirstPublish(
+  subject: Subject,
+  url: string,
+): Promise<{ wallMs: number; cpuMs: number }> {
   const probe = await ScanProbe.open(url, 'plc/bottlefiller/#', 2000);
   const child = subject.start();
   try {
@@ -30,7 +36,7 @@ async function timeToFirstPublish(subject: Subject, url: string): Promise<number
           `${String(error)}; exit ${JSON.stringify(child.exit())}; stderr: ${child.stderr().slice(-400)}`,
         );
       });
-    return at - child.spawnedAt;
+    return { wallMs: at - child.spawnedAt, cpuMs: processCpuMs(child.pid) ?? Number.NaN };
   } finally {
     await child.stop();
     await probe.close();
@@ -102,16 +108,18 @@ export async function runFootprint(ctx: BenchContext): Promise<string> {
   ];
 
   const startup = new Map<string, number[]>();
+  const startupCpu = new Map<string, number[]>();
   const rows: Row[] = [];
   const running: CountedChild[] = [];
   try {
     for (let rep = 0; rep < reps; rep++) {
       for (const s of subjects.filter((x) => x.role === 'publisher')) {
         try {
-          const ms = await timeToFirstPublish(s, url);
-          startup.set(s.name, [...(startup.get(s.name) ?? []), ms]);
+          const { wallMs, cpuMs } = await timeToFirstPublish(s, url);
+          startup.set(s.name, [...(startup.get(s.name) ?? []), wallMs]);
+          startupCpu.set(s.name, [...(startupCpu.get(s.name) ?? []), cpuMs]);
           ctx.log(
-            `  rep ${rep + 1}/${reps} ${s.name}: first publish ${ms.toFixed(0)} ms after spawn`,
+            `  rep ${rep + 1}/${reps} ${s.name}: first publish ${wallMs.toFixed(0)} ms after spawn (${cpuMs.toFixed(0)} ms CPU)`,
           );
         } catch (error) {
           notes.push(`${s.name} start-up rep ${rep + 1} failed: ${String(error).slice(0, 400)}`);
@@ -153,6 +161,7 @@ export async function runFootprint(ctx: BenchContext): Promise<string> {
         'peak RSS MB': memory?.hwmMb ?? null,
         'first publish ms (median)': times.length ? median(times) : null,
         'first publish ms (max)': times.length ? Math.max(...times) : null,
+        'CPU ms to first publish': startupCpu.has(s.name) ? median(startupCpu.get(s.name)!) : null,
         'first stdout ms':
           s.role === 'subscriber' ? (child.firstOutputAt() ?? Number.NaN) - child.spawnedAt : null,
         'stdout lines': s.role === 'subscriber' ? child.lines() : null,
@@ -188,7 +197,7 @@ export async function runFootprint(ctx: BenchContext): Promise<string> {
     agentStart.length
       ? {
           goal: 'agent: start to first publish < 1 s',
-          measured: `median ${median(agentStart).toFixed(0)} ms, max ${Math.max(...agentStart).toFixed(0)} ms vs raw mqtt.js median ${median(baseStart).toFixed(0)} ms`,
+          measured: `median ${median(agentStart).toFixed(0)} ms, max ${Math.max(...agentStart).toFixed(0)} ms (CPU ${median(startupCpu.get('agent') ?? []).toFixed(0)} ms) vs raw mqtt.js median ${median(baseStart).toFixed(0)} ms (CPU ${median(startupCpu.get('raw mqtt.js publisher') ?? []).toFixed(0)} ms)`,
           met: Math.max(...agentStart) < 1000,
         }
       : { goal: 'agent: start to first publish < 1 s', measured: 'agent not available', met: null },
