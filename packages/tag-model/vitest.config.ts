@@ -6,5 +6,7 @@ export default defineProject({
   test: {
     name: 'tag-model',
     include: ['src/**/*.spec.ts'],
+    // The docs check loads Prettier; on a shared 2-core machine that alone can take seconds.
+    testTimeout: 30_000,
   },
 });
