@@ -41,8 +41,11 @@ describe('OT → IT bridge: two Mosquitto processes, one-way over TLS', () => {
       secretsDir: secrets.dir,
       include: [join(BRIDGE_CONFIG_DIR, 'ot-to-it-bridge.conf')],
       // The shipped file names a placeholder host; point it at the IT broker of this test.
+      // Also a faster reconnect than the shipped 5-60 s, for the outage test.
       transform: (text) =>
-        text.replace(/^address .*$/m, `address 127.0.0.1:${it$.ports[8884] ?? 0}`),
+        text
+          .replace(/^address .*$/m, `address 127.0.0.1:${it$.ports[8884] ?? 0}`)
+          .replace(/^restart_timeout .*$/m, 'restart_timeout 1 2'),
       extra: 'log_type all',
     });
     await waitForLog(it$, /New bridge connected .* as ot-bridge-filler-01 .*u'ot-bridge'/);
@@ -96,6 +99,24 @@ describe('OT → IT bridge: two Mosquitto processes, one-way over TLS', () => {
     // Why it can never happen: the bridge never subscribes on the IT broker (with `out` it even
     // sends an UNSUBSCRIBE at connect, clearing what an older `in`/`both` line might have left).
     expect(await it$.readLog()).not.toMatch(/Received SUBSCRIBE from ot-bridge-filler-01/);
+  });
+
+  it('scans published while the IT broker is down reach IT after it returns', async () => {
+    // A historian-style dashboard: persistent session, so IT keeps its subscription across the restart.
+    const persistent = { ...as('dashboard'), clientId: 'it-historian', clean: false };
+    const before = await connectOrThrow(it$.mqttsUrl!, persistent);
+    await before.subscribeAsync('plc/bottlefiller/#', { qos: 1 });
+    await before.endAsync();
+    await it$.stop();
+    const agent = await connectOrThrow(ot.mqttsUrl!, as('agent'));
+    for (const kind of TOPICS)
+      await agent.publishAsync(`plc/bottlefiller/${kind}`, `during outage: ${kind}`, { qos: 1 });
+    const restarted = await it$.restart();
+    it$ = { ...it$, ...restarted };
+    const after = await connectOrThrow(it$.mqttsUrl!, persistent);
+    const seen = record(after);
+    await waitFor(() => seen.length >= TOPICS.length, 'the scans queued on OT', 30_000);
+    expect(seen.map((m) => m.payload)).toEqual(TOPICS.map((kind) => `during outage: ${kind}`));
   });
 
   it('leaves no password in the logs of either broker', async () => {
