@@ -7,7 +7,7 @@
 // MQTT_BIND_ADDRESS, OT_MQTT_BROKER, OT_MQTT_RUN_DIR), every agent and viewer variable (passed
 // through: PUBLISH_INTERVAL, VIEWER_MODE, ...), and OT_MQTT_SKIP_BUILD=1 / --no-build.
 /* global setTimeout, clearTimeout */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -31,6 +31,16 @@ const PREFIX = {
   viewer: paint('36', '[viewer]'),
 };
 const say = (who, text) => process.stdout.write(`${PREFIX[who]} ${text}\n`);
+/** Prefixes every whole line of a child's output stream. */
+function relay(stream, who, keep = () => true) {
+  let partial = '';
+  stream.on('data', (chunk) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (keep(line)) say(who, line);
+  });
+  stream.on('end', () => partial && keep(partial) && say(who, partial));
+}
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
@@ -53,18 +63,17 @@ if (args.includes('--help') || args.includes('-h')) {
 // --- 1. build ----------------------------------------------------------------------------------
 if (!args.includes('--no-build') && process.env.OT_MQTT_SKIP_BUILD !== '1') {
   say('start', 'building agent, viewer and broker (Nx caches it: quick after the first time)');
-  const build = spawnSync(
+  // Streamed with a prefix, so a first build (a minute on a slow machine) shows its progress.
+  const build = spawn(
     'npx',
     ['nx', 'run-many', '-t', 'build', '-p', 'agent', 'viewer', 'broker', '--output-style=static'],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { NX_DAEMON: 'false', ...process.env },
-    },
+    { cwd: ROOT, env: { NX_DAEMON: 'false', ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  if (build.status !== 0) {
-    for (const line of `${build.stdout ?? ''}${build.stderr ?? ''}`.split('\n')) say('build', line);
-    say('start', `the build failed (exit code ${build.status ?? build.signal}); see above`);
+  for (const stream of [build.stdout, build.stderr])
+    relay(stream, 'build', (line) => line.trim() !== '');
+  const [code, signal] = await new Promise((done) => build.once('exit', (c, s) => done([c, s])));
+  if (code !== 0) {
+    say('start', `the build failed (${signal ?? `exit code ${code}`}); see above`);
     process.exit(1);
   }
 }
@@ -141,15 +150,7 @@ function startApp({ name, main }) {
     detached: true,
   });
   children.set(name, child);
-  for (const stream of [child.stdout, child.stderr]) {
-    let partial = '';
-    stream.on('data', (chunk) => {
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) say(name, line);
-    });
-    stream.on('end', () => partial && say(name, partial));
-  }
+  for (const stream of [child.stdout, child.stderr]) relay(stream, name);
   child.once('exit', (code, signal) => {
     children.delete(name);
     if (stopping) return;
