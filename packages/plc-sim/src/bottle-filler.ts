@@ -77,7 +77,8 @@ export interface BottleFiller {
   stop(): void;
   /**
    * Operator reset button: clears latched alarms and faults whose cause is gone, re-arms the
-   * NoBottle timer and the reject counter. The line stays stopped until {@link BottleFiller.start}.
+   * NoBottle timer and the reject counter. A line stopped by a fault stays stopped until
+   * {@link BottleFiller.start}.
    */
   reset(): void;
   /** Auto/manual selector; switching to manual stops the automatic sequence. */
