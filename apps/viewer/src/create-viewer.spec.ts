@@ -98,7 +98,7 @@ describe('viewer core', () => {
       {
         status: 'reconnecting',
         attempt: 2,
-        nextRetryAt: new Date(Date.now() + 1000),
+        nextRetryAt: new Date(T0 + 1500),
         lastError: new MqttClientError('CONNECTION_REFUSED', 'connect ECONNREFUSED 127.0.0.1:1883'),
       },
       { status: 'connected', sessionPresent: false, since: new Date() },
@@ -108,6 +108,7 @@ describe('viewer core', () => {
     expect(logs[1]).toContain(
       'WARN  not connected: connect ECONNREFUSED 127.0.0.1:1883 [CONNECTION_REFUSED] — is the broker running',
     );
+    expect(logs[1]).toContain('attempt 2 in 1.5 s');
     expect(logs[2]).toContain('INFO  connected to mqtt://localhost:1883 (new session)');
   });
 

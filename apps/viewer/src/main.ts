@@ -96,7 +96,16 @@ async function main(): Promise<void> {
     if (state.status === 'closed' && state.reason !== 'user') void stop(1);
   });
   client.observe(config.topic, { qos: config.qos }).subscribe({
-    next: (message) => viewer.handleMessage(message, Date.now()),
+    next: (message) => {
+      try {
+        viewer.handleMessage(message, Date.now());
+      } catch (error) {
+        // Never expected (decoding never throws), but one odd message must not end the viewer.
+        stderr.write(
+          `viewer: could not show a message on ${message.topic}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    },
     error: (error: unknown) => {
       viewer.handleSubscribeError(
         error instanceof MqttClientError

@@ -77,7 +77,7 @@ function statsLine(m: MachineStats): string {
 }
 
 /** The event in words, for pretty and summary modes (without time or level). */
-export function describeEvent(e: ViewerEvent, url: string): string {
+export function describeEvent(e: ViewerEvent, url: string, at: number): string {
   switch (e.type) {
     case 'state': {
       const s = e.state;
@@ -87,7 +87,7 @@ export function describeEvent(e: ViewerEvent, url: string): string {
         case 'connected':
           return `connected to ${url} (${s.sessionPresent ? 'session resumed' : 'new session'})`;
         case 'reconnecting':
-          return `not connected: ${errorText(s.lastError)}; attempt ${s.attempt} in ${seconds(s.nextRetryAt.getTime() - Date.now())}`;
+          return `not connected: ${errorText(s.lastError)}; attempt ${s.attempt} in ${seconds(Math.max(0, s.nextRetryAt.getTime() - at))}`;
         case 'closed':
           return s.reason === 'user'
             ? 'disconnected'
@@ -149,7 +149,7 @@ export function formatEventLine(e: ViewerEvent, at: number, url: string, palette
           ? palette.green('INFO ')
           : palette.dim('DEBUG');
   const prefix = `${palette.dim(isoTime(at))}  ${badge} `;
-  const text = describeEvent(e, url);
+  const text = describeEvent(e, url, at);
   return text
     .split('\n')
     .map((line) => prefix + line)
