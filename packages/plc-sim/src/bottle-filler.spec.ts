@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BottleFillerTagsSchema } from '@ot-mqtt/tag-model';
+import { BottleFillerTagsSchema, encodeScan, parsePayload } from '@ot-mqtt/tag-model';
 import type { BottleFillerTags } from '@ot-mqtt/tag-model';
 import { createBottleFiller, SCAN_MS } from './bottle-filler.js';
 import type { BottleFiller } from './bottle-filler.js';
@@ -39,6 +39,31 @@ describe('createBottleFiller', () => {
     expect(counters.BottlesPerMinute).toBeGreaterThanOrEqual(12);
     expect(counters.BottlesPerMinute).toBeLessThanOrEqual(18);
     expect(Object.values(alarms).some(Boolean)).toBe(false);
+  });
+
+  it('publishes valid payloads: every snapshot of a faulty, busy line encodes and parses back unchanged', () => {
+    const sim = createBottleFiller({ seed: 8, machineId: 'filler-07' });
+    const faults = ['jamValve', 'emptyTank', 'missCap', 'starveValve', 'noBottles'] as const;
+    for (let i = 0; i < 300; i++) {
+      if (i % 60 === 10) sim.inject(faults[(i / 60) | 0]!);
+      if (i % 60 === 40) {
+        sim.clearFaults();
+        sim.reset();
+        sim.start();
+      }
+      sim.step(2000);
+      const tags = sim.snapshot();
+      const messages = encodeScan(tags, {
+        machineId: sim.machineId,
+        sequence: i,
+        timestamp: new Date(sim.timeMs),
+      });
+      const data = parsePayload(messages[0]!.topic, messages[0]!.payload);
+      expect(data.ok, JSON.stringify(data)).toBe(true);
+      if (data.ok && 'tags' in data.value) expect(data.value.tags).toEqual(tags);
+      else expect.unreachable('the data topic carries the tags');
+      for (const m of messages.slice(1)) expect(parsePayload(m.topic, m.payload).ok).toBe(true);
+    }
   });
 
   it('fills a bottle at the filler with the conveyor stopped, to the target, then indexes on', () => {
