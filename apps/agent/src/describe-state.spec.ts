@@ -57,3 +57,22 @@ describe('connection state log lines', () => {
     });
   });
 });
+
+describe('connection state wording', () => {
+  const retry = (code: 'CONNECTION_LOST' | 'CONNECTION_REFUSED', attempt: number) =>
+    describeState(
+      {
+        status: 'reconnecting',
+        attempt,
+        nextRetryAt: new Date(0),
+        lastError: new MqttClientError(code, code),
+      },
+      URL,
+    ).message;
+
+  it('tells a lost connection from a broker that was never reached', () => {
+    expect(retry('CONNECTION_LOST', 1)).toBe('connection lost, will retry');
+    expect(retry('CONNECTION_REFUSED', 2)).toBe('cannot connect, will retry');
+    expect(retry('CONNECTION_REFUSED', 5)).toBe('still cannot connect, will retry');
+  });
+});

@@ -30,8 +30,19 @@ const HINTS: Partial<Record<MqttClientError['code'], string>> = {
     'the broker refused this client: check the user, the client certificate and the ACL (the agent must be allowed to publish under TOPIC_ROOT)',
   SESSION_TAKEN_OVER:
     'another client connected with the same MQTT_CLIENT_ID: give every agent its own client id',
+  // MQTT 3.1.1 brokers just drop the older of two connections with one client id, without a reason.
+  CONNECTION_LOST:
+    'if this repeats every few seconds, another client may be using the same MQTT_CLIENT_ID; otherwise check the broker log and the network',
   KEEPALIVE_TIMEOUT: 'the broker stopped answering (half-open connection): check the network path',
 };
+
+/** Codes that end an established connection (the others end an attempt). */
+const LOST: ReadonlySet<MqttClientError['code']> = new Set([
+  'CONNECTION_LOST',
+  'KEEPALIVE_TIMEOUT',
+  'SERVER_DISCONNECT',
+  'SESSION_TAKEN_OVER',
+]);
 
 const reasonFields = (error: MqttClientError): LogFields => ({
   code: error.code,
@@ -62,8 +73,11 @@ export function describeState(state: ConnectionState, url: string): LogRecord {
     case 'reconnecting':
       return {
         level: 'warn',
-        message:
-          state.attempt <= 2 ? 'connection lost, will retry' : 'still cannot connect, will retry',
+        message: LOST.has(state.lastError.code)
+          ? 'connection lost, will retry'
+          : state.attempt <= 2
+            ? 'cannot connect, will retry'
+            : 'still cannot connect, will retry',
         fields: {
           url,
           attempt: state.attempt,

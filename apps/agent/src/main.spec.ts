@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@ot-mqtt/broker';
 import { assertBuilt, killAll, spawnAgent } from './agent-process.test-helper.js';
 import { ENV_VARS } from './env-vars.js';
 
@@ -61,6 +62,22 @@ describe.concurrent('agent command line', () => {
       'Invalid MQTT_PASSWORD=(hidden): is set without MQTT_USERNAME',
     );
     expect([...agent.stdout, ...agent.stderr].join('\n')).not.toContain('hunter2');
+  });
+
+  it('keeps scanning with no broker, says why, and still stops cleanly on SIGTERM (exit 0), reporting what was never delivered', async () => {
+    const agent = spawnAgent({
+      MQTT_BROKER_HOST: '127.0.0.1',
+      MQTT_BROKER_PORT: String(await freePort()),
+      PUBLISH_INTERVAL: '0.1',
+      SUMMARY_INTERVAL: '0.2',
+      SHUTDOWN_TIMEOUT: '1',
+    });
+    await agent.line(/WARN\s+cannot connect, will retry .*code=CONNECTION_REFUSED .*hint=/);
+    await agent.line(/ summary scans=([2-9]|\d\d)/);
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+    expect(agent.stderr.join('\n')).toMatch(/never acknowledged undelivered=\d+/);
+    expect(agent.stdout.at(-1)).toMatch(/INFO\s+stopped$/);
   });
 
   it('refuses an unknown argument with exit code 2', async () => {

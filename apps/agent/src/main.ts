@@ -5,6 +5,7 @@ import { DEFAULT_SEED } from '@ot-mqtt/plc-sim';
 import { loadConfig } from './config.js';
 import { formatHelp } from './help.js';
 import { createLogger } from './logger.js';
+import type { RunningAgent } from './start-agent.js';
 
 /** Exit code for a configuration the agent refuses to start with (as `sysexits` EX_USAGE-like tools do). */
 const EXIT_CONFIG = 2;
@@ -43,11 +44,7 @@ logger.info('starting', {
   tls: config.tls !== undefined,
 });
 
-// Loaded only once the configuration is valid: --help and config errors answer without paying
-// for the MQTT client, RxJS and the simulator.
-const { startAgent } = await import('./start-agent.js');
-const agent = startAgent(config, logger);
-
+let agent: RunningAgent | undefined;
 let signalled = false;
 const shutdown = (signal: NodeJS.Signals) => {
   if (signalled) {
@@ -57,6 +54,11 @@ const shutdown = (signal: NodeJS.Signals) => {
   }
   signalled = true;
   logger.info(`${signal} received: stopping`, { flushTimeoutMs: config.shutdownTimeoutMs });
+  if (agent === undefined) {
+    // Still loading: nothing was connected or published yet.
+    logger.info('stopped');
+    process.exit(0);
+  }
   agent.stop().then(
     ({ undelivered }) => {
       if (undelivered > 0)
@@ -84,3 +86,8 @@ const die = (kind: string) => (error: unknown) => {
 };
 process.on('uncaughtException', die('unexpected error'));
 process.on('unhandledRejection', die('unhandled promise rejection'));
+
+// Loaded only once the configuration is valid (and after the signal handlers are in place): --help
+// and config errors answer without paying for the MQTT client, RxJS and the simulator.
+const { startAgent } = await import('./start-agent.js');
+if (!signalled) agent = startAgent(config, logger);
