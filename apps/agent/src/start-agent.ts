@@ -118,6 +118,8 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
         case 'connected':
           // Every connect, not just the first: after a lost link the broker may have sent the will.
           announceOnline();
+          // A new outage gets its own first failure of each kind logged, summary or not.
+          failuresLogged.clear();
           break;
         case 'session-lost':
           logger.warn('the broker had lost the session (e.g. restarted without persistence)');
