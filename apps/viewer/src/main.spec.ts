@@ -128,6 +128,18 @@ describe('viewer process against Mosquitto', () => {
     expect(records[3]).toMatchObject({ payload: { tags: { FillLevel: 63.25 } } });
   });
 
+  it('receives the same over the WebSocket listener (port 9001 in the config)', async () => {
+    const root = 'ws/plc/bottlefiller';
+    const viewer = await ndjsonViewer(root, { MQTT_URL: `ws://127.0.0.1:${broker.ports[9001]}` });
+    await publishAll(publisher, scan(root, 9));
+    await viewer.waitForRecord(
+      (r) => r['kind'] === 'alarms' && r['sequence'] === 9,
+      'scan 9 over ws',
+    );
+    expect(viewer.records().filter((r) => r['sequence'] === 9 && !('error' in r))).toHaveLength(7);
+    expect(viewer.events()[0]?.['url']).toMatch(/^ws:\/\/127\.0\.0\.1:\d+/);
+  });
+
   it('reports malformed, binary, oversized and wrong-schema messages once each and keeps showing valid data', async () => {
     const root = 'bad/plc/bottlefiller';
     const viewer = await ndjsonViewer(root);
