@@ -114,31 +114,50 @@ export async function startMosquitto(
   const configFile = options.configFile ?? join(CONFIG_DIR, 'mosquitto.conf');
   const text = await expandIncludeDirs(await readFile(configFile, 'utf8'), dirname(configFile));
   const listeners = parseListeners(text);
-  const ports: Record<number, number> = {};
-  for (const { port } of listeners) ports[port] = options.ports?.[port] ?? (await freePort());
   const runDir = options.runDir ?? (await mkdtemp(join(tmpdir(), 'ot-mqtt-mosquitto-')));
   const dataDir = join(runDir, 'data');
   await mkdir(dataDir, { recursive: true });
   const logFile = join(runDir, 'mosquitto.log');
   const configPath = join(runDir, 'mosquitto.conf');
   const host = options.bindAddress ?? '127.0.0.1';
-  await writeFile(
-    configPath,
-    adaptConfig(text, {
-      ports,
-      bindAddress: host,
-      dataDir,
-      logFile,
-      configDir: dirname(configFile),
-      ...(options.persistence === undefined ? {} : { persistence: options.persistence }),
-      ...(options.extra === undefined ? {} : { extra: options.extra }),
-    }),
-  );
-  return launch(
-    bin,
-    { ...options, configFile, runDir, ports },
-    { host, ports, runDir, configPath, logFile, listeners },
-  );
+  // A free port can be taken by another process between our check and Mosquitto's bind (tests
+  // run in parallel): then try again with new ports, a few times.
+  for (let attempt = 1; ; attempt++) {
+    const ports: Record<number, number> = {};
+    const taken = new Set<number>();
+    for (const { port } of listeners) {
+      let chosen = options.ports?.[port];
+      while (chosen === undefined || (taken.has(chosen) && options.ports?.[port] === undefined)) {
+        chosen = await freePort();
+      }
+      taken.add(chosen);
+      ports[port] = chosen;
+    }
+    await writeFile(
+      configPath,
+      adaptConfig(text, {
+        ports,
+        bindAddress: host,
+        dataDir,
+        logFile,
+        configDir: dirname(configFile),
+        ...(options.persistence === undefined ? {} : { persistence: options.persistence }),
+        ...(options.extra === undefined ? {} : { extra: options.extra }),
+      }),
+    );
+    const logBefore = (await readFile(logFile, 'utf8').catch(() => '')).length;
+    try {
+      return await launch(
+        bin,
+        { ...options, configFile, runDir, ports },
+        { host, ports, runDir, configPath, logFile, listeners },
+      );
+    } catch (error) {
+      const log = (await readFile(logFile, 'utf8').catch(() => '')).slice(logBefore);
+      const portsAreOurs = listeners.some(({ port }) => options.ports?.[port] === undefined);
+      if (!portsAreOurs || !log.includes('Address already in use') || attempt >= 3) throw error;
+    }
+  }
 }
 
 /**
