@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { freePort, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
 import { connect, type MqttClient } from 'mqtt';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, killAll, spawnAgent, waitFor } from './agent-process.test-helper.js';
@@ -16,7 +16,7 @@ const mtimeMs = (path: string): number => {
 /** Summary lines report the client's outbox depth: scans waiting for the broker. */
 const outboxOf = (line: string): number => Number(/ outbox=(\d+)/.exec(line)?.[1] ?? -1);
 
-describe('agent when the broker crashes', () => {
+describe('agent when the broker is away or crashes', () => {
   let broker: RunningMosquitto | undefined;
   let subscriber: MqttClient | undefined;
   beforeAll(assertBuilt);
@@ -89,5 +89,37 @@ describe('agent when the broker crashes', () => {
     expect(missing).toEqual([]);
     expect(agent.child.exitCode).toBeNull();
     expect(agent.stdout.filter((l) => /INFO\s+connected/.test(l)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('bounds what it buffers while the broker is away: drops the oldest scans, says so without flooding the log, delivers the rest', async () => {
+    const port = await freePort();
+    const agent = spawnAgent({
+      MQTT_BROKER_HOST: '127.0.0.1',
+      MQTT_BROKER_PORT: String(port),
+      PUBLISH_INTERVAL: '0.1',
+      SUMMARY_INTERVAL: '0.3',
+      OUTBOX_MAX_MESSAGES: '21', // three scans
+      TOPIC_ROOT: 'test/bounded',
+    });
+    await waitFor(
+      () => agent.stdout.some((l) => / summary .* dropped=([1-9]\d*) outbox=21 /.test(l)),
+      'a full outbox dropping the oldest messages',
+    );
+    broker = await startMosquitto({ ports: { 1883: port } });
+    await agent.line(/INFO\s+connected/);
+    const settled = await waitFor(
+      () =>
+        agent.stdout
+          .filter((l) => / summary .*outbox=0 inFlight=0 .*state=connected/.test(l))
+          .find((l) => Number(/acked=(\d+)/.exec(l)?.[1]) > 21),
+      'the buffered scans delivered after the broker came up',
+    );
+    const n = (key: string) => Number(new RegExp(`${key}=(\\d+)`).exec(settled)?.[1]);
+    expect(n('dropped')).toBeGreaterThan(0);
+    expect(n('acked') + n('failed')).toBe(n('messages'));
+    // Logged, but rate-limited: at most once per summary period, not once per dropped message.
+    const warnings = agent.stderr.filter((l) => /publish failed .*code=DROPPED/.test(l)).length;
+    expect(warnings).toBeGreaterThan(0);
+    expect(warnings).toBeLessThan(n('dropped'));
   });
 });
