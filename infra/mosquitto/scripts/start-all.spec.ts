@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isRunning, killAll, watch } from '../src/child-process.test-helper.js';
 import { freePort } from '../src/free-port.js';
+import { startMosquitto, type RunningMosquitto } from '../src/start-mosquitto.js';
 import { waitFor } from '../src/wait-for.test-helper.js';
 
 // `npm start` as a user runs it, in its own process group like a terminal's foreground job, on
@@ -12,7 +13,27 @@ import { waitFor } from '../src/wait-for.test-helper.js';
 // this test never rewrites dist/ under other tests' feet.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-afterEach(() => killAll());
+let existing: RunningMosquitto | undefined;
+afterEach(async () => {
+  killAll();
+  await existing?.kill();
+  existing = undefined;
+});
+
+async function npmStart(env: Record<string, string>) {
+  return watch('npm', ['start', '--silent'], {
+    cwd: ROOT,
+    detached: true,
+    env: {
+      ...process.env,
+      MQTT_BROKER_HOST: '127.0.0.1',
+      OT_MQTT_RUN_DIR: await mkdtemp(join(tmpdir(), 'ot-mqtt-start-')),
+      OT_MQTT_SKIP_BUILD: '1',
+      PUBLISH_INTERVAL: '0.5',
+      ...env,
+    },
+  });
+}
 
 describe('npm start', () => {
   // aedes: what a machine without Mosquitto gets ("no other software required").
@@ -25,19 +46,10 @@ describe('npm start', () => {
       const port = await freePort();
       let wsPort = await freePort();
       while (wsPort === port) wsPort = await freePort();
-      const start = watch('npm', ['start', '--silent'], {
-        cwd: ROOT,
-        detached: true,
-        env: {
-          ...process.env,
-          MQTT_BROKER_HOST: '127.0.0.1',
-          MQTT_BROKER_PORT: String(port),
-          MQTT_WS_PORT: String(wsPort),
-          OT_MQTT_RUN_DIR: await mkdtemp(join(tmpdir(), 'ot-mqtt-start-')),
-          OT_MQTT_SKIP_BUILD: '1',
-          OT_MQTT_BROKER: choice,
-          PUBLISH_INTERVAL: '0.5',
-        },
+      const start = await npmStart({
+        MQTT_BROKER_PORT: String(port),
+        MQTT_WS_PORT: String(wsPort),
+        OT_MQTT_BROKER: choice,
       });
 
       const running = await start.line(/^\[start\]\s+running: /, 30_000);
@@ -63,4 +75,34 @@ describe('npm start', () => {
       );
     },
   );
+
+  it('uses an MQTT broker that already answers on the port (as a system Mosquitto on 1883 would)', async () => {
+    existing = await startMosquitto();
+    const start = await npmStart({
+      MQTT_BROKER_PORT: String(existing.ports[1883]),
+      MQTT_WS_PORT: String(await freePort()),
+    });
+
+    await start.line(
+      /^\[broker\]\s+an MQTT broker already answers on mqtt:\/\/127\.0\.0\.1:\d+; using it/,
+    );
+    await start.line(/^\[viewer\].*(scan #\d+|Fill level)/, 30_000);
+    process.kill(-(start.child.pid ?? 0), 'SIGINT');
+    await start.line(/^\[start\]\s+stopped/, 30_000);
+    expect(isRunning(existing.pid)).toBe(true); // not ours: left running
+  });
+
+  it("stops everything and exits with the agent's code 2 when the agent refuses its configuration", async () => {
+    const start = await npmStart({
+      MQTT_BROKER_PORT: String(await freePort()),
+      MQTT_WS_PORT: String(await freePort()),
+      OT_MQTT_BROKER: 'aedes',
+      PUBLISH_INTERVAL: 'fast',
+    });
+
+    expect(await start.exit(30_000)).toBe(2);
+    const output = start.lines.join('\n');
+    expect(output).toMatch(/\[agent\].*PUBLISH_INTERVAL/);
+    expect(output).toMatch(/the agent ended on its own \(exit code 2\); stopping everything/);
+  });
 });
