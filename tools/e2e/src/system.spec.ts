@@ -1,0 +1,242 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { parsePayload } from '@ot-mqtt/tag-model';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertAlive,
+  assertBuilt,
+  killAll,
+  startAgent,
+  startViewer,
+  waitFor,
+} from './processes.test-helper.js';
+import {
+  mosquittoPub,
+  retainedMessages,
+  subscribeWithMosquittoSub,
+} from './third-party-subscriber.test-helper.js';
+import {
+  completeScans,
+  connected,
+  events,
+  records,
+  SCAN_KINDS,
+  type ViewerRecord,
+} from './viewer-output.test-helper.js';
+
+// The whole system as a user runs it: the project's development broker config (both listeners),
+// the built agent publishing, the built viewer and mosquitto_sub subscribing. One broker for the
+// file; each test has its own topic root and client ids, so nothing leaks between tests.
+let broker: RunningMosquitto;
+beforeAll(async () => {
+  assertBuilt();
+  broker = await startMosquitto();
+});
+afterEach(killAll);
+afterAll(async () => {
+  await broker?.stop();
+});
+
+const VIEWER_ENV = { VIEWER_STATS_INTERVAL: '0', NO_COLOR: '1' };
+const AGENT_ENV = { PUBLISH_INTERVAL: '0.1', SUMMARY_INTERVAL: '0' };
+
+/** Data-topic sequences shown by the viewer, in arrival order. */
+const dataSequences = (all: readonly ViewerRecord[]): number[] =>
+  all.filter((r) => r.kind === 'data' && !r.error).map((r) => r.sequence ?? -1);
+
+/** Scan numbers missing between the first and the last one seen (repeats are allowed: QoS 1). */
+function missingBetween(sequences: readonly number[]): number[] {
+  if (sequences.length === 0) return [];
+  const seen = new Set(sequences);
+  const [min, max] = [Math.min(...sequences), Math.max(...sequences)];
+  return Array.from({ length: max - min + 1 }, (_, i) => min + i).filter((s) => !seen.has(s));
+}
+
+describe('agent → Mosquitto → viewer, with a third-party subscriber', () => {
+  it.each([
+    ['TCP', 1883],
+    ['WebSocket', 9001],
+  ] as const)(
+    'over the %s listener (%i in the config): all seven topics reach the viewer valid, mosquitto_sub sees the same messages at QoS 1, and only the connection topic is retained',
+    async (name, listener) => {
+      const url = broker.urls[listener];
+      expect(url, `the config's ${listener} listener`).toMatch(
+        listener === 1883 ? /^mqtt:\/\// : /^ws:\/\//,
+      );
+      const root = `e2e/${name.toLowerCase()}/plc/bottlefiller`;
+      const tcpPort = broker.ports[1883] ?? 0;
+      const sub = await subscribeWithMosquittoSub(broker.host, tcpPort, `${root}/#`);
+
+      const viewer = startViewer({ ...VIEWER_ENV, MQTT_URL: url!, TOPIC_ROOT: root }, ['--ndjson']);
+      expect((await connected(viewer, 30_000))['url']).toContain(url);
+      const agent = startAgent({
+        ...AGENT_ENV,
+        MQTT_URL: url!,
+        TOPIC_ROOT: root,
+        MQTT_CLIENT_ID: `e2e-agent-${name}`,
+      });
+
+      // Five complete scans seen by both subscribers.
+      const subScans = () => {
+        const bySeq = new Map<number, number>();
+        for (const m of sub.messages()) {
+          const seq = /"sequence":(\d+)/.exec(m.payload)?.[1];
+          if (seq !== undefined) bySeq.set(Number(seq), (bySeq.get(Number(seq)) ?? 0) + 1);
+        }
+        return [...bySeq].filter(([, n]) => n >= 7).map(([s]) => s);
+      };
+      const common = await waitFor(
+        () => {
+          assertAlive(agent, viewer, sub.process);
+          const theirs = new Set(subScans());
+          const both = completeScans(records(viewer)).filter((s) => theirs.has(s));
+          return both.length >= 5 && both.slice(0, 5);
+        },
+        45_000,
+        () =>
+          `five complete scans at both subscribers${agent.dump()}${viewer.dump()}${sub.process.dump()}`,
+      );
+
+      // The viewer: every message valid, of the seven kinds (+ connection), QoS 1, not retained.
+      const shown = records(viewer);
+      expect(shown.filter((r) => r.error)).toEqual([]);
+      for (const seq of common) {
+        const scan = shown.filter((r) => r.sequence === seq);
+        expect(scan.map((r) => r.kind).sort()).toEqual([...SCAN_KINDS].sort());
+        for (const r of scan) {
+          expect(r).toMatchObject({
+            topic: `${root}/${r.kind}`,
+            machineId: 'filler-01',
+            qos: 1,
+            retain: false,
+            payload: { schemaVersion: 1, machineId: 'filler-01', sequence: seq },
+          });
+        }
+      }
+      expect(missingBetween(dataSequences(shown))).toEqual([]);
+      expect(shown.find((r) => r.kind === 'connection')).toMatchObject({
+        topic: `${root}/connection`,
+        payload: { status: 'online', machineId: 'filler-01', publishIntervalMs: 100 },
+      });
+
+      // mosquitto_sub: the same messages (valid per the tag model, equal to what the viewer
+      // showed), at QoS 1, none of them retained.
+      const theirs = sub.messages();
+      for (const seq of common) {
+        const scan = theirs.filter((m) => m.payload.includes(`"sequence":${seq},`));
+        expect(scan.map((m) => m.topic.slice(root.length + 1)).sort()).toEqual(
+          [...SCAN_KINDS].sort(),
+        );
+        for (const m of scan) {
+          expect({ qos: m.qos, retain: m.retain }).toEqual({ qos: 1, retain: false });
+          const parsed = parsePayload(m.topic, m.payload, { root });
+          expect(parsed, m.payload).toMatchObject({ ok: true });
+          const mine = shown.find((r) => r.topic === m.topic && r.sequence === seq);
+          expect(JSON.parse(m.payload)).toEqual(mine?.payload);
+        }
+      }
+      expect(theirs.filter((m) => m.retain)).toEqual([]);
+
+      // A subscriber arriving now gets exactly one retained message: the agent's `online`.
+      const retained = await retainedMessages(broker.host, tcpPort, `${root}/#`);
+      expect(retained.map((m) => m.topic)).toEqual([`${root}/connection`]);
+      expect(retained[0]?.qos).toBe(1);
+      expect(JSON.parse(retained[0]?.payload ?? '')).toMatchObject({
+        schemaVersion: 1,
+        status: 'online',
+        machineId: 'filler-01',
+      });
+
+      // Ctrl-C of the agent: the viewer learns it went offline; both exit cleanly.
+      expect(await agent.stop(30_000)).toBe(0);
+      await waitFor(
+        () =>
+          events(viewer).find(
+            (e) => e.event === 'connection' && e['machineId'] && e['status'] === 'offline',
+          ),
+        30_000,
+        () => `the viewer to report the agent offline${viewer.dump()}`,
+      );
+      expect(await viewer.stop(30_000)).toBe(0);
+    },
+  );
+
+  it('malformed, empty, binary and oversized messages from mosquitto_pub while the agent runs: the viewer reports each once and keeps showing valid agent data', async () => {
+    const root = 'e2e/bad/plc/bottlefiller';
+    const port = broker.ports[1883] ?? 0;
+    const viewer = startViewer({ ...VIEWER_ENV, MQTT_URL: broker.url, TOPIC_ROOT: root }, [
+      '--ndjson',
+    ]);
+    await connected(viewer, 30_000);
+    const agent = startAgent({
+      ...AGENT_ENV,
+      PUBLISH_INTERVAL: '0.2',
+      MQTT_URL: broker.url,
+      TOPIC_ROOT: root,
+      MQTT_CLIENT_ID: 'e2e-agent-bad-messages',
+    });
+    await waitFor(
+      () => (assertAlive(agent, viewer), completeScans(records(viewer)).length >= 2),
+      45_000,
+      () => `two valid scans at the viewer${agent.dump()}${viewer.dump()}`,
+    );
+
+    const dir = await mkdtemp(join(tmpdir(), 'ot-mqtt-e2e-'));
+    const binary = join(dir, 'binary.bin');
+    await writeFile(binary, Buffer.from([0xff, 0xfe, 0x00, 0x9c, 0x81, 0xc3, 0x28, 0x00]));
+    const oversized = join(dir, 'oversized.json');
+    await writeFile(oversized, `{"x":"${'a'.repeat(300 * 1024)}"}`);
+    const bad = [
+      { topic: `${root}/data`, args: ['-m', '{"schemaVersion":1,"timestamp":'] },
+      { topic: `${root}/inputs`, args: ['-n'] },
+      { topic: `${root}/analog`, args: ['-f', binary] },
+      { topic: `${root}/status`, args: ['-f', oversized] },
+    ];
+    for (const m of bad)
+      await mosquittoPub(broker.host, port, ['-q', '1', '-t', m.topic, ...m.args]);
+
+    const errors = await waitFor(
+      () => {
+        const found = records(viewer).filter((r) => r.error);
+        return found.length >= bad.length && found;
+      },
+      30_000,
+      () => `the viewer to report ${bad.length} bad messages${viewer.dump()}`,
+    );
+    // Valid data keeps coming after them: three more complete scans.
+    const lastBefore = Math.max(...dataSequences(records(viewer)));
+    await waitFor(
+      () => {
+        assertAlive(agent, viewer);
+        return completeScans(records(viewer)).filter((s) => s > lastBefore).length >= 3;
+      },
+      45_000,
+      () => `three valid scans after the bad messages${agent.dump()}${viewer.dump()}`,
+    );
+
+    expect(errors.map((r) => r.topic)).toEqual(bad.map((m) => m.topic));
+    const [notJson, empty, notUtf8, tooLarge] = errors;
+    expect(notJson?.error?.message).toMatch(/JSON/);
+    expect(empty?.error?.bytes).toBe(0);
+    expect(empty?.error?.message).not.toBe('');
+    expect(notUtf8?.error).toMatchObject({ bytes: 8 });
+    expect(notUtf8?.error?.message).toMatch(/binary|UTF-8/);
+    expect(tooLarge?.error?.message).toMatch(/too large/);
+    expect(tooLarge?.error?.bytes).toBeGreaterThan(300 * 1024);
+    // Reported in one line, not dumped: the NDJSON line stays small.
+    const tooLargeLine = viewer.stdout.find(
+      (l) => l.includes('"too large') || l.includes('too large'),
+    );
+    expect(tooLargeLine?.length ?? 0).toBeLessThan(2000);
+
+    // Exactly one report each, and the bad messages disturbed neither the viewer nor its scan
+    // tracking.
+    expect(records(viewer).filter((r) => r.error)).toHaveLength(bad.length);
+    expect(viewer.alive()).toBe(true);
+    expect(agent.alive()).toBe(true);
+    expect(events(viewer).filter((e) => e.event === 'gap')).toEqual([]);
+    expect(missingBetween(dataSequences(records(viewer)))).toEqual([]);
+  });
+});
