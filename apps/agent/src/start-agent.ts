@@ -1,11 +1,11 @@
 import { createMqttClient, type MqttClient } from '@ot-mqtt/mqtt-client';
-import { createBottleFiller, simulate$ } from '@ot-mqtt/plc-sim';
 import { encodeConnection } from '@ot-mqtt/tag-model';
 import { filter, interval, type Subscription } from 'rxjs';
 import type { AgentConfig } from './config.js';
 import { describeState } from './describe-state.js';
 import type { Logger } from './logger.js';
-import { createScanPublisher, type ScanPublisher } from './scan-publisher.js';
+import { runFiller } from './run-filler.js';
+import type { ScanPublisher } from './scan-publisher.js';
 
 /** A running agent: one simulated filler publishing through one MQTT connection. */
 export interface RunningAgent {
@@ -54,27 +54,17 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
   // counted. During an outage with a full outbox every scan would otherwise log seven lines.
   const failuresLogged = new Set<string>();
   let stopping = false;
-  const publisher = createScanPublisher({
-    publish: (topic, payload, options) => client.publish(topic, payload, options),
-    machineId,
-    root,
-    onFailure: (error, topic, sequence) => {
-      const code = (error as { code?: string }).code ?? 'ERROR';
-      if (stopping || failuresLogged.has(code)) return;
-      failuresLogged.add(code);
-      logger.warn('publish failed (further failures of this kind counted in the summary)', {
-        code,
-        reason: (error as Error).message,
-        topic,
-        sequence,
-      });
-    },
-    onInvalid: (error, sequence) =>
-      logger.error('scan skipped: simulator value rejected by the tag model', {
-        sequence,
-        reason: (error as Error).message,
-      }),
-  });
+  const onFailure = (error: unknown, topic: string, sequence: number) => {
+    const code = (error as { code?: string }).code ?? 'ERROR';
+    if (stopping || failuresLogged.has(code)) return;
+    failuresLogged.add(code);
+    logger.warn('publish failed (further failures of this kind counted in the summary)', {
+      code,
+      reason: (error as Error).message,
+      topic,
+      sequence,
+    });
+  };
 
   const summary = () => {
     const c = publisher.counters();
@@ -136,19 +126,22 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
     }),
   );
 
-  const filler = createBottleFiller({
+  const filler = runFiller({
     machineId,
     ...(config.seed === undefined ? {} : { seed: config.seed }),
-  });
-  const scanning = simulate$(filler, {
     intervalMs: config.publishIntervalMs,
     timeScale: config.timeScale,
-  }).subscribe({
-    next: (scan) => publisher.publish(scan.tags, scan.timestamp),
-    error: (error: unknown) =>
-      logger.error('simulator stopped', { reason: (error as Error).message }),
+    root,
+    publish: (topic, payload, options) => client.publish(topic, payload, options),
+    onFailure,
+    onInvalid: (error, sequence) =>
+      logger.error('scan skipped: simulator value rejected by the tag model', {
+        sequence,
+        reason: (error as Error).message,
+      }),
+    onError: (error) => logger.error('simulator stopped', { reason: (error as Error).message }),
   });
-  subscriptions.push(scanning);
+  const publisher = filler.publisher;
   if (config.summaryIntervalMs > 0)
     subscriptions.push(
       interval(config.summaryIntervalMs)
@@ -163,7 +156,7 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
     stop() {
       stopped ??= (async () => {
         stopping = true;
-        scanning.unsubscribe();
+        filler.stop();
         const failedBefore = publisher.counters().failed;
         const offline = encodeConnection('offline', {
           machineId,
