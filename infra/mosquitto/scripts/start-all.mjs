@@ -88,98 +88,13 @@ for (const file of [brokerModule, ...APPS.map((a) => a.main)]) {
 const { parseServeOptions, serveBroker, describeBroker, followFile, ServeOptionError } =
   await import(pathToFileURL(brokerModule).href);
 
-// --- 2. broker ---------------------------------------------------------------------------------
-let options;
-try {
-  options = parseServeOptions(process.env);
-} catch (error) {
-  if (!(error instanceof ServeOptionError)) throw error;
-  say('start', error.message);
-  process.exit(2);
-}
-const host = process.env.MQTT_BROKER_HOST;
-const remote =
-  host !== undefined && host !== '' && !['localhost', '127.0.0.1', '::1'].includes(host);
-let broker;
-if (remote) {
-  // The user points us at their own broker: start none, just the apps.
-  broker = { kind: 'remote', url: `mqtt://${host}:${options.port}`, stop: async () => {} };
-  say(
-    'broker',
-    `using MQTT_BROKER_HOST=${host} port ${options.port} (not starting a local broker)`,
-  );
-} else {
-  try {
-    // Own process group: the terminal's Ctrl-C reaches this script only, which stops the apps
-    // first (the agent flushes and announces itself offline) and the broker last.
-    broker = await serveBroker(options, { detached: true });
-  } catch (error) {
-    say('broker', error.message);
-    process.exit(1);
-  }
-  say('broker', describeBroker(broker).replace(/^broker: /, ''));
-}
-// Mosquitto's warnings and errors (e.g. "Outgoing messages are being dropped for client …") in
-// this terminal; the rest stays in its log file.
-const brokerLog =
-  broker.kind === 'mosquitto'
-    ? await followFile(broker.logFile, (line) => {
-        if (/\b(Warning|Error):/.test(line) && !line.includes('should not be run as root')) {
-          say('broker', line);
-        }
-      })
-    : undefined;
-const brokerUrl = new URL(broker.url);
-
-// --- 3. viewer and agent -----------------------------------------------------------------------
+// --- Ctrl-C (installed before anything starts, so nothing is left behind whenever it comes) ------
 const children = new Map();
 let stopping = false;
+let broker;
+let brokerStarting;
+let brokerLog;
 
-function startApp({ name, main }) {
-  const env = {
-    ...process.env,
-    MQTT_BROKER_HOST: brokerUrl.hostname,
-    MQTT_BROKER_PORT: brokerUrl.port,
-    ...(name === 'viewer' && !process.env.VIEWER_MODE ? { VIEWER_MODE: 'summary' } : {}),
-    ...(useColour && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
-  };
-  const child = spawn(process.execPath, [main], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  children.set(name, child);
-  for (const stream of [child.stdout, child.stderr]) relay(stream, name);
-  child.once('exit', (code, signal) => {
-    children.delete(name);
-    if (stopping) return;
-    say(
-      'start',
-      `the ${name} ended on its own (${signal ?? `exit code ${code}`}); stopping everything`,
-    );
-    void shutdown(code === 0 || code === null ? 1 : code);
-  });
-  return child;
-}
-
-for (const app of APPS) startApp(app);
-const pids = [...children].map(([name, child]) => `${name} pid ${child.pid}`);
-if (broker.kind === 'mosquitto') pids.unshift(`broker pid ${broker.pid}`);
-say('start', `running: ${pids.join(', ')}. Ctrl-C stops all of them.`);
-
-if (broker.kind === 'mosquitto') {
-  void broker.exited.then(({ code, signal }) => {
-    if (stopping) return;
-    say(
-      'start',
-      `Mosquitto ended on its own (${signal ?? `exit code ${code}`}); see ${broker.logFile}`,
-    );
-    void shutdown(1);
-  });
-}
-
-// --- 4. Ctrl-C ---------------------------------------------------------------------------------
 async function shutdown(exitCode) {
   if (stopping) return;
   stopping = true;
@@ -196,7 +111,10 @@ async function shutdown(exitCode) {
     await exited;
     clearTimeout(timer);
   }
-  await broker.stop();
+  // A broker still starting is waited for, then stopped: it runs in its own process group and
+  // would outlive us otherwise.
+  broker ??= await brokerStarting?.catch(() => undefined);
+  await broker?.stop();
   await brokerLog?.stop();
   say('start', 'stopped');
   process.exit(exitCode);
@@ -212,3 +130,100 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 process.once('exit', () => {
   for (const child of children.values()) child.kill('SIGKILL');
 });
+
+// --- 2. broker ---------------------------------------------------------------------------------
+let options;
+try {
+  options = parseServeOptions(process.env);
+} catch (error) {
+  if (!(error instanceof ServeOptionError)) throw error;
+  say('start', error.message);
+  process.exit(2);
+}
+const host = process.env.MQTT_BROKER_HOST;
+const remote =
+  host !== undefined && host !== '' && !['localhost', '127.0.0.1', '::1'].includes(host);
+if (remote) {
+  // The user points us at their own broker: start none, just the apps.
+  broker = { kind: 'remote', url: `mqtt://${host}:${options.port}`, stop: async () => {} };
+  say(
+    'broker',
+    `using MQTT_BROKER_HOST=${host} port ${options.port} (not starting a local broker)`,
+  );
+} else {
+  try {
+    // Own process group: the terminal's Ctrl-C reaches this script only, which stops the apps
+    // first (the agent flushes and announces itself offline) and the broker last.
+    brokerStarting = serveBroker(options, { detached: true });
+    broker = await brokerStarting;
+  } catch (error) {
+    say('broker', error.message);
+    process.exit(1);
+  }
+  // Ctrl-C while the broker started: shutdown() stops it and exits; go no further.
+  if (stopping) await new Promise(() => {});
+  say('broker', describeBroker(broker).replace(/^broker: /, ''));
+}
+// Mosquitto's warnings and errors (e.g. "Outgoing messages are being dropped for client …") in
+// this terminal; the rest stays in its log file.
+brokerLog =
+  broker.kind === 'mosquitto'
+    ? await followFile(broker.logFile, (line) => {
+        if (/\b(Warning|Error):/.test(line) && !line.includes('should not be run as root')) {
+          say('broker', line);
+        }
+      })
+    : undefined;
+const brokerUrl = new URL(broker.url);
+
+// --- 3. viewer and agent -----------------------------------------------------------------------
+
+function startApp({ name, main }) {
+  const env = {
+    ...process.env,
+    MQTT_BROKER_HOST: brokerUrl.hostname,
+    MQTT_BROKER_PORT: brokerUrl.port,
+    ...(name === 'viewer' && !process.env.VIEWER_MODE ? { VIEWER_MODE: 'summary' } : {}),
+    ...(useColour && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
+  };
+  const child = spawn(process.execPath, [main], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  children.set(name, child);
+  child.once('error', (error) => {
+    say('start', `could not start the ${name}: ${error.message}`);
+    void shutdown(1);
+  });
+  for (const stream of [child.stdout, child.stderr]) relay(stream, name);
+  child.once('exit', (code, signal) => {
+    children.delete(name);
+    if (stopping) return;
+    say(
+      'start',
+      `the ${name} ended on its own (${signal ?? `exit code ${code}`}); stopping everything`,
+    );
+    void shutdown(code === 0 || code === null ? 1 : code);
+  });
+  return child;
+}
+
+// Ctrl-C during the steps above: shutdown() is already stopping what exists; start nothing more.
+if (stopping) await new Promise(() => {});
+for (const app of APPS) startApp(app);
+const pids = [...children].map(([name, child]) => `${name} pid ${child.pid}`);
+if (broker.kind === 'mosquitto') pids.unshift(`broker pid ${broker.pid}`);
+say('start', `running: ${pids.join(', ')}. Ctrl-C stops all of them.`);
+
+if (broker.kind === 'mosquitto') {
+  void broker.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    say(
+      'start',
+      `Mosquitto ended on its own (${signal ?? `exit code ${code}`}); see ${broker.logFile}`,
+    );
+    void shutdown(1);
+  });
+}
