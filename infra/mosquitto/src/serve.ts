@@ -25,35 +25,41 @@ try {
 const log = await followFile(join(options.runDir ?? DEFAULT_RUN_DIR, 'mosquitto.log'), (line) => {
   if (!line.includes('Saving in-memory database')) console.log(line);
 });
+// Signals are handled from here on, so a broker still starting is stopped too, not orphaned.
+let stopping = false;
+const starting = serveBroker(options);
+const stop = async (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`broker: ${signal}, stopping`);
+  const started = await starting.catch(() => undefined);
+  await started?.stop();
+  await log.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
 let broker;
 try {
-  broker = await serveBroker(options);
+  broker = await starting;
 } catch (error) {
   console.error(
     `broker: ${error instanceof BrokerStartError ? '' : 'could not start: '}${(error as Error).message}`,
   );
   process.exit(1);
 }
+if (stopping) await new Promise(() => {}); // stop() ends the process
 console.log(describeBroker(broker));
 if (broker.kind !== 'mosquitto') await log.stop();
 if (broker.kind === 'existing') process.exit(0);
 
-let stopping = false;
-const stop = async (signal: NodeJS.Signals) => {
-  if (stopping) return;
-  stopping = true;
-  console.log(`broker: ${signal}, stopping`);
-  await broker.stop();
-  await log.stop();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
 if (broker.kind === 'mosquitto') {
+  const { pid, logFile } = broker;
   void broker.exited.then(({ code, signal }) => {
     if (stopping) return;
     console.error(
-      `broker: Mosquitto (pid ${broker.pid}) ended on its own (${signal ?? `exit code ${code}`}); see ${broker.logFile}`,
+      `broker: Mosquitto (pid ${pid}) ended on its own (${signal ?? `exit code ${code}`}); see ${logFile}`,
     );
     process.exit(1);
   });
