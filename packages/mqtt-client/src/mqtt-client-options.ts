@@ -80,6 +80,14 @@ export interface MqttClientOptions {
   readonly outbox?: OutboxOptions;
   /** How long an attempt may take until CONNACK, in ms (default: 30000). */
   readonly connectTimeoutMs?: number;
+  /**
+   * Set `TCP_NODELAY` on `mqtt:`/`mqtts:` sockets, i.e. switch off Nagle's algorithm (default: true).
+   * With Nagle on, a small packet written while an earlier one is unacknowledged waits for the peer's
+   * delayed ACK (up to ~40 ms on Linux): MQTT's many small PUBLISH/PUBACK packets then stall. Set false
+   * only to trade latency for fewer packets on a metered link. WebSockets already set it (`ws`);
+   * browsers decide for themselves.
+   */
+  readonly noDelay?: boolean;
   /** Timer functions (default: the global ones); for tests with fake timers. */
   readonly clock?: ClientClock;
   /** Source of randomness in [0, 1) for jitter (default: `Math.random`); for tests. */

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertValidFilter, assertValidTopic, MqttClientError, topicMatches } from './index.js';
+import { compileFilter, matchesCompiled } from './internal/compiled-filter.js';
+import {
+  assertValidFilter,
+  assertValidTopic,
+  matchingPart,
+  MqttClientError,
+  topicMatches,
+} from './index.js';
 
 const codeOf = (fn: () => void): string | undefined => {
   try {
@@ -76,6 +83,46 @@ describe('topic matching (MQTT §4.7)', () => {
     fc.assert(
       fc.property(topic, (t) => !topicMatches(`${t.replace(/[^/]+/g, '+')}/+`, t)),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('compiled matching (the receive path)', () => {
+  // The plain reading of §4.7, kept as the reference the allocation-free matcher is checked against.
+  const reference = (filter: string, topic: string): boolean => {
+    const f = matchingPart(filter);
+    if (topic.startsWith('$') && (f.startsWith('+') || f.startsWith('#'))) return false;
+    const fl = f.split('/');
+    const tl = topic.split('/');
+    for (let i = 0; i < fl.length; i++) {
+      if (fl[i] === '#') return true;
+      if (i >= tl.length || (fl[i] !== '+' && fl[i] !== tl[i])) return false;
+    }
+    return fl.length === tl.length;
+  };
+  const level = fc.constantFrom('', 'a', 'b', 'ab', '$x', 'a$');
+  const topic = fc.array(level, { minLength: 1, maxLength: 5 }).map((l) => l.join('/'));
+  const filter = fc
+    .tuple(
+      fc.array(fc.oneof(level, fc.constant('+')), { minLength: 0, maxLength: 5 }),
+      fc.boolean(),
+      fc.boolean(),
+    )
+    .map(([levels, hash, shared]) => {
+      const f = [...levels, ...(hash ? ['#'] : [])].join('/') || '#';
+      return shared ? `$share/g/${f}` : f;
+    });
+
+  it('agrees with the reference for any filter and topic, via topicMatches and compileFilter', () => {
+    fc.assert(
+      fc.property(filter, topic, (f, t) => {
+        const expected = reference(f, t);
+        return (
+          topicMatches(f, t) === expected &&
+          matchesCompiled(compileFilter(matchingPart(f)), t) === expected
+        );
+      }),
+      { numRuns: 2_000 },
     );
   });
 });

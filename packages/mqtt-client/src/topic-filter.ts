@@ -1,9 +1,12 @@
+import { DOLLAR, matchLevels } from './internal/compiled-filter.js';
+import { utf8Length } from './internal/wire.js';
 import { MqttClientError } from './mqtt-client-error.js';
 
 // MQTT §4.7.3 / §1.5.3: topic names and filters are UTF-8 strings of at most 65,535 bytes that do
 // not contain U+0000.
 const MAX_TOPIC_BYTES = 65_535;
-const encoder = new TextEncoder();
+// A UTF-16 code unit is at most 3 UTF-8 bytes, so anything up to this many units fits without counting.
+const SURELY_SHORT_ENOUGH = Math.floor(MAX_TOPIC_BYTES / 3);
 
 function checkString(value: unknown, what: string, code: 'INVALID_TOPIC' | 'INVALID_FILTER') {
   if (typeof value !== 'string' || value.length === 0)
@@ -13,7 +16,8 @@ function checkString(value: unknown, what: string, code: 'INVALID_TOPIC' | 'INVA
     );
   if (value.includes('\u0000'))
     throw new MqttClientError(code, `${what} ${JSON.stringify(value)} contains U+0000`);
-  if (encoder.encode(value).length > MAX_TOPIC_BYTES)
+  // Counted only when it could matter: this runs on every publish.
+  if (value.length > SURELY_SHORT_ENOUGH && utf8Length(value) > MAX_TOPIC_BYTES)
     throw new MqttClientError(code, `${what} is longer than ${MAX_TOPIC_BYTES} bytes`);
 }
 
@@ -101,14 +105,6 @@ export function matchingPart(filter: string): string {
 export function topicMatches(filter: string, topic: string): boolean {
   const f = matchingPart(filter);
   if (f === topic) return true;
-  if (topic.startsWith('$') && (f.startsWith('+') || f.startsWith('#'))) return false;
-  const fl = f.split('/');
-  const tl = topic.split('/');
-  for (let i = 0; i < fl.length; i++) {
-    const level = fl[i];
-    if (level === '#') return true;
-    if (i >= tl.length) return false;
-    if (level !== '+' && level !== tl[i]) return false;
-  }
-  return fl.length === tl.length;
+  if (topic.charCodeAt(0) === DOLLAR && (f.startsWith('+') || f.startsWith('#'))) return false;
+  return matchLevels(f.split('/'), topic);
 }

@@ -12,11 +12,12 @@ const entry = (n: number): OutboxEntry => ({
   resolve: () => undefined,
   reject: () => undefined,
   sentOn: 0,
+  inFlight: false,
   settled: false,
 });
 
 describe('outbox order', () => {
-  it('after any mix of sends, acks and lost connections, what is left goes out in publish order', () => {
+  it('after any mix of sends, acks (in or out of order) and lost connections, what is left goes out in publish order and the counts add up', () => {
     fc.assert(
       fc.property(
         fc.array(fc.constantFrom('push', 'send', 'ack', 'lose'), { maxLength: 200 }),
@@ -39,6 +40,8 @@ describe('outbox order', () => {
               box.requeueInFlight();
               inflight.length = 0;
             }
+            // The counters stats() reports stay exact through every step.
+            if (box.inFlight !== inflight.length || box.bytes !== 10 * box.depth) return false;
           }
           box.requeueInFlight();
           const rest: number[] = [];

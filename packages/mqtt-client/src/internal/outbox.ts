@@ -12,40 +12,98 @@ export interface OutboxEntry {
   readonly reject: (error: Error) => void;
   /** Connection generation the entry was last written on (0 = never written). */
   sentOn: number;
+  /** Written and awaiting its acknowledgement (maintained by the {@link Outbox}). */
+  inFlight: boolean;
   settled: boolean;
 }
 
 /**
- * FIFO of messages not yet written on the current connection, plus the set written and awaiting
- * their acknowledgement. Every in-flight entry is older than every queued one (we send strictly in
- * order), so putting the in-flight ones back in front after a reconnect keeps publish order.
+ * FIFO of messages not yet written on the current connection, plus the FIFO of those written and
+ * awaiting their acknowledgement. Every in-flight entry is older than every queued one (we send
+ * strictly in order), so putting the in-flight ones back in front after a reconnect keeps publish
+ * order. Both are arrays with a moving head rather than Sets: acknowledgements arrive (almost always)
+ * in order, so this is O(1) per message without hashing each entry.
  */
 export class Outbox {
   private items: OutboxEntry[] = [];
   private head = 0;
-  private readonly inflightSet = new Set<OutboxEntry>();
+  /** Entries written on this connection; those with `inFlight` false are settled holes. */
+  private flight: OutboxEntry[] = [];
+  private flightHead = 0;
+  private flightCount = 0;
   private heldBytes = 0;
 
   get queued(): number {
     return this.items.length - this.head;
   }
   get inFlight(): number {
-    return this.inflightSet.size;
+    return this.flightCount;
   }
   get depth(): number {
-    return this.queued + this.inflightSet.size;
+    return this.queued + this.flightCount;
   }
   get bytes(): number {
     return this.heldBytes;
   }
 
   push(entry: OutboxEntry): void {
+    entry.inFlight = false;
     this.items.push(entry);
     this.heldBytes += entry.bytes;
   }
 
-  /** Moves the oldest queued entry to the in-flight set and returns it. */
+  /** Moves the oldest queued entry to the in-flight FIFO and returns it. */
   takeNext(): OutboxEntry | undefined {
+    const entry = this.shiftQueued();
+    if (!entry) return undefined;
+    entry.inFlight = true;
+    this.flight.push(entry);
+    this.flightCount++;
+    return entry;
+  }
+
+  /** Removes an acknowledged (or rejected) in-flight entry. */
+  complete(entry: OutboxEntry): boolean {
+    if (!entry.inFlight) return false;
+    entry.inFlight = false;
+    this.flightCount--;
+    this.heldBytes -= entry.bytes;
+    this.skipSettled();
+    return true;
+  }
+
+  /** Removes and returns the oldest held entry, in-flight first. */
+  evictOldest(): OutboxEntry | undefined {
+    this.skipSettled();
+    const oldest = this.flight[this.flightHead];
+    if (oldest) {
+      this.complete(oldest);
+      return oldest;
+    }
+    const entry = this.shiftQueued();
+    if (entry) this.heldBytes -= entry.bytes;
+    return entry;
+  }
+
+  /** After a lost connection: unacknowledged entries go back in front, in their original order. */
+  requeueInFlight(): number {
+    const count = this.flightCount;
+    if (count === 0) return 0;
+    this.items = [...this.takeFlight(), ...this.items.slice(this.head)];
+    this.head = 0;
+    return count;
+  }
+
+  /** Removes and returns everything held. */
+  drain(): OutboxEntry[] {
+    const all = [...this.takeFlight(), ...this.items.slice(this.head)];
+    this.items = [];
+    this.head = 0;
+    this.heldBytes = 0;
+    return all;
+  }
+
+  private shiftQueued(): OutboxEntry | undefined {
     if (this.head >= this.items.length) return undefined;
     const entry = this.items[this.head];
     this.items[this.head] = undefined as unknown as OutboxEntry;
@@ -54,50 +112,37 @@ export class Outbox {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
-    if (entry) this.inflightSet.add(entry);
     return entry;
   }
 
-  /** Removes an acknowledged (or rejected) in-flight entry. */
-  complete(entry: OutboxEntry): boolean {
-    if (!this.inflightSet.delete(entry)) return false;
-    this.heldBytes -= entry.bytes;
-    return true;
-  }
-
-  /** Removes and returns the oldest held entry, in-flight first. */
-  evictOldest(): OutboxEntry | undefined {
-    const first = this.inflightSet.values().next();
-    if (!first.done) {
-      this.inflightSet.delete(first.value);
-      this.heldBytes -= first.value.bytes;
-      return first.value;
+  /** Advances past settled entries at the front of the in-flight FIFO (and compacts it). */
+  private skipSettled(): void {
+    const flight = this.flight;
+    let h = this.flightHead;
+    while (h < flight.length && !flight[h]!.inFlight)
+      flight[h++] = undefined as unknown as OutboxEntry;
+    if (h === flight.length) {
+      flight.length = 0;
+      h = 0;
+    } else if (h > 1024 && h * 2 > flight.length) {
+      this.flight = flight.slice(h);
+      h = 0;
     }
-    if (this.head >= this.items.length) return undefined;
-    const entry = this.items[this.head];
-    this.items[this.head] = undefined as unknown as OutboxEntry;
-    this.head++;
-    if (entry) this.heldBytes -= entry.bytes;
-    return entry;
+    this.flightHead = h;
   }
 
-  /** After a lost connection: unacknowledged entries go back in front, in their original order. */
-  requeueInFlight(): number {
-    const count = this.inflightSet.size;
-    if (count === 0) return 0;
-    this.items = [...this.inflightSet, ...this.items.slice(this.head)];
-    this.head = 0;
-    this.inflightSet.clear();
-    return count;
-  }
-
-  /** Removes and returns everything held. */
-  drain(): OutboxEntry[] {
-    const all = [...this.inflightSet, ...this.items.slice(this.head)];
-    this.items = [];
-    this.head = 0;
-    this.inflightSet.clear();
-    this.heldBytes = 0;
-    return all;
+  /** The entries still in flight, oldest first, now marked as no longer in flight. */
+  private takeFlight(): OutboxEntry[] {
+    const pending: OutboxEntry[] = [];
+    for (let i = this.flightHead; i < this.flight.length; i++) {
+      const entry = this.flight[i]!;
+      if (!entry.inFlight) continue;
+      entry.inFlight = false;
+      pending.push(entry);
+    }
+    this.flight = [];
+    this.flightHead = 0;
+    this.flightCount = 0;
+    return pending;
   }
 }

@@ -18,7 +18,8 @@ import type {
   ObserveOptions,
   PublishOptions,
 } from '../mqtt-client.js';
-import { assertValidFilter, assertValidTopic, topicMatches } from '../topic-filter.js';
+import { assertValidFilter, assertValidTopic, matchingPart } from '../topic-filter.js';
+import { compileFilter, matchesCompiled, type CompiledFilter } from './compiled-filter.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import { describeReasonCode } from './reason-codes.js';
 import type { ResolvedOptions } from './resolve-options.js';
@@ -28,8 +29,13 @@ import { toWire, utf8Length } from './wire.js';
 /** One broker subscription, shared by every observer of the same filter. */
 interface FilterEntry {
   readonly filter: string;
+  readonly compiled: CompiledFilter;
   qos: 0 | 1;
-  readonly observers: Set<Subscriber<MqttMessage>>;
+  /**
+   * Copy-on-write: replaced, never mutated, so a message is delivered to a stable list even when an
+   * observer subscribes or unsubscribes from inside its callback, without copying per message.
+   */
+  observers: ReadonlyArray<Subscriber<MqttMessage>>;
   /** The broker holds this subscription in the current session (SUBACK received). */
   acked: boolean;
   /** Generation of the connection a SUBSCRIBE is outstanding on (0 = none). */
@@ -39,6 +45,12 @@ interface FilterEntry {
 }
 
 const noop = () => undefined;
+
+/** Duck-typed so nothing Node-only is imported: WebSocket streams have no such method. */
+function setNoDelay(stream: unknown): void {
+  const socket = stream as { setNoDelay?: (noDelay: boolean) => unknown } | undefined;
+  if (typeof socket?.setNoDelay === 'function') socket.setNoDelay(true);
+}
 const KICKS_FOR_TAKEOVER = 3;
 
 /**
@@ -58,6 +70,8 @@ export class ReconnectingClient implements MqttClient {
   private readonly eventsSubject = new Subject<ClientEvent>();
   private readonly outbox = new Outbox();
   private readonly filters = new Map<string, FilterEntry>();
+  /** The values of `filters` in order, copy-on-write like `FilterEntry.observers` (hot path). */
+  private routes: readonly FilterEntry[] = [];
   /** Filters given up while offline that the broker may still hold in a persistent session. */
   private readonly pendingUnsubscribes = new Set<string>();
   private readonly counters = { sent: 0, received: 0, acknowledged: 0, dropped: 0, reconnects: 0 };
@@ -149,6 +163,9 @@ export class ReconnectingClient implements MqttClient {
       return;
     }
     this.conn = client;
+    // mqtt.js creates the socket synchronously and never sets TCP_NODELAY; set now, Node applies it
+    // as soon as the socket is connected (TCP and TLS alike).
+    if (o.noDelay) setNoDelay(client.stream);
     client.on('error', (error) => {
       // The first error is the cause (later ones are usually EPIPE & co from the dying socket).
       if (gen === this.generation && !this.lastError) this.lastError = this.wrapError(error);
@@ -345,8 +362,17 @@ export class ReconnectingClient implements MqttClient {
       let entry = this.filters.get(filter);
       let needsSubscribe = false;
       if (!entry) {
-        entry = { filter, qos, observers: new Set(), acked: false, subscribingOn: 0, sent: false };
+        entry = {
+          filter,
+          compiled: compileFilter(matchingPart(filter)),
+          qos,
+          observers: [],
+          acked: false,
+          subscribingOn: 0,
+          sent: false,
+        };
         this.filters.set(filter, entry);
+        this.routes = [...this.routes, entry];
         this.pendingUnsubscribes.delete(filter);
         needsSubscribe = true;
       } else if (qos > entry.qos) {
@@ -355,13 +381,13 @@ export class ReconnectingClient implements MqttClient {
         entry.acked = false;
         needsSubscribe = true;
       }
-      entry.observers.add(subscriber);
+      entry.observers = [...entry.observers, subscriber];
       if (needsSubscribe && this.connectedOn !== 0) this.sendSubscribe([entry]);
       const own = entry;
       return () => {
-        own.observers.delete(subscriber);
-        if (own.observers.size === 0 && this.filters.get(filter) === own) {
-          this.filters.delete(filter);
+        own.observers = own.observers.filter((o) => o !== subscriber);
+        if (own.observers.length === 0 && this.filters.get(filter) === own) {
+          this.removeFilter(own);
           this.dropSubscription(own);
         }
       };
@@ -410,10 +436,16 @@ export class ReconnectingClient implements MqttClient {
       `Broker ${this.opts.redactedUrl} refused the subscription to ${JSON.stringify(entry.filter)}: ${describeReasonCode(code, this.opts.protocolVersion === 5 ? 5 : 4)}`,
       code,
     );
-    if (this.filters.get(entry.filter) === entry) this.filters.delete(entry.filter);
+    if (this.filters.get(entry.filter) === entry) this.removeFilter(entry);
     this.emit({ type: 'subscribe-failed', filter: entry.filter, error });
-    for (const observer of [...entry.observers]) observer.error(error);
-    entry.observers.clear();
+    const observers = entry.observers;
+    entry.observers = [];
+    for (const observer of observers) observer.error(error);
+  }
+
+  private removeFilter(entry: FilterEntry): void {
+    this.filters.delete(entry.filter);
+    this.routes = this.routes.filter((e) => e !== entry);
   }
 
   private dropSubscription(entry: FilterEntry): void {
@@ -430,17 +462,18 @@ export class ReconnectingClient implements MqttClient {
 
   private onMessage(topic: string, payload: Uint8Array, packet: IPublishPacket): void {
     this.counters.received++;
-    const message: MqttMessage = {
-      topic,
-      payload,
-      qos: packet.qos,
-      retain: packet.retain,
-      dup: packet.dup,
-      ...(packet.properties ? { properties: packet.properties } : {}),
-    };
-    for (const entry of this.filters.values()) {
-      if (!topicMatches(entry.filter, topic)) continue;
-      for (const observer of [...entry.observers]) observer.next(message);
+    // Hot path (every message): one object of a fixed shape, no spreads, no per-message copies.
+    const properties = packet.properties;
+    const message: MqttMessage =
+      properties === undefined
+        ? { topic, payload, qos: packet.qos, retain: packet.retain, dup: packet.dup }
+        : { topic, payload, qos: packet.qos, retain: packet.retain, dup: packet.dup, properties };
+    const routes = this.routes;
+    for (let i = 0; i < routes.length; i++) {
+      const entry = routes[i]!;
+      if (!matchesCompiled(entry.compiled, topic)) continue;
+      const observers = entry.observers;
+      for (let j = 0; j < observers.length; j++) observers[j]!.next(message);
     }
   }
 
@@ -485,6 +518,7 @@ export class ReconnectingClient implements MqttClient {
         resolve,
         reject,
         sentOn: 0,
+        inFlight: false,
         settled: false,
       };
       if (!this.admit(entry)) return;
@@ -556,23 +590,25 @@ export class ReconnectingClient implements MqttClient {
     const gen = this.connectedOn;
     if (!client || gen === 0) return;
     const window = Math.min(this.opts.maxInFlight, this.receiveMaximum);
+    const v5 = this.opts.protocolVersion === 5;
     while (this.outbox.inFlight < window) {
       const entry = this.outbox.takeNext();
       if (!entry) break;
       const dup = entry.sentOn !== 0 && this.sessionPresent;
       entry.sentOn = gen;
       this.counters.sent++;
+      const properties = v5 ? entry.properties : undefined;
       client.publish(
         entry.topic,
         toWire(entry.payload) as Buffer,
-        {
-          qos: entry.qos,
-          retain: entry.retain,
-          dup,
-          ...(this.opts.protocolVersion === 5 && entry.properties
-            ? { properties: entry.properties as NonNullable<IPublishPacket['properties']> }
-            : {}),
-        },
+        properties === undefined
+          ? { qos: entry.qos, retain: entry.retain, dup }
+          : {
+              qos: entry.qos,
+              retain: entry.retain,
+              dup,
+              properties: properties as NonNullable<IPublishPacket['properties']>,
+            },
         (error) => this.onPublished(entry, gen, error),
       );
     }
@@ -703,9 +739,10 @@ export class ReconnectingClient implements MqttClient {
     for (const entry of this.outbox.drain()) this.drop(entry, 'closed', closedError);
     this.wakeDrainWaiters();
     this.setState({ status: 'closed', reason });
-    const entries = [...this.filters.values()];
+    const entries = this.routes;
     this.filters.clear();
-    for (const entry of entries) for (const observer of [...entry.observers]) observer.complete();
+    this.routes = [];
+    for (const entry of entries) for (const observer of entry.observers) observer.complete();
     this.stateSubject.complete();
     this.eventsSubject.complete();
   }

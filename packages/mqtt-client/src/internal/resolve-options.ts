@@ -15,6 +15,7 @@ export interface ResolvedOptions {
   readonly clean: boolean;
   readonly sessionExpirySeconds?: number;
   readonly connectTimeoutMs: number;
+  readonly noDelay: boolean;
   readonly reconnect: ResolvedReconnectOptions;
   readonly maxMessages: number;
   readonly maxBytes: number;
@@ -153,6 +154,9 @@ export function resolveOptions(options: MqttClientOptions): ResolvedOptions {
     );
   if (reconnect.onSessionTakenOver !== 'stop' && reconnect.onSessionTakenOver !== 'retry')
     throw invalid(`reconnect.onSessionTakenOver must be 'stop' or 'retry'`);
+  const noDelay = options.noDelay ?? true;
+  if (typeof noDelay !== 'boolean')
+    throw invalid(`noDelay must be true or false, got ${JSON.stringify(noDelay)}`);
   const o = options.outbox ?? {};
   const overflow = o.overflow ?? 'drop-oldest';
   if (overflow !== 'drop-oldest' && overflow !== 'reject-new')
@@ -170,6 +174,7 @@ export function resolveOptions(options: MqttClientOptions): ResolvedOptions {
     clean,
     ...(sessionExpirySeconds === undefined ? {} : { sessionExpirySeconds }),
     connectTimeoutMs: number(options.connectTimeoutMs, 'connectTimeoutMs', 30_000, 1),
+    noDelay,
     reconnect,
     maxMessages: number(o.maxMessages, 'outbox.maxMessages', 10_000, 1),
     maxBytes: number(o.maxBytes, 'outbox.maxBytes', 16 * 1024 * 1024, 1),
