@@ -35,7 +35,7 @@ describe('connection state log lines', () => {
       message: 'still cannot connect, will retry',
       fields: {
         url: URL,
-        attempt: 3,
+        nextAttempt: 3,
         retryAt: '2025-03-01T08:30:04.000Z',
         code: 'BAD_CREDENTIALS',
         reason: 'bad user name or password',

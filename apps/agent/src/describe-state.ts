@@ -80,7 +80,7 @@ export function describeState(state: ConnectionState, url: string): LogRecord {
             : 'still cannot connect, will retry',
         fields: {
           url,
-          attempt: state.attempt,
+          nextAttempt: state.attempt,
           retryAt: state.nextRetryAt.toISOString(),
           ...reasonFields(state.lastError),
         },
