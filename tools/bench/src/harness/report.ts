@@ -93,7 +93,7 @@ export async function publishReport(
   log(`baseline: ${report.baseline}`);
   log(formatTable(report.rows, options.columns));
   for (const g of report.goals) {
-    const verdict = g.met === null ? 'NOT MEASURED' : g.met ? 'MET' : 'NOT MET';
+    const verdict = g.met === null ? 'NO VERDICT' : g.met ? 'MET' : 'NOT MET';
     log(`goal: ${g.goal} — measured ${g.measured} → ${verdict}${g.note ? ` (${g.note})` : ''}`);
   }
   for (const n of report.notes) log(`note: ${n}`);
