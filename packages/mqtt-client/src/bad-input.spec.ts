@@ -62,6 +62,7 @@ describe('bad input gets a specific error, never a crash or a hang', () => {
     [{ sessionExpirySeconds: 10 }, /needs protocolVersion 5/],
     [{ reconnect: { initialDelayMs: 5000, maxDelayMs: 100 } }, /maxDelayMs/],
     [{ will: { topic: 'a/#', payload: 'x' } }, /will.topic/],
+    [{ noDelay: 'yes' }, /noDelay must be true or false, got "yes"/],
   ])('invalid option %j → INVALID_OPTIONS naming it', (extra, message) => {
     const error = thrown(() =>
       createMqttClient({ url: 'mqtt://localhost:1', ...(extra as object) } as MqttClientOptions),

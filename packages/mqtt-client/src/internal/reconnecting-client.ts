@@ -1,10 +1,12 @@
-import {
-  connect as mqttConnect,
-  type IClientOptions,
-  type IConnackPacket,
-  type IDisconnectPacket,
-  type IPublishPacket,
-  type MqttClient as MqttJsClient,
+// The default import, not `{ connect }`: mqtt.js's browser build (dist/mqtt.esm.js, picked by
+// bundlers through the `browser` export condition) has only a default export.
+import mqtt from 'mqtt';
+import type {
+  IClientOptions,
+  IConnackPacket,
+  IDisconnectPacket,
+  IPublishPacket,
+  MqttClient as MqttJsClient,
 } from 'mqtt';
 import { Observable, ReplaySubject, Subject, type Subscriber } from 'rxjs';
 import { backoffDelay } from '../backoff.js';
@@ -156,7 +158,7 @@ export class ReconnectingClient implements MqttClient {
     };
     let client: MqttJsClient;
     try {
-      client = mqttConnect(o.url, options);
+      client = mqtt.connect(o.url, options);
     } catch (error) {
       this.lastError = this.wrapError(error);
       queueMicrotask(() => this.onClose(gen));
