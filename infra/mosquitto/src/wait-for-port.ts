@@ -15,14 +15,21 @@ export async function waitForPort(
   }
 }
 
-/** True if something accepts TCP connections on `host:port` right now. */
-export function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
+/**
+ * True if something accepts TCP connections on `host:port` right now. Gives up after `timeoutMs`
+ * (default 2,000 ms): a listener whose accept queue is full drops the SYN silently, and the
+ * kernel's SYN retries would otherwise hold the answer back for a minute or more.
+ */
+export function canConnect(port: number, host = '127.0.0.1', timeoutMs = 2_000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host });
-    socket.once('connect', () => {
+    const done = (result: boolean) => {
+      clearTimeout(timer);
       socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
+      resolve(result);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
   });
 }
