@@ -76,17 +76,19 @@ export async function killAll(): Promise<void> {
 
 /**
  * Starts `command` with exactly `env` plus PATH, so a developer's own MQTT_* variables cannot leak
- * into a test.
+ * into a test. `detached` gives it its own process group, like a terminal's foreground job.
  */
 export function run(
   name: string,
   command: string,
   args: readonly string[],
   env: Record<string, string> = {},
+  options: { cwd?: string; detached?: boolean } = {},
 ): Running {
   const child = spawn(command, args, {
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
   });
   const stdout: string[] = [];
   const stderr: string[] = [];
