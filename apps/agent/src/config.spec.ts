@@ -33,6 +33,14 @@ describe('agent configuration', () => {
       clientId: 'ot-mqtt-agent-filler-01',
       keepaliveSeconds: 60,
       machineId: 'filler-01',
+      fleet: {
+        size: 1,
+        shard: { index: 0, count: 1 },
+        machineIds: ['filler-01'],
+        includeMachineLevel: false,
+        connectionMode: 'shared',
+        clientIds: ['ot-mqtt-agent-filler-01'],
+      },
       topicRoot: 'plc/bottlefiller',
       publishIntervalMs: 2000,
       seed: undefined,
@@ -229,6 +237,51 @@ describe('agent configuration', () => {
       expect(errorsOf({ MQTT_TLS: '1', MQTT_CERT_FILE: '/certs/agent.pem' })).toEqual([
         expect.stringContaining('MQTT_CERT_FILE="/certs/agent.pem": needs MQTT_KEY_FILE'),
       ]);
+    });
+  });
+
+  describe('fleet mode (issue 6)', () => {
+    it('FILLER_COUNT=3: numbered machine ids filler-0001…, machine level in the topics, one shared connection per shard', () => {
+      expect(ok({ FILLER_COUNT: '3' }).fleet).toEqual({
+        size: 3,
+        shard: { index: 0, count: 1 },
+        machineIds: ['filler-0001', 'filler-0002', 'filler-0003'],
+        includeMachineLevel: true,
+        connectionMode: 'shared',
+        clientIds: ['ot-mqtt-agent-filler-shard-0-of-1'],
+      });
+    });
+
+    it('MACHINE_ID is the prefix of the numbered ids; FILLER_SHARD picks a contiguous slice', () => {
+      const { fleet } = ok({ FILLER_COUNT: '5', FILLER_SHARD: '1/2', MACHINE_ID: 'line2' });
+      expect(fleet.machineIds).toEqual(['line2-0003', 'line2-0004', 'line2-0005']);
+      expect(fleet.clientIds).toEqual(['ot-mqtt-agent-line2-shard-1-of-2']);
+    });
+
+    it('CONNECTION_MODE=per-filler: one client id per machine, MQTT_CLIENT_ID as prefix', () => {
+      expect(ok({ FILLER_COUNT: '2', CONNECTION_MODE: 'per-filler' }).fleet.clientIds).toEqual([
+        'ot-mqtt-agent-filler-0001',
+        'ot-mqtt-agent-filler-0002',
+      ]);
+      expect(
+        ok({ FILLER_COUNT: '2', CONNECTION_MODE: 'Per-Filler', MQTT_CLIENT_ID: 'hall3' }).fleet
+          .clientIds,
+      ).toEqual(['hall3-filler-0001', 'hall3-filler-0002']);
+    });
+
+    it.each([
+      [{ FILLER_COUNT: '0' }, 'FILLER_COUNT="0": below the minimum 1'],
+      [{ FILLER_COUNT: '100001' }, 'FILLER_COUNT="100001": above the maximum 100000'],
+      [{ FILLER_COUNT: 'many' }, 'FILLER_COUNT="many": not a whole number'],
+      [{ FILLER_SHARD: '2/2', FILLER_COUNT: '4' }, 'FILLER_SHARD="2/2": not i/n'],
+      [{ FILLER_SHARD: '0/3', FILLER_COUNT: '2' }, 'FILLER_SHARD="0/3": has more shards (3)'],
+      [
+        { CONNECTION_MODE: 'dedicated' },
+        'CONNECTION_MODE="dedicated": not one of shared, per-filler',
+      ],
+      [{ FILLER_COUNT: '10', MACHINE_ID: 'x'.repeat(62) }, 'MACHINE_ID="xxxx'],
+    ])('refuses %j, naming the variable', (env, message) => {
+      expect(errorsOf(env).join('\n')).toContain(message);
     });
   });
 });

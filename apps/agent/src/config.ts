@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { ENV_VARS, type EnvVar, type EnvVarName } from './env-vars.js';
+import {
+  DEFAULT_FLEET_PREFIX,
+  fleetMachineId,
+  parseShard,
+  shardRange,
+  type Shard,
+} from './fleet-plan.js';
 
 /** Log levels, most severe first. */
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -22,8 +29,10 @@ export interface AgentConfig {
     readonly key?: string;
     readonly servername?: string;
   };
-  /** Machine id carried in every payload. */
+  /** Machine id carried in every payload (one filler), or the prefix of the numbered ids (a fleet). */
   readonly machineId: string;
+  /** The fillers this agent simulates, and how they connect (issue 6). */
+  readonly fleet: FleetConfig;
   /** Topic root of the seven data topics and the connection topic. */
   readonly topicRoot: string;
   /** Milliseconds between two published scans. */
@@ -45,6 +54,25 @@ export interface AgentConfig {
   readonly logFormat: 'text' | 'json';
   /** Milliseconds between two summary lines; 0 turns them off. */
   readonly summaryIntervalMs: number;
+}
+
+/** Fleet mode: which machines this process simulates and over which connections. */
+export interface FleetConfig {
+  /** FILLER_COUNT: machines of the whole fleet, all shards together. */
+  readonly size: number;
+  /** FILLER_SHARD: this agent's slice. */
+  readonly shard: Shard;
+  /** Machine ids of this agent's slice, in machine-number order. */
+  readonly machineIds: readonly string[];
+  /** `<root>/<machineId>/<kind>` topics (any fleet of more than one), or the seed's flat topics. */
+  readonly includeMachineLevel: boolean;
+  /** One connection for all fillers, or one per filler. */
+  readonly connectionMode: 'shared' | 'per-filler';
+  /**
+   * One client id per connection: `[clientId]` when shared, one per machine (aligned with
+   * `machineIds`) when per-filler.
+   */
+  readonly clientIds: readonly string[];
 }
 
 /** One rejected variable: what the user set, why it is wrong and what is allowed. */
@@ -151,6 +179,30 @@ export function loadConfig(env: Env, readFile: ReadTextFile = readText): LoadCon
       'is set without MQTT_USERNAME',
     );
 
+  const fleetSize = p.FILLER_COUNT ?? 1;
+  const shard = p.FILLER_SHARD === undefined ? { index: 0, count: 1 } : parseShard(p.FILLER_SHARD)!;
+  if (shard.count > fleetSize)
+    fail(
+      spec('FILLER_SHARD'),
+      `has more shards (${shard.count}) than FILLER_COUNT has fillers (${fleetSize}): some agents would simulate nothing`,
+    );
+  const prefix = p.MACHINE_ID ?? (fleetSize > 1 ? DEFAULT_FLEET_PREFIX : 'filler-01');
+  if (fleetSize > 1 && fleetMachineId(prefix, fleetSize, fleetSize).length > 64)
+    fail(
+      spec('MACHINE_ID'),
+      `is too long as the prefix of ${fleetSize} numbered machine ids (${fleetMachineId(prefix, fleetSize, fleetSize)} is over 64 characters)`,
+    );
+  const perFiller = p.CONNECTION_MODE === 'per-filler';
+  if (
+    perFiller &&
+    p.MQTT_CLIENT_ID !== undefined &&
+    `${p.MQTT_CLIENT_ID}-${fleetMachineId(prefix, fleetSize, fleetSize)}`.length > 128
+  )
+    fail(
+      spec('MQTT_CLIENT_ID'),
+      'is too long as the prefix of one client id per filler (with -<machine id> it exceeds 128 characters)',
+    );
+
   const file = (name: EnvVarName, path: string | undefined): string | undefined => {
     if (path === undefined) return undefined;
     try {
@@ -169,10 +221,33 @@ export function loadConfig(env: Env, readFile: ReadTextFile = readText): LoadCon
   const key = file('MQTT_KEY_FILE', p.MQTT_KEY_FILE);
   if (errors.length > 0) return { ok: false, errors };
 
-  const machineId = p.MACHINE_ID ?? 'filler-01';
+  const machineId = prefix;
+  const { first, last } = shardRange(fleetSize, shard);
+  const machineIds =
+    fleetSize === 1
+      ? [machineId]
+      : Array.from({ length: last - first + 1 }, (_, i) =>
+          fleetMachineId(prefix, first + i, fleetSize),
+        );
+  // A shared fleet connection is named after its slice, so every shard has its own stable session.
+  const clientId =
+    p.MQTT_CLIENT_ID ??
+    (fleetSize === 1 || perFiller
+      ? `ot-mqtt-agent-${machineId}`
+      : `ot-mqtt-agent-${prefix}-shard-${shard.index}-of-${shard.count}`);
+  const fleet: FleetConfig = {
+    size: fleetSize,
+    shard,
+    machineIds,
+    includeMachineLevel: fleetSize > 1,
+    connectionMode: perFiller ? 'per-filler' : 'shared',
+    clientIds: perFiller
+      ? machineIds.map((id) => `${p.MQTT_CLIENT_ID ?? 'ot-mqtt-agent'}-${id}`)
+      : [clientId],
+  };
   const config: AgentConfig = {
     url,
-    clientId: p.MQTT_CLIENT_ID ?? `ot-mqtt-agent-${machineId}`,
+    clientId,
     keepaliveSeconds: p.MQTT_KEEPALIVE ?? 60,
     ...(p.MQTT_USERNAME === undefined
       ? {}
@@ -193,6 +268,7 @@ export function loadConfig(env: Env, readFile: ReadTextFile = readText): LoadCon
         }
       : {}),
     machineId,
+    fleet,
     topicRoot: p.TOPIC_ROOT ?? 'plc/bottlefiller',
     publishIntervalMs: Math.round((p.PUBLISH_INTERVAL ?? 2) * 1000),
     seed: p.SIM_SEED,

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { DEFAULT_SEED } from '@ot-mqtt/plc-sim';
 import { z } from 'zod';
+import { parseShard } from './fleet-plan.js';
 
 /** One environment variable the agent reads: how it is documented and how it is validated. */
 export interface EnvVar {
@@ -15,7 +16,7 @@ export interface EnvVar {
   /** Secret values are never printed: not in errors, not in `--help`, not in logs. */
   readonly secret?: boolean;
   /** Group heading in `--help` and the docs. */
-  readonly group: 'Broker' | 'Security' | 'Simulator' | 'Delivery' | 'Logging';
+  readonly group: 'Broker' | 'Security' | 'Simulator' | 'Fleet' | 'Delivery' | 'Logging';
   /** Parses the raw string (never called with an empty string: empty counts as unset). */
   readonly schema: z.ZodType;
 }
@@ -110,6 +111,10 @@ const clientId = z
 
 const filePath = z.string().min(1);
 
+const shard = z.string().refine((v) => parseShard(v) !== undefined, {
+  message: 'not i/n with whole numbers 0 <= i < n',
+});
+
 /**
  * Every environment variable of the agent, in the order `--help` lists them. The names of the
  * first three are the architecture document's and must not change.
@@ -142,10 +147,10 @@ export const ENV_VARS = [
   },
   {
     name: 'MQTT_CLIENT_ID',
-    default: 'ot-mqtt-agent-<MACHINE_ID>',
+    default: 'ot-mqtt-agent-<MACHINE_ID> (fleets: see docs/scaling.md)',
     allowed: '1-128 printable ASCII characters, no spaces',
     description:
-      'MQTT client id; stable so the broker keeps the session (and queued messages) across reconnects.',
+      'MQTT client id; stable so the broker keeps the session (and queued messages) across reconnects. With CONNECTION_MODE=per-filler the prefix of one id per filler.',
     group: 'Broker',
     schema: clientId,
   },
@@ -225,9 +230,10 @@ export const ENV_VARS = [
   },
   {
     name: 'MACHINE_ID',
-    default: 'filler-01',
+    default: 'filler-01 (fleet prefix: filler)',
     allowed: '1-64 characters: letters, digits, . _ - (starting with a letter or digit)',
-    description: 'Machine id carried in every payload and in the default client id.',
+    description:
+      'Machine id carried in every payload and in the default client id; with FILLER_COUNT > 1 the prefix of the numbered ids (filler-0001, filler-0002, …).',
     group: 'Simulator',
     schema: machineId,
   },
@@ -257,6 +263,33 @@ export const ENV_VARS = [
       'Simulated seconds per real second (e.g. 10 runs the filler ten times faster than real time).',
     group: 'Simulator',
     schema: seconds(0, 1000, { minExclusive: true }),
+  },
+  {
+    name: 'FILLER_COUNT',
+    default: '1',
+    allowed: 'a whole number, 1-100000',
+    description:
+      'Fillers in the fleet (all shards together). Above 1 each gets its own machine id, seed-derived behaviour and topic level <TOPIC_ROOT>/<machine id>/, scans spread over the interval.',
+    group: 'Fleet',
+    schema: wholeNumber(1, 100_000),
+  },
+  {
+    name: 'FILLER_SHARD',
+    default: '0/1 (the whole fleet)',
+    allowed: 'i/n with whole numbers 0 <= i < n <= FILLER_COUNT',
+    description:
+      'This agent simulates slice i of n of the machines 1..FILLER_COUNT: n agents started with 0/n … (n-1)/n publish the fleet once, without overlap.',
+    group: 'Fleet',
+    schema: shard,
+  },
+  {
+    name: 'CONNECTION_MODE',
+    default: 'shared',
+    allowed: 'shared or per-filler',
+    description:
+      'shared: one MQTT connection for all fillers; per-filler: one per filler, each with its own client id and last will, as a plant of real PLCs has.',
+    group: 'Fleet',
+    schema: oneOf(['shared', 'per-filler'] as const),
   },
   {
     name: 'TOPIC_ROOT',

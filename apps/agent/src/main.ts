@@ -32,8 +32,19 @@ if (!loaded.ok) {
 const { config } = loaded;
 const logger = createLogger({ level: config.logLevel, format: config.logFormat });
 for (const warning of loaded.warnings) logger.warn(warning);
+const { fleet } = config;
 logger.info('starting', {
   machineId: config.machineId,
+  ...(fleet.size > 1
+    ? {
+        fillers: fleet.machineIds.length,
+        first: fleet.machineIds[0],
+        last: fleet.machineIds.at(-1),
+        fleetSize: fleet.size,
+        shard: `${fleet.shard.index}/${fleet.shard.count}`,
+      }
+    : {}),
+  ...(fleet.connectionMode === 'per-filler' ? { connections: fleet.clientIds.length } : {}),
   url: config.url,
   clientId: config.clientId,
   topicRoot: config.topicRoot,

@@ -1,25 +1,55 @@
 import { createMqttClient, type MqttClient } from '@ot-mqtt/mqtt-client';
-import { encodeConnection } from '@ot-mqtt/tag-model';
+import { createBottleFiller, type BottleFiller } from '@ot-mqtt/plc-sim';
+import { encodeConnection, type EncodedMessage } from '@ot-mqtt/tag-model';
 import { filter, interval, type Subscription } from 'rxjs';
 import type { AgentConfig } from './config.js';
 import { describeState } from './describe-state.js';
+import { startFleetScheduler } from './fleet-scheduler.js';
 import type { Logger } from './logger.js';
-import { runFiller } from './run-filler.js';
-import type { ScanPublisher } from './scan-publisher.js';
+import { createScanPublisher, type ScanCounters, type ScanPublisher } from './scan-publisher.js';
 
-/** A running agent: one simulated filler publishing through one MQTT connection. */
+/** A running agent: one or many simulated fillers publishing through one or many MQTT connections. */
 export interface RunningAgent {
-  /** The MQTT client (for its counters and state). */
-  readonly client: MqttClient;
-  /** The filler's publisher (for its counters). */
-  readonly publisher: ScanPublisher;
+  /** The MQTT clients: one when shared, one per filler with `CONNECTION_MODE=per-filler`. */
+  readonly clients: readonly MqttClient[];
+  /** Totals over every filler of this agent. */
+  counters(): ScanCounters;
   /**
-   * Graceful shutdown: stops the simulator, announces `offline`, waits up to
+   * Graceful shutdown: stops the simulators, announces `offline` for every machine, waits up to
    * `config.shutdownTimeoutMs` for unacknowledged messages, disconnects cleanly (so the broker does
-   * not send the last will). Resolves with the number of messages that never reached the broker.
+   * not send the last wills). Resolves with the number of messages that never reached the broker.
    */
   stop(): Promise<{ readonly undelivered: number }>;
 }
+
+/** One MQTT connection and the machines publishing over it. */
+interface Link {
+  readonly client: MqttClient;
+  readonly machineIds: readonly string[];
+}
+
+/** One simulated machine: its simulator, its publisher and how far its simulated time has run. */
+interface Machine {
+  readonly id: string;
+  readonly filler: BottleFiller;
+  readonly publisher: ScanPublisher;
+  startedAt: number | undefined;
+  advancedMs: number;
+  failed: boolean;
+}
+
+const sum = (counters: readonly ScanCounters[]): ScanCounters => {
+  const total = { scans: 0, messages: 0, acked: 0, failed: 0, invalid: 0, nextSequence: 0 };
+  for (const c of counters) {
+    total.scans += c.scans;
+    total.messages += c.messages;
+    total.acked += c.acked;
+    total.failed += c.failed;
+    total.invalid += c.invalid;
+    total.nextSequence = Math.max(total.nextSequence, c.nextSequence);
+  }
+  return total;
+};
 
 /**
  * Starts simulating and publishing. Scanning does not depend on the connection: while the broker
@@ -27,37 +57,66 @@ export interface RunningAgent {
  */
 export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
   const root = config.topicRoot;
-  const machineId = config.machineId;
-  const will = encodeConnection('offline', {
-    machineId,
-    root,
-    publishIntervalMs: config.publishIntervalMs,
-  });
-  const client = createMqttClient({
-    url: config.url,
-    clientId: config.clientId,
-    protocolVersion: 4,
-    keepaliveSeconds: config.keepaliveSeconds,
-    // A persistent session: QoS 1 messages in flight when the link drops are completed after the
-    // reconnect instead of being forgotten by the broker.
-    clean: false,
-    // The broker publishes this if the agent vanishes without DISCONNECT (crash, kill -9, cable
-    // pulled). Its timestamp is when the will was registered, i.e. the agent's start.
-    will: { topic: will.topic, payload: will.payload, qos: 1, retain: true },
-    ...(config.auth === undefined ? {} : { username: config.auth.username }),
-    ...(config.auth?.password === undefined ? {} : { password: config.auth.password }),
-    ...(config.tls === undefined ? {} : { tls: config.tls }),
-    outbox: { maxMessages: config.outbox.maxMessages, overflow: config.outbox.overflow },
-  });
+  const { fleet } = config;
+  const includeMachineLevel = fleet.includeMachineLevel;
+  const perFiller = fleet.connectionMode === 'per-filler';
+  const connection = (status: 'online' | 'offline', machineId: string): EncodedMessage =>
+    encodeConnection(status, {
+      machineId,
+      root,
+      publishIntervalMs: config.publishIntervalMs,
+      includeMachineLevel,
+    });
 
-  // Rate-limits publish failures: the first of each kind per summary period is logged, the rest
-  // counted. During an outage with a full outbox every scan would otherwise log seven lines.
-  const failuresLogged = new Set<string>();
+  const connect = (clientId: string, willFor: string | undefined): MqttClient => {
+    const will = willFor === undefined ? undefined : connection('offline', willFor);
+    return createMqttClient({
+      url: config.url,
+      clientId,
+      protocolVersion: 4,
+      keepaliveSeconds: config.keepaliveSeconds,
+      // A persistent session: QoS 1 messages in flight when the link drops are completed after the
+      // reconnect instead of being forgotten by the broker.
+      clean: false,
+      // The broker publishes this if the connection vanishes without DISCONNECT (crash, kill -9,
+      // cable pulled). Its timestamp is when the will was registered, i.e. the agent's start.
+      ...(will === undefined
+        ? {}
+        : { will: { topic: will.topic, payload: will.payload, qos: 1 as const, retain: true } }),
+      ...(config.auth === undefined ? {} : { username: config.auth.username }),
+      ...(config.auth?.password === undefined ? {} : { password: config.auth.password }),
+      ...(config.tls === undefined ? {} : { tls: config.tls }),
+      outbox: { maxMessages: config.outbox.maxMessages, overflow: config.outbox.overflow },
+    });
+  };
+
+  // An MQTT connection has one last will, so it can speak for one machine: a single filler, or each
+  // filler of a per-filler fleet. A shared fleet connection registers none (docs/scaling.md): a
+  // subscriber spots its crashed machines by their silence (publishIntervalMs).
+  const links: Link[] = perFiller
+    ? fleet.machineIds.map((id, i) => ({
+        client: connect(fleet.clientIds[i]!, id),
+        machineIds: [id],
+      }))
+    : [
+        {
+          client: connect(
+            fleet.clientIds[0]!,
+            fleet.machineIds.length === 1 && !includeMachineLevel ? fleet.machineIds[0] : undefined,
+          ),
+          machineIds: fleet.machineIds,
+        },
+      ];
+
+  // Rate-limits repeated log lines: the first of each kind per summary period is logged, the rest
+  // counted. During an outage with a full outbox every scan would otherwise log seven lines, and a
+  // per-filler fleet of thousands would log every connection's every state change.
+  const logged = new Set<string>();
   let stopping = false;
   const onFailure = (error: unknown, topic: string, sequence: number) => {
     const code = (error as { code?: string }).code ?? 'ERROR';
-    if (stopping || failuresLogged.has(code)) return;
-    failuresLogged.add(code);
+    if (stopping || logged.has(code)) return;
+    logged.add(code);
     logger.warn('publish failed (further failures of this kind counted in the summary)', {
       code,
       reason: (error as Error).message,
@@ -66,82 +125,153 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
     });
   };
 
+  const machines: Machine[] = [];
+  const linkOf = new Map<string, Link>();
+  for (const link of links) {
+    for (const id of link.machineIds) {
+      linkOf.set(id, link);
+      machines.push({
+        id,
+        filler: createBottleFiller({
+          machineId: id,
+          ...(config.seed === undefined ? {} : { seed: config.seed }),
+        }),
+        publisher: createScanPublisher({
+          publish: (topic, payload, options) => link.client.publish(topic, payload, options),
+          machineId: id,
+          root,
+          includeMachineLevel,
+          onFailure,
+          onInvalid: (error, sequence) =>
+            logger.error('scan skipped: simulator value rejected by the tag model', {
+              machineId: id,
+              sequence,
+              reason: (error as Error).message,
+            }),
+        }),
+        startedAt: undefined,
+        advancedMs: 0,
+        failed: false,
+      });
+    }
+  }
+  const counters = () => sum(machines.map((m) => m.publisher.counters()));
+  const connected = () => links.filter((l) => l.client.state.status === 'connected').length;
+
   const summary = () => {
-    const c = publisher.counters();
-    const s = client.stats();
+    const c = counters();
+    const stats = links.map((l) => l.client.stats());
+    const total = (key: 'dropped' | 'outboxDepth' | 'inFlight' | 'reconnects') =>
+      stats.reduce((n, s) => n + s[key], 0);
     logger.info('summary', {
+      ...(machines.length > 1 ? { fillers: machines.length } : {}),
       scans: c.scans,
       messages: c.messages,
       acked: c.acked,
       failed: c.failed,
-      dropped: s.dropped,
-      outbox: s.outboxDepth,
-      inFlight: s.inFlight,
-      reconnects: s.reconnects,
-      state: client.state.status,
+      dropped: total('dropped'),
+      outbox: total('outboxDepth'),
+      inFlight: total('inFlight'),
+      reconnects: total('reconnects'),
+      ...(links.length === 1
+        ? { state: links[0]!.client.state.status }
+        : { connected: `${connected()}/${links.length}` }),
     });
-    failuresLogged.clear();
+    logged.clear();
   };
 
-  const announceOnline = () => {
-    const online = encodeConnection('online', {
-      machineId,
-      root,
-      publishIntervalMs: config.publishIntervalMs,
-    });
-    client
-      .publish(online.topic, online.payload, { qos: 1, retain: true })
-      .catch((error: unknown) => {
-        if (!stopping)
+  const announce = (link: Link, status: 'online' | 'offline'): Promise<boolean> =>
+    Promise.all(
+      link.machineIds.map((id) => {
+        const message = connection(status, id);
+        return link.client.publish(message.topic, message.payload, { qos: 1, retain: true });
+      }),
+    ).then(
+      () => true,
+      (error: unknown) => {
+        if (!stopping && status === 'online')
           logger.warn('could not announce online', { reason: (error as Error).message });
-      });
-  };
+        return false;
+      },
+    );
 
   const subscriptions: Subscription[] = [];
-  subscriptions.push(
-    client.state$.subscribe((state) => {
-      const record = describeState(state, client.url);
-      logger[record.level](record.message, record.fields);
-    }),
-    client.events$.subscribe((event) => {
-      switch (event.type) {
-        case 'connected':
-          // Every connect, not just the first: after a lost link the broker may have sent the will.
-          announceOnline();
-          // A new outage gets its own first failure of each kind logged, summary or not.
-          failuresLogged.clear();
-          break;
-        case 'session-lost':
-          logger.warn('the broker had lost the session (e.g. restarted without persistence)');
-          break;
-        case 'republished':
-          logger.info('resent unacknowledged messages after reconnect', { count: event.count });
-          break;
-        case 'dropped':
-          logger.debug('message dropped', { topic: event.topic, reason: event.reason });
-          break;
-        default:
-          break;
-      }
-    }),
-  );
-
-  const filler = runFiller({
-    machineId,
-    ...(config.seed === undefined ? {} : { seed: config.seed }),
-    intervalMs: config.publishIntervalMs,
-    timeScale: config.timeScale,
-    root,
-    publish: (topic, payload, options) => client.publish(topic, payload, options),
-    onFailure,
-    onInvalid: (error, sequence) =>
-      logger.error('scan skipped: simulator value rejected by the tag model', {
-        sequence,
-        reason: (error as Error).message,
+  let allUp = false;
+  for (const link of links) {
+    subscriptions.push(
+      link.client.state$.subscribe((state) => {
+        const record = describeState(state, link.client.url);
+        if (links.length === 1) {
+          logger[record.level](record.message, record.fields);
+          return;
+        }
+        // Many connections: one line when all are up, the first problem of each kind per summary
+        // period, everything else at debug level.
+        const fields = { ...record.fields, machineId: link.machineIds[0] };
+        const up = connected();
+        if (up === links.length && !allUp) {
+          allUp = true;
+          logger.info('connected', { url: link.client.url, connections: up });
+        } else if (up < links.length) allUp = false;
+        const key = `state:${record.message}`;
+        if ((record.level === 'warn' || record.level === 'error') && !logged.has(key)) {
+          logged.add(key);
+          logger[record.level](`${record.message} (one of ${links.length} connections)`, fields);
+        } else logger.debug(record.message, fields);
       }),
-    onError: (error) => logger.error('simulator stopped', { reason: (error as Error).message }),
+      link.client.events$.subscribe((event) => {
+        switch (event.type) {
+          case 'connected':
+            // Every connect, not just the first: after a lost link the broker may have sent the will.
+            void announce(link, 'online');
+            // A new outage gets its own first failure of each kind logged, summary or not.
+            if (links.length === 1) logged.clear();
+            break;
+          case 'session-lost':
+            logger.warn('the broker had lost the session (e.g. restarted without persistence)', {
+              clientId: link.client.clientId,
+            });
+            break;
+          case 'republished':
+            logger.info('resent unacknowledged messages after reconnect', { count: event.count });
+            break;
+          case 'dropped':
+            logger.debug('message dropped', { topic: event.topic, reason: event.reason });
+            break;
+          default:
+            break;
+        }
+      }),
+    );
+  }
+
+  const timeScale = config.timeScale;
+  const scheduler = startFleetScheduler({
+    count: machines.length,
+    intervalMs: config.publishIntervalMs,
+    onDue: (index, now) => {
+      const machine = machines[index]!;
+      if (machine.failed) return;
+      try {
+        // Stepped to the wall clock, not by counting intervals: simulated time keeps pace even when
+        // a timer fires late (the same rule as plc-sim's simulate$).
+        machine.startedAt ??= now;
+        const targetMs = Math.round((now - machine.startedAt) * timeScale);
+        if (targetMs > machine.advancedMs) {
+          machine.filler.step(targetMs - machine.advancedMs);
+          machine.advancedMs = targetMs;
+        }
+        machine.publisher.publish(machine.filler.snapshot(), new Date(now));
+      } catch (error) {
+        machine.failed = true;
+        logger.error('simulator stopped', {
+          machineId: machine.id,
+          reason: (error as Error).message,
+        });
+      }
+    },
   });
-  const publisher = filler.publisher;
+
   if (config.summaryIntervalMs > 0)
     subscriptions.push(
       interval(config.summaryIntervalMs)
@@ -151,30 +281,22 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
 
   let stopped: Promise<{ undelivered: number }> | undefined;
   return {
-    client,
-    publisher,
+    clients: links.map((l) => l.client),
+    counters,
     stop() {
       stopped ??= (async () => {
         stopping = true;
-        filler.stop();
-        const failedBefore = publisher.counters().failed;
-        const offline = encodeConnection('offline', {
-          machineId,
-          root,
-          publishIntervalMs: config.publishIntervalMs,
-        });
-        const announced = client
-          .publish(offline.topic, offline.payload, { qos: 1, retain: true })
-          .then(
-            () => true,
-            () => false,
-          );
-        await client.close({ timeoutMs: config.shutdownTimeoutMs });
-        const offlineSent = await announced;
+        scheduler.stop();
+        const failedBefore = counters().failed;
+        const announced = links.map((link) => announce(link, 'offline'));
+        await Promise.all(
+          links.map((l) => l.client.close({ timeoutMs: config.shutdownTimeoutMs })),
+        );
+        const offlineSent = (await Promise.all(announced)).every(Boolean);
         summary();
         for (const s of subscriptions) s.unsubscribe();
         // Messages neither acknowledged nor already reported failed when the shutdown began.
-        const c = publisher.counters();
+        const c = counters();
         const undelivered = c.messages - c.acked - failedBefore;
         if (!offlineSent) logger.warn('could not announce offline before disconnecting');
         return { undelivered };
