@@ -1,0 +1,186 @@
+import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { TOPIC_KINDS, parsePayload } from '@ot-mqtt/tag-model';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assertBuilt,
+  killAll,
+  spawnAgent,
+  spawnLines,
+  waitFor,
+} from './agent-process.test-helper.js';
+
+/** One message as `mosquitto_sub -F '%r %t %p'` printed it. */
+interface Seen {
+  retain: boolean;
+  topic: string;
+  payload: string;
+}
+
+/** A third-party subscriber (mosquitto_sub, QoS 1) collecting every message under `filter`. */
+function subscribe(broker: RunningMosquitto, filter: string) {
+  const sub = spawnLines(
+    'mosquitto_sub',
+    [
+      '-h',
+      broker.host,
+      '-p',
+      String(broker.ports[1883]),
+      '-q',
+      '1',
+      '-F',
+      '%r %t %p',
+      '-t',
+      filter,
+    ],
+    { PATH: process.env['PATH'] ?? '' },
+  );
+  const seen = (): Seen[] =>
+    sub.stdout.map((line) => {
+      const [retain, topic, ...payload] = line.split(' ');
+      return { retain: retain === '1', topic: topic ?? '', payload: payload.join(' ') };
+    });
+  return { sub, seen };
+}
+
+interface Envelope {
+  machineId: string;
+  sequence: number;
+  timestamp: string;
+  status?: string;
+}
+const envelope = (m: Seen) => JSON.parse(m.payload) as Envelope;
+
+/** Data messages per machine id (the topic's machine level), in arrival order. */
+function dataByMachine(seen: readonly Seen[], root: string): Map<string, Envelope[]> {
+  const byMachine = new Map<string, Envelope[]>();
+  for (const m of seen) {
+    const match = new RegExp(`^${root}/([^/]+)/data$`).exec(m.topic);
+    if (!match) continue;
+    const list = byMachine.get(match[1]!) ?? [];
+    list.push(envelope(m));
+    byMachine.set(match[1]!, list);
+  }
+  return byMachine;
+}
+
+const contiguous = (sequences: readonly number[]) =>
+  sequences.every((s, i) => i === 0 || s === sequences[i - 1]! + 1);
+
+describe('fleet mode against a real Mosquitto (issue 6)', () => {
+  let broker: RunningMosquitto;
+  beforeAll(async () => {
+    assertBuilt();
+    broker = await startMosquitto();
+  });
+  afterEach(killAll);
+  afterAll(async () => broker?.stop());
+
+  const env = (root: string, extra: Record<string, string>) => ({
+    MQTT_BROKER_HOST: broker.host,
+    MQTT_BROKER_PORT: String(broker.ports[1883]),
+    PUBLISH_INTERVAL: '0.3',
+    TOPIC_ROOT: root,
+    SUMMARY_INTERVAL: '0',
+    ...extra,
+  });
+
+  it('FILLER_COUNT=3: each machine publishes its seven topics under <root>/<id>/, its own contiguous sequence, scans spread over the interval', async () => {
+    const root = 'fleet/three';
+    const { seen } = subscribe(broker, `${root}/#`);
+    const agent = spawnAgent(env(root, { FILLER_COUNT: '3' }));
+    await agent.line(/INFO\s+connected/);
+    const ids = ['filler-0001', 'filler-0002', 'filler-0003'];
+    const byMachine = await waitFor(() => {
+      const data = dataByMachine(seen(), root);
+      return ids.every((id) => (data.get(id)?.length ?? 0) >= 4) && data;
+    }, 'four scans of each of the three machines');
+
+    expect([...byMachine.keys()].sort()).toEqual(ids);
+    for (const [id, scans] of byMachine) {
+      expect(
+        scans.every((s) => s.machineId === id),
+        id,
+      ).toBe(true);
+      expect(contiguous(scans.map((s) => s.sequence)), id).toBe(true);
+    }
+    // Every message: valid per the tag model, machine id in the topic = machine id in the payload.
+    const messages = seen();
+    for (const m of messages) {
+      const parsed = parsePayload(m.topic, m.payload, { root });
+      expect(parsed.ok ? parsed.machineId : parsed.error.message, m.topic).toBe(
+        m.topic.split('/')[2],
+      );
+    }
+    // The seven topics of a complete scan, data first.
+    const second = messages.filter(
+      (m) => m.topic.startsWith(`${root}/filler-0002/`) && !m.topic.endsWith('/connection'),
+    );
+    const firstSequence = envelope(second[0]!).sequence;
+    expect(
+      second
+        .filter((m) => envelope(m).sequence === firstSequence + 1)
+        .map((m) => m.topic.split('/').pop()),
+    ).toEqual([...TOPIC_KINDS]);
+    // Phases spread over the 300 ms interval (0, 100, 200 ms apart): loosely, not one burst.
+    const firstAt = ids.map((id) => Date.parse(byMachine.get(id)![0]!.timestamp));
+    expect(new Set(firstAt).size).toBe(3);
+    expect(Math.max(...firstAt) - Math.min(...firstAt)).toBeGreaterThanOrEqual(50);
+    // One retained online announcement per machine on its own connection topic.
+    for (const id of ids) {
+      const online = messages.find((m) => m.topic === `${root}/${id}/connection`);
+      expect(online && envelope(online), id).toMatchObject({ machineId: id, status: 'online' });
+    }
+  });
+
+  it('FILLER_SHARD 0/2 and 1/2: two agents publish the fleet of five once, each machine from one agent only', async () => {
+    const root = 'fleet/shards';
+    const { seen } = subscribe(broker, `${root}/+/data`);
+    const agents = ['0/2', '1/2'].map((shard) =>
+      spawnAgent(env(root, { FILLER_COUNT: '5', FILLER_SHARD: shard })),
+    );
+    expect(await agents[0]!.line(/starting/)).toMatch(/first=filler-0001 last=filler-0002 /);
+    expect(await agents[1]!.line(/starting/)).toMatch(/first=filler-0003 last=filler-0005 /);
+    const ids = ['filler-0001', 'filler-0002', 'filler-0003', 'filler-0004', 'filler-0005'];
+    const byMachine = await waitFor(() => {
+      const data = dataByMachine(seen(), root);
+      return ids.every((id) => (data.get(id)?.length ?? 0) >= 3) && data;
+    }, 'three scans of each of the five machines');
+    expect([...byMachine.keys()].sort()).toEqual(ids);
+    // A machine simulated by both agents would show each sequence number twice.
+    for (const [id, scans] of byMachine)
+      expect(contiguous(scans.map((s) => s.sequence)), id).toBe(true);
+  });
+
+  it('CONNECTION_MODE=per-filler: one MQTT connection per machine, each with its own last will', async () => {
+    const root = 'fleet/perfiller';
+    const { seen } = subscribe(broker, `${root}/+/connection`);
+    const agent = spawnAgent(
+      env(root, { FILLER_COUNT: '4', CONNECTION_MODE: 'per-filler', MQTT_CLIENT_ID: 'pf' }),
+    );
+    await agent.line(/INFO\s+connected .*connections=4/);
+    const ids = ['filler-0001', 'filler-0002', 'filler-0003', 'filler-0004'];
+    const statusOf = (id: string) =>
+      seen()
+        .filter((m) => m.topic === `${root}/${id}/connection`)
+        .map((m) => envelope(m).status);
+    await waitFor(() => ids.every((id) => statusOf(id).includes('online')), 'four online');
+    // The broker saw four clients, named after the machines.
+    let log = '';
+    await waitFor(() => {
+      void broker.readLog().then((text) => (log = text));
+      return ids.every((id) => log.includes(`as pf-${id}`));
+    }, 'four client connections in the broker log');
+    expect(log.match(/New client connected .* as pf-filler-\d{4}/g)).toHaveLength(4);
+
+    agent.child.kill('SIGKILL');
+    await agent.exited;
+    // kill -9: no DISCONNECT, so the broker publishes each connection's will — one per machine.
+    await waitFor(() => ids.every((id) => statusOf(id).includes('offline')), 'four last wills');
+  });
+
+  it('refuses a shard that does not fit the fleet: exit 2 naming FILLER_SHARD', async () => {
+    const agent = spawnAgent({ FILLER_COUNT: '2', FILLER_SHARD: '0/3' });
+    expect(await agent.exited).toBe(2);
+    expect(agent.stderr.join('\n')).toMatch(/Invalid FILLER_SHARD="0\/3": has more shards \(3\)/);
+  });
+});
