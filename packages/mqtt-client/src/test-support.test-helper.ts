@@ -37,3 +37,15 @@ export function reach<S extends ConnectionState['status']>(
 
 /** Decodes a payload as UTF-8 text. */
 export const text = (payload: Uint8Array): string => new TextDecoder().decode(payload);
+
+/** Waits until a subscriber has seen a probe published by `publisher` (so its SUBSCRIBE is active). */
+export async function probe(
+  publisher: MqttClient,
+  seen: () => boolean,
+  topic: string,
+): Promise<void> {
+  await waitFor(async () => {
+    await publisher.publish(topic, 'probe', { qos: 1 });
+    return seen();
+  }, `subscription on ${topic} active`);
+}
