@@ -21,9 +21,12 @@ import { subscribeWithMosquittoSub } from './third-party-subscriber.test-helper.
 // start-all.spec.ts covers npm start starting Mosquitto or the embedded broker itself.)
 let broker: RunningMosquitto | undefined;
 let start: Running | undefined;
+/** The agent and viewer npm start reported: in process groups of their own, so killed by PID. */
+let appPids: number[] = [];
 beforeAll(assertBuilt);
 afterEach(async () => {
   if (start?.alive()) process.kill(-start.pid, 'SIGKILL');
+  for (const pid of appPids.splice(0)) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
   await killAll();
   await broker?.stop();
 });
@@ -60,6 +63,7 @@ describe('npm start next to a broker that already runs', () => {
     await line(/^\[broker\].*already answers.*using it/, 'npm start to reuse the broker');
     const running = await line(/^\[start\]\s+running: /, 'npm start to start its processes');
     const pids = [...running.matchAll(/(\w+) pid (\d+)/g)].map((m) => Number(m[2]));
+    appPids = [...pids];
     expect([...running.matchAll(/(\w+) pid/g)].map((m) => m[1]).sort()).toEqual([
       'agent',
       'viewer',
