@@ -274,7 +274,10 @@ export function loadConfig(env: Env, readFile: ReadTextFile = readText): LoadCon
     seed: p.SIM_SEED,
     timeScale: p.SIM_TIME_SCALE ?? 1,
     outbox: {
-      maxMessages: p.OUTBOX_MAX_MESSAGES ?? 10_000,
+      // The bound is per connection: a shared fleet connection holds two scans of each of its
+      // fillers at least, or one slow round trip would drop scans.
+      maxMessages:
+        p.OUTBOX_MAX_MESSAGES ?? Math.max(10_000, perFiller ? 0 : 14 * machineIds.length),
       overflow: p.OUTBOX_OVERFLOW ?? 'drop-oldest',
     },
     shutdownTimeoutMs: Math.round((p.SHUTDOWN_TIMEOUT ?? 5) * 1000),

@@ -301,10 +301,10 @@ export const ENV_VARS = [
   },
   {
     name: 'OUTBOX_MAX_MESSAGES',
-    default: '10000',
+    default: '10000 (shared fleet connection: 14 per filler, if more)',
     allowed: 'a whole number, 1-10000000',
     description:
-      'Messages buffered while the broker is unreachable (10000 = about 48 min of scans at 2 s).',
+      'Messages buffered per connection while the broker is unreachable (10000 = about 48 min of scans of one filler at 2 s).',
     group: 'Delivery',
     schema: wholeNumber(1, 10_000_000),
   },

@@ -68,7 +68,7 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
       includeMachineLevel,
     });
 
-  const connect = (clientId: string, willFor: string | undefined): MqttClient => {
+  const connect = (clientId: string, willFor: string | undefined, fillers: number): MqttClient => {
     const will = willFor === undefined ? undefined : connection('offline', willFor);
     return createMqttClient({
       url: config.url,
@@ -86,7 +86,14 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
       ...(config.auth === undefined ? {} : { username: config.auth.username }),
       ...(config.auth?.password === undefined ? {} : { password: config.auth.password }),
       ...(config.tls === undefined ? {} : { tls: config.tls }),
-      outbox: { maxMessages: config.outbox.maxMessages, overflow: config.outbox.overflow },
+      outbox: {
+        maxMessages: config.outbox.maxMessages,
+        overflow: config.outbox.overflow,
+        // A shared fleet connection carries thousands of messages per second: a window of 100
+        // unacknowledged ones would cap it at 100 per round trip (a few thousand msg/s on a busy
+        // event loop). Seven per filler — one scan each — keeps the pipe full up to 65,535.
+        maxInFlight: Math.min(65_535, Math.max(100, 7 * fillers)),
+      },
     });
   };
 
@@ -95,7 +102,7 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
   // subscriber spots its crashed machines by their silence (publishIntervalMs).
   const links: Link[] = perFiller
     ? fleet.machineIds.map((id, i) => ({
-        client: connect(fleet.clientIds[i]!, id),
+        client: connect(fleet.clientIds[i]!, id, 1),
         machineIds: [id],
       }))
     : [
@@ -103,6 +110,7 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
           client: connect(
             fleet.clientIds[0]!,
             fleet.machineIds.length === 1 && !includeMachineLevel ? fleet.machineIds[0] : undefined,
+            fleet.machineIds.length,
           ),
           machineIds: fleet.machineIds,
         },
