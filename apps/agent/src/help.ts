@@ -15,6 +15,8 @@ export function formatHelp(): string {
     'on the retained topic <TOPIC_ROOT>/connection (with an MQTT last will for crashes).',
     'Configured by environment variables; an empty value counts as unset. An invalid value stops',
     'the agent with exit code 2. SIGINT/SIGTERM stop it cleanly (exit 0).',
+    'FILLER_COUNT > 1 simulates a fleet: machines <MACHINE_ID or filler>-0001… publishing to',
+    '<TOPIC_ROOT>/<machine id>/<kind> (docs/scaling.md).',
   ];
   const groups = [...new Set(ENV_VARS.map((v) => v.group))];
   for (const group of groups) {
