@@ -178,6 +178,59 @@ describe('fleet mode against a real Mosquitto (issue 6)', () => {
     await waitFor(() => ids.every((id) => statusOf(id).includes('offline')), 'four last wills');
   });
 
+  it('two subscribers in one share group ($share/…) split the fleet data with no scan lost or doubled', async () => {
+    const root = 'fleet/share';
+    const member = () =>
+      spawnLines(
+        'mosquitto_sub',
+        ['-h', broker.host, '-p', String(broker.ports[1883]), '-V', 'mqttv5', '-q', '1'].concat([
+          '-F',
+          '%t %p',
+          '-t',
+          `$share/historians/${root}/+/data`,
+        ]),
+        { PATH: process.env['PATH'] ?? '' },
+      );
+    const members = [member(), member()];
+    const agent = spawnAgent(env(root, { FILLER_COUNT: '3', PUBLISH_INTERVAL: '0.1' }));
+    await waitFor(
+      () => members.every((m) => m.stdout.length >= 10),
+      'both members receiving fleet data',
+    );
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+    const last = agent.stdout.filter((l) => l.includes(' summary ')).pop() ?? '';
+    const scans = Number(/ scans=(\d+)/.exec(last)?.[1]);
+    const received = () =>
+      members.flatMap((m) =>
+        m.stdout.map((line) =>
+          envelope({ retain: false, topic: '', payload: line.slice(line.indexOf(' ') + 1) }),
+        ),
+      );
+    // Everything each machine published from the first scan a member saw must arrive, once.
+    const expected = () => {
+      const first = new Map<string, number>();
+      for (const e of received())
+        first.set(e.machineId, Math.min(first.get(e.machineId) ?? Infinity, e.sequence));
+      const published = scans; // sum over machines of (last sequence + 1)
+      return published - [...first.values()].reduce((a, b) => a + b, 0);
+    };
+    await waitFor(() => received().length >= expected(), 'every published scan at one member');
+    const all = received();
+    const keys = all.map((e) => `${e.machineId}#${e.sequence}`);
+    expect(new Set(keys).size, 'no scan delivered twice').toBe(keys.length);
+    expect(keys.length).toBe(expected());
+    for (const id of ['filler-0001', 'filler-0002', 'filler-0003']) {
+      const sequences = all
+        .filter((e) => e.machineId === id)
+        .map((e) => e.sequence)
+        .sort((a, b) => a - b);
+      expect(contiguous(sequences), id).toBe(true);
+    }
+    // The broker split the load: each member got a real share.
+    for (const m of members) expect(m.stdout.length).toBeGreaterThan(keys.length / 5);
+  });
+
   it('refuses a shard that does not fit the fleet: exit 2 naming FILLER_SHARD', async () => {
     const agent = spawnAgent({ FILLER_COUNT: '2', FILLER_SHARD: '0/3' });
     expect(await agent.exited).toBe(2);
