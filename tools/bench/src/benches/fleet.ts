@@ -9,7 +9,7 @@ import { publishReport, type GoalResult, type Row } from '../harness/report.js';
 import { sampleTags } from '../harness/sample-scan.js';
 import { ScanProbe } from '../harness/scan-probe.js';
 import { summarize } from '../harness/stats.js';
-import { hold } from '../harness/wait-for.js';
+import { hold, waitFor } from '../harness/wait-for.js';
 import { AGENT_MAIN, SCRIPTS_DIR, missingApp } from '../harness/workspace-paths.js';
 
 interface Cell {
@@ -51,7 +51,14 @@ async function measure(
         `${String(error)}; exit ${JSON.stringify(child.exit())}; stderr: ${child.stderr().slice(-500)}`,
       );
     });
-    // One interval plus a margin: every machine's phase has come round once before the window.
+    // Ramp-up: a large fleet takes a while to start every filler. Wait (bounded) until every
+    // machine has published, then one more interval so each phase has come round before the window.
+    const rampDeadline = Math.max(10_000, 3 * timing.intervalMs + n * 6);
+    const ramp0 = performance.now();
+    await waitFor(() => probe.machines() >= n, rampDeadline, `${n} machines`, 20).catch(
+      () => undefined,
+    );
+    const rampMs = performance.now() - ramp0;
     await hold(timing.intervalMs + (timing.intervalMs < 1000 ? 200 : 500));
     const cpu = openCpuWindow({ publisher: child.pid, broker: brokerPid });
     probe.start();
@@ -68,6 +75,7 @@ async function measure(
       'expected msg/s': (7 * n * 1000) / timing.intervalMs,
       'msg/s': rate,
       machines: seen.machines,
+      'all up after s': probe.machines() >= n ? rampMs / 1000 : null,
       'CPU %': publisherCpu,
       'CPU µs/scan': ((publisherCpu / 100) * seen.windowMs * 1000) / Math.max(1, seen.dataMessages),
       'RSS MB': memory?.rssMb ?? null,
@@ -197,7 +205,7 @@ export async function runFleet(ctx: BenchContext): Promise<string> {
   notes.push(
     'Both publishers run as child processes on the same broker in the same run; a raw mqtt.js wildcard subscriber in the bench process reads every message at QoS 0 (the publishers publish at QoS 1; at QoS 1 Mosquitto’s max_inflight_messages 20 would cap the subscriber at 20 messages per round trip, ~3,500 msg/s here, and measure the instrument). CPU µs/scan = publisher CPU time / scans received in the window.',
     'Latency = subscriber clock − the timestamp embedded in the payload (ms resolution). A scan is late when its timestamp is more than 1.5 intervals after the machine’s previous one; missing = gaps in a machine’s sequence.',
-    `Per cell: first message, one interval (${intervalMs} ms) + 0.5 s warm-up, then a ${windowMs / 1000} s window; CPU from /proc/<pid>/stat over the window, RSS = VmRSS at its end, peak = VmHWM.`,
+    `Per cell: first message, then until every machine has published ('all up after s', bounded; – = not all within it), then one interval (${intervalMs} ms) + 0.5 s warm-up, then a ${windowMs / 1000} s window; CPU from /proc/<pid>/stat over the window, RSS = VmRSS at its end, peak = VmHWM.`,
   );
   return publishReport(
     {
