@@ -381,7 +381,7 @@ export function parseConfig(
     errors.push('MQTT_PASSWORD and MQTT_PASSWORD_FILE are both set: use one of them');
   if ((password !== undefined || passwordFile !== undefined) && username === undefined)
     errors.push(
-      'A password is set but MQTT_USERNAME is not: MQTT sends a password only with a user name',
+      `${password !== undefined ? 'MQTT_PASSWORD' : 'MQTT_PASSWORD_FILE'} is set but MQTT_USERNAME is not: MQTT sends a password only with a user name`,
     );
   if ((certFile === undefined) !== (keyFile === undefined))
     errors.push('MQTT_CERT_FILE and MQTT_KEY_FILE go together: set both or neither');

@@ -186,6 +186,9 @@ function startApp({ name, main }) {
     ...(name === 'viewer' && !process.env.VIEWER_MODE ? { VIEWER_MODE: 'summary' } : {}),
     ...(useColour && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
   };
+  // One client id for two clients makes the broker kick each out in turn (session takeover):
+  // MQTT_CLIENT_ID set for `npm start` is the agent's; the viewer keeps its own random id.
+  if (name === 'viewer') delete env.MQTT_CLIENT_ID;
   const child = spawn(process.execPath, [main], {
     cwd: ROOT,
     env,

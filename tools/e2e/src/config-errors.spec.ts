@@ -98,9 +98,7 @@ const ALONE = new Set([
  * visible: when one is fixed this test fails — then delete its entry here.
  */
 const KNOWN_GAPS: Record<string, readonly string[]> = {
-  // apps/viewer/src/config.ts: "A password is set but MQTT_USERNAME is not" names neither
-  // MQTT_PASSWORD nor MQTT_PASSWORD_FILE, so a user cannot tell which variable to fix.
-  viewer: ['MQTT_PASSWORD', 'MQTT_PASSWORD_FILE'],
+  viewer: [],
   agent: [],
 };
 
