@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Process concerns only: arguments, environment, signals, exit codes. The agent itself is
 // start-agent.ts; everything it does lives in the libraries.
+import { releaseStartupHeapLimitLater } from './startup-heap.js';
 import { DEFAULT_SEED } from '@ot-mqtt/plc-sim';
 import { loadConfig } from './config.js';
 import { formatHelp } from './help.js';
@@ -102,3 +103,4 @@ process.on('unhandledRejection', die('unhandled promise rejection'));
 // and config errors answer without paying for the MQTT client, RxJS and the simulator.
 const { startAgent } = await import('./start-agent.js');
 if (!signalled) agent = startAgent(config, logger);
+releaseStartupHeapLimitLater();

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The viewer's wiring: configuration → MQTT client → viewer core → terminal. Logic lives in the
 // modules it imports (and in @ot-mqtt/tag-model and @ot-mqtt/mqtt-client).
+import { releaseStartupHeapLimitLater } from './startup-heap.js';
 import { randomBytes } from 'node:crypto';
 import type { TlsOptions } from '@ot-mqtt/mqtt-client';
 import { createPalette } from './ansi.js';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
 
   // Loaded only now: --help and configuration errors answer at once, without loading MQTT.js.
   const { createMqttClient, MqttClientError } = await import('@ot-mqtt/mqtt-client');
+  releaseStartupHeapLimitLater();
   const stdout = createLineWriter(process.stdout);
   const stderr = createLineWriter(process.stderr);
   // `viewer | head` closes the pipe: that is the reader saying "enough", not an error.
