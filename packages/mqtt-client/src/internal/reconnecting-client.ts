@@ -48,9 +48,16 @@ interface FilterEntry {
 
 const noop = () => undefined;
 
+/** The socket calls of Node's `net.Socket` this client uses; duck-typed (nothing Node-only imported). */
+interface SocketLike {
+  setNoDelay?: (noDelay: boolean) => unknown;
+  cork?: () => void;
+  uncork?: () => void;
+}
+
 /** Duck-typed so nothing Node-only is imported: WebSocket streams have no such method. */
 function setNoDelay(stream: unknown): void {
-  const socket = stream as { setNoDelay?: (noDelay: boolean) => unknown } | undefined;
+  const socket = stream as SocketLike | undefined;
   if (typeof socket?.setNoDelay === 'function') socket.setNoDelay(true);
 }
 const KICKS_FOR_TAKEOVER = 3;
@@ -587,13 +594,56 @@ export class ReconnectingClient implements MqttClient {
     entry.reject(error);
   }
 
+  /** True while {@link pump} runs (mqtt.js completes a QoS 0 write synchronously). */
+  private pumping = false;
+
+  /** The socket corked until the end of this turn's ticks, if any. */
+  private corked: SocketLike | undefined;
+
+  /**
+   * With Nagle off, every write would be its own TCP segment, and mqtt.js handles incoming packets
+   * one per `process.nextTick`, so publishes made in reaction to a burst of messages (or PUBACKs)
+   * would each cost a syscall and a packet. Corking the socket until the microtask queue runs —
+   * after every tick of the current turn, microseconds later — sends them in one `writev`: the
+   * batching of Nagle without its wait for an ACK. A promise (not `setImmediate`/`queueMicrotask`)
+   * so fake timers in a test cannot leave the socket corked.
+   */
+  private corkUntilTicksDone(client: MqttJsClient): void {
+    if (this.corked) return;
+    const socket = client.stream as SocketLike | undefined;
+    if (typeof socket?.setNoDelay !== 'function' || typeof socket.cork !== 'function') return;
+    socket.cork();
+    this.corked = socket;
+    void Promise.resolve().then(() => {
+      this.corked = undefined;
+      socket.uncork?.();
+    });
+  }
+
   private pump(): void {
     const client = this.conn;
     const gen = this.connectedOn;
-    if (!client || gen === 0) return;
+    if (!client || gen === 0 || this.pumping) return;
+    if (this.outbox.queued === 0) return;
+    this.corkUntilTicksDone(client);
+    this.pumping = true;
+    try {
+      this.pumpOn(client, gen);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /**
+   * mqtt.js calls a QoS 0 publish back synchronously when the socket took the bytes; without the
+   * `pumping` guard each such completion would start a nested pump (one stack level per message).
+   * The loop instead sees the freed slot itself, and stops if the connection went away meanwhile
+   * (what it took would otherwise sit "in flight" on a dead connection).
+   */
+  private pumpOn(client: MqttJsClient, gen: number): void {
     const window = Math.min(this.opts.maxInFlight, this.receiveMaximum);
     const v5 = this.opts.protocolVersion === 5;
-    while (this.outbox.inFlight < window) {
+    while (this.connectedOn === gen && this.outbox.inFlight < window) {
       const entry = this.outbox.takeNext();
       if (!entry) break;
       const dup = entry.sentOn !== 0 && this.sessionPresent;
