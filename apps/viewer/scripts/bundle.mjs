@@ -25,8 +25,9 @@ await build({
   // run before zod and the rest are loaded, and a shared chunk would be evaluated before it.
   splitting: false,
   minify: true,
-  // Error messages and `--enable-source-maps` stack traces keep the original names and lines.
-  keepNames: true,
+  // keepNames would redefine `name` on every function: ~4 MB more RSS in the agent (measured).
+  // For stack traces with the original names and lines: node --enable-source-maps dist/main.js.
+  keepNames: false,
   sourcemap: 'linked',
   legalComments: 'none',
   // Optional native add-ons of ws, loaded in a try/catch when installed.
