@@ -33,9 +33,10 @@ export interface OutboxOptions {
   /** Most payload + topic bytes held (default: 16 MiB). */
   readonly maxBytes?: number;
   /**
-   * When full: `'drop-oldest'` evicts the oldest held messages (their Promises reject with `DROPPED`)
-   * so the newest data gets through; `'reject-new'` rejects the new publish with `OUTBOX_FULL`
-   * (default: `'drop-oldest'`).
+   * When full: `'drop-oldest'` evicts the oldest messages not yet sent (their Promises reject with
+   * `DROPPED`) so the newest data gets through — never one in flight (already on the wire, the
+   * broker's to acknowledge), so when everything held is in flight the new publish is rejected with
+   * `OUTBOX_FULL`; `'reject-new'` rejects the new publish with `OUTBOX_FULL` (default: `'drop-oldest'`).
    */
   readonly overflow?: 'drop-oldest' | 'reject-new';
   /** Messages sent but not yet acknowledged at any one time (default: 100; MQTT 5: also ≤ the broker's Receive Maximum). */

@@ -54,12 +54,21 @@ describe('outbox order', () => {
     );
   });
 
-  it('evicts the oldest held message first (in flight before queued) and keeps the byte count', () => {
+  it('evicts the oldest message not yet sent, never one in flight, and keeps the byte count', () => {
     const box = new Outbox();
     [0, 1, 2].forEach((i) => box.push(entry(i)));
     box.takeNext();
-    expect(box.evictOldest()?.payload).toBe('0');
     expect(box.evictOldest()?.payload).toBe('1');
-    expect({ depth: box.depth, bytes: box.bytes }).toEqual({ depth: 1, bytes: 10 });
+    expect(box.evictOldest()?.payload).toBe('2');
+    expect(box.evictOldest()).toBeUndefined();
+    expect({ depth: box.depth, inFlight: box.inFlight, bytes: box.bytes }).toEqual({
+      depth: 1,
+      inFlight: 1,
+      bytes: 10,
+    });
+    // After a lost connection the unacknowledged one is queued again, so evictable.
+    box.requeueInFlight();
+    expect(box.evictOldest()?.payload).toBe('0');
+    expect({ depth: box.depth, bytes: box.bytes }).toEqual({ depth: 0, bytes: 0 });
   });
 });

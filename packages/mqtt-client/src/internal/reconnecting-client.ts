@@ -566,7 +566,18 @@ export class ReconnectingClient implements MqttClient {
         return false;
       }
       const oldest = this.outbox.evictOldest();
-      if (!oldest) break;
+      if (!oldest) {
+        // Everything held is on the wire awaiting PUBACK: those are not ours to drop any more.
+        this.drop(
+          entry,
+          'reject-new',
+          new MqttClientError(
+            'OUTBOX_FULL',
+            `publish(${entry.topic}): outbox full of messages awaiting acknowledgement (${this.outbox.inFlight} in flight, ${this.outbox.bytes} bytes; limits ${maxMessages} messages, ${maxBytes} bytes)`,
+          ),
+        );
+        return false;
+      }
       this.drop(
         oldest,
         'drop-oldest',

@@ -1,0 +1,70 @@
+import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createMqttClient, type MqttClient, type MqttClientOptions } from './index.js';
+import { reach } from './test-support.test-helper.js';
+
+// A publisher faster than its link (benchmark fleet of 5,000+ machines): the outbox overflows while
+// connected. Publishing synchronously keeps every PUBACK out until the burst is over, so what was
+// written during the burst is exact.
+let broker: RunningMosquitto;
+const clients: MqttClient[] = [];
+const client = (clientId: string, outbox: MqttClientOptions['outbox']) => {
+  const c = createMqttClient({ url: broker.url, clientId, clean: true, outbox });
+  clients.push(c);
+  return c;
+};
+
+beforeAll(async () => {
+  broker = await startMosquitto({ persistence: false });
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close({ timeoutMs: 1000 })));
+});
+afterAll(async () => {
+  await broker?.kill();
+});
+
+function burst(c: MqttClient, count: number): Array<Promise<string>> {
+  return Array.from({ length: count }, (_, i) =>
+    c.publish(`overload/${i}`, `m${i}`, { qos: 1 }).then(
+      () => 'ok',
+      (e: { code?: string }) => e.code ?? 'error',
+    ),
+  );
+}
+
+describe('drop-oldest while connected and overloaded', () => {
+  it('drops messages not yet sent, so every message written to the broker is acknowledged', async () => {
+    const c = client('overload-queued', {
+      maxMessages: 50,
+      maxInFlight: 10,
+      overflow: 'drop-oldest',
+    });
+    await reach(c, 'connected');
+    const results = burst(c, 500);
+    // Only the window was written: the 440 evicted were still queued.
+    expect(c.stats()).toMatchObject({ sent: 10, inFlight: 10, dropped: 450 });
+    const outcome = await Promise.all(results);
+    const ok = outcome.flatMap((r, i) => (r === 'ok' ? [i] : []));
+    const first10 = Array.from({ length: 10 }, (_, i) => i);
+    const last40 = Array.from({ length: 40 }, (_, i) => 460 + i);
+    expect(ok).toEqual([...first10, ...last40]);
+    expect(c.stats()).toMatchObject({ sent: 50, acknowledged: 50, dropped: 450, inFlight: 0 });
+  });
+
+  it('when everything held is in flight, the new message is refused (OUTBOX_FULL) and the sent ones are acknowledged', async () => {
+    // Window larger than the outbox: everything held is on the wire, nothing is evictable.
+    const c = client('overload-inflight', {
+      maxMessages: 5,
+      maxInFlight: 10,
+      overflow: 'drop-oldest',
+    });
+    await reach(c, 'connected');
+    const results = burst(c, 500);
+    expect(c.stats()).toMatchObject({ sent: 5, inFlight: 5, dropped: 495 });
+    const outcome = await Promise.all(results);
+    expect(outcome.slice(0, 5)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(new Set(outcome.slice(5))).toEqual(new Set(['OUTBOX_FULL']));
+    expect(c.stats()).toMatchObject({ sent: 5, acknowledged: 5, inFlight: 0, outboxDepth: 0 });
+  });
+});
