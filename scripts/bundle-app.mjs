@@ -1,15 +1,16 @@
-// Bundles src/main.ts into one file, dist/main.js, replacing the file tsc emitted. Measured (issue
+// Bundles an app's src/main.ts (the app is the working directory: `node ../../scripts/bundle-app.mjs`
+// from its package.json build script) into one file, dist/main.js, replacing the file tsc emitted. Measured (issue
 // 6, benchmark 5): loading ~500 separate modules (mqtt.js and its CommonJS dependencies, zod, RxJS)
 // cost about half of the start-up CPU time; one minified file
 // also keeps comments with non-ASCII characters out of the source, which would make V8 hold the
 // whole source as a two-byte string. tsc still emits the rest of dist/ (index.js and the .d.ts).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = process.cwd();
 // Left by earlier builds that split the bundle.
-rmSync(new URL('../dist/chunks', import.meta.url), { recursive: true, force: true });
+rmSync(join(root, 'dist', 'chunks'), { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
