@@ -6,6 +6,7 @@ import type { AgentConfig } from './config.js';
 import { describeState } from './describe-state.js';
 import { startFleetScheduler } from './fleet-scheduler.js';
 import type { Logger } from './logger.js';
+import { outboxLimits } from './outbox-limits.js';
 import { createScanPublisher, type ScanCounters, type ScanPublisher } from './scan-publisher.js';
 
 /** A running agent: one or many simulated fillers publishing through one or many MQTT connections. */
@@ -87,12 +88,8 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
       ...(config.auth?.password === undefined ? {} : { password: config.auth.password }),
       ...(config.tls === undefined ? {} : { tls: config.tls }),
       outbox: {
-        maxMessages: config.outbox.maxMessages,
+        ...outboxLimits(fillers, config.outbox.maxMessages),
         overflow: config.outbox.overflow,
-        // A shared fleet connection carries thousands of messages per second: a window of 100
-        // unacknowledged ones would cap it at 100 per round trip (a few thousand msg/s on a busy
-        // event loop). Seven per filler — one scan each — keeps the pipe full up to 65,535.
-        maxInFlight: Math.min(65_535, Math.max(100, 7 * fillers)),
       },
     });
   };
