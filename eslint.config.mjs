@@ -47,6 +47,8 @@ export default tseslint.config(
       { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: [] },
+      // The app kit is for apps in general: their env, logs and process, never bottles.
+      { sourceTag: 'scope:app-kit', onlyDependOnLibsWithTags: ['scope:mqtt-client'] },
     ]),
   },
   // Tests and benchmarks may also use the broker test helper (infra) to start a real Mosquitto.
@@ -59,6 +61,10 @@ export default tseslint.config(
         { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: ['type:infra'] },
         { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'] },
         { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: ['type:infra'] },
+        {
+          sourceTag: 'scope:app-kit',
+          onlyDependOnLibsWithTags: ['scope:mqtt-client', 'type:infra'],
+        },
         // Tool tests (tools/e2e) check the libraries and apps together against a real broker.
         { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:infra'] },
         // Nx infers infra/mosquitto as an "app" (it has a serve target): allow its test helper by name.
