@@ -10,7 +10,7 @@ import type {
 } from 'mqtt';
 import { Observable, ReplaySubject, Subject, type Subscriber } from 'rxjs';
 import { backoffDelay } from '../backoff.js';
-import type { ClientEvent, ConnectionState } from '../connection-state.js';
+import type { ClientEvent, ConnectionState, DropReason } from '../connection-state.js';
 import { MqttClientError } from '../mqtt-client-error.js';
 import type {
   CloseOptions,
@@ -275,7 +275,18 @@ export class ReconnectingClient implements MqttClient {
     }
     // In-flight QoS 1 is kept by us, not by mqtt.js's store: it goes back to the front of the
     // outbox and is written again on the next connection (mqtt.js would drop it on reconnect()).
-    this.pendingResend += this.outbox.requeueInFlight();
+    // QoS 0 cut off on its way out is lost, and said so: at most once means never twice.
+    const { requeued, cutOff } = this.outbox.requeueInFlight();
+    this.pendingResend += requeued;
+    for (const entry of cutOff)
+      this.drop(
+        entry,
+        'connection-lost',
+        new MqttClientError(
+          'DROPPED',
+          `publish(${entry.topic}): the connection was lost while this QoS 0 message was being written; QoS 0 is never sent twice`,
+        ),
+      );
     for (const entry of this.filters.values()) entry.subscribingOn = 0;
     const error = this.lastError ?? this.silentCloseError(wasConnected);
     this.emit(
@@ -590,11 +601,7 @@ export class ReconnectingClient implements MqttClient {
     return true;
   }
 
-  private drop(
-    entry: OutboxEntry,
-    reason: 'drop-oldest' | 'reject-new' | 'closed' | 'rejected-by-broker',
-    error: MqttClientError,
-  ): void {
+  private drop(entry: OutboxEntry, reason: DropReason, error: MqttClientError): void {
     if (entry.settled) return;
     entry.settled = true;
     this.counters.dropped++;
@@ -660,7 +667,9 @@ export class ReconnectingClient implements MqttClient {
     while (this.connectedOn === gen && this.outbox.inFlight < window) {
       const entry = this.outbox.takeNext();
       if (!entry) break;
-      const dup = entry.sentOn !== 0 && this.sessionPresent;
+      // DUP only on a QoS 1 retransmission the broker may have seen (MQTT-3.3.1-1, -2): QoS 0 is
+      // never re-sent, and after a lost session the message is new to the broker.
+      const dup = entry.qos === 1 && entry.sentOn !== 0 && this.sessionPresent;
       entry.sentOn = gen;
       this.counters.sent++;
       const properties = v5 ? entry.properties : undefined;
