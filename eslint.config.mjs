@@ -47,13 +47,10 @@ export default tseslint.config(
       { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: [] },
-<<<<<<< HEAD
       // The app kit is for apps in general: their env, logs and process, never bottles.
       { sourceTag: 'scope:app-kit', onlyDependOnLibsWithTags: ['scope:mqtt-client'] },
-=======
       // metrics takes the other libraries' objects structurally: it depends on prom-client only.
       { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: [] },
->>>>>>> main
     ]),
   },
   // Tests and benchmarks may also use the broker test helper (infra) to start a real Mosquitto.
