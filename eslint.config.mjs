@@ -47,6 +47,7 @@ export default tseslint.config(
       { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'scope:historian', onlyDependOnLibsWithTags: ['scope:tag-model'] },
     ]),
   },
   // Tests and benchmarks may also use the broker test helper (infra) to start a real Mosquitto.
