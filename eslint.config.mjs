@@ -60,6 +60,10 @@ export default tseslint.config(
         { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: ['type:infra'] },
         { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'] },
         { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: ['type:infra'] },
+        {
+          sourceTag: 'scope:historian',
+          onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'],
+        },
         // Tool tests (tools/e2e) check the libraries and apps together against a real broker.
         { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:infra'] },
         // Nx infers infra/mosquitto as an "app" (it has a serve target): allow its test helper by name.

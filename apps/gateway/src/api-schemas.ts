@@ -194,8 +194,8 @@ export const ReadySchema = z
 
 /** `/dashboard-config.json`. */
 export const DashboardConfigSchema = z.object({
-  mqttUrl: z
-    .string()
-    .nullable()
-    .meta({ description: 'DASHBOARD_MQTT_URL, or null: the page uses ws://<its host>:9001.' }),
+  topicRoot: z.string().meta({ description: 'TOPIC_ROOT of the gateway.' }),
+  mqttUrl: z.string().optional().meta({
+    description: 'DASHBOARD_MQTT_URL; absent when unset: the page uses ws://<its host>:9001.',
+  }),
 });

@@ -44,12 +44,11 @@ const text = z
   .string()
   // eslint-disable-next-line no-control-regex -- control characters never belong in these values
   .refine((s) => !/[\u0000-\u001f]/u.test(s), 'contains control characters');
-const topicLevels = z
-  .string()
-  .refine(
-    (s) => s.split('/').every((l) => l.length > 0 && !/[+#\u0000]/u.test(l)),
-    'not topic levels (no +, #, empty levels or leading/trailing /)',
-  );
+const topicLevels = z.string().refine(
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what must be rejected (MQTT §1.5.3)
+  (s) => s.split('/').every((l) => l.length > 0 && !/[+#\u0000]/u.test(l)),
+  'not topic levels (no +, #, empty levels or leading/trailing /)',
+);
 const urlWith = (schemes: readonly string[]) =>
   z.string().refine(
     (s) => {

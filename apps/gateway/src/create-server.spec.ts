@@ -84,6 +84,7 @@ describe('gateway REST API', () => {
       log: silent,
       ready,
       token: undefined,
+      topicRoot: 'plc/bottlefiller',
       dashboardMqttUrl: 'ws://plant:9001',
       dashboardDir: join(dir, 'none'),
     };
@@ -234,7 +235,9 @@ describe('gateway REST API', () => {
   it('serves /healthz, /readyz, /dashboard-config.json and a page at / when the dashboard is not built', async () => {
     expect((await get('/healthz')).json()).toEqual({ status: 'ok' });
     expect((await get('/readyz')).json()).toMatchObject({ ready: true });
-    expect((await get('/dashboard-config.json')).json()).toEqual({ mqttUrl: 'ws://plant:9001' });
+    const config = await get('/dashboard-config.json');
+    expect(config.json()).toEqual({ topicRoot: 'plc/bottlefiller', mqttUrl: 'ws://plant:9001' });
+    expect(config.headers['cache-control']).toBe('no-store');
     const page = await get('/');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('/openapi.json');

@@ -54,6 +54,8 @@ export interface ServerDeps {
       oldestHeldMs: number;
     };
   }>;
+  /** TOPIC_ROOT (told to the dashboard page). */
+  readonly topicRoot: string;
   /** DASHBOARD_MQTT_URL. */
   readonly dashboardMqttUrl: string | undefined;
   /** Folder of the dashboard's built files (default apps/dashboard/dist beside this app). */
@@ -182,9 +184,12 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   api.get(
     '/dashboard-config.json',
     { schema: { hide: true, response: { 200: DashboardConfigSchema } } },
-    async () => ({
-      mqttUrl: deps.dashboardMqttUrl ?? null,
-    }),
+    // Never cached: a changed DASHBOARD_MQTT_URL must reach pages at their next load.
+    async (_req, reply) =>
+      reply.header('cache-control', 'no-store').send({
+        topicRoot: deps.topicRoot,
+        ...(deps.dashboardMqttUrl ? { mqttUrl: deps.dashboardMqttUrl } : {}),
+      }),
   );
 
   api.get(

@@ -68,6 +68,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     log,
     token: config.token,
     ready,
+    topicRoot: config.topicRoot,
     dashboardMqttUrl: config.dashboardMqttUrl,
     dashboardDir: config.dashboardDir,
   });
