@@ -3,51 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHistorian, type HistorianStore, type ScanRecord } from '@ot-mqtt/historian';
-import type { BottleFillerTags } from '@ot-mqtt/tag-model';
 import type { FastifyInstance } from 'fastify';
 import { createServer } from './create-server.js';
+import { someTags } from './gateway-process.test-helper.js';
 import { createLogger } from './log.js';
 
 const T0 = Date.parse('2026-11-30T00:00:00.000Z');
-const tags = (level: number, fault = false): BottleFillerTags => ({
-  inputs: {
-    BottlePresent: true,
-    BottleAtFill: true,
-    BottleAtCap: false,
-    LowLevel: false,
-    HighLevel: false,
-    CapPresent: true,
-  },
-  outputs: {
-    FillValve: true,
-    ConveyorMotor: false,
-    CappingMotor: false,
-    IndicatorGreen: !fault,
-    IndicatorRed: fault,
-    IndicatorYellow: false,
-  },
-  analog: {
-    FillLevel: level,
-    FillFlowRate: 18,
-    TankTemperature: 21,
-    TankPressure: 15,
-    ConveyorSpeed: 0,
-  },
-  status: { SystemRunning: !fault, Filling: true, Ready: true, Fault: fault, AutoMode: true },
-  counters: { BottlesFilled: 100, BottlesRejected: 2, BottlesPerMinute: 38 },
-  alarms: {
-    LowProductLevel: false,
-    Overfill: fault,
-    Underfill: false,
-    NoBottle: false,
-    CapMissing: false,
-  },
-});
 const scan = (machineId: string, sequence: number, level: number, fault = false): ScanRecord => ({
   machineId,
   sequence,
   timestamp: new Date(T0 + sequence * 2_000).toISOString(),
-  tags: tags(level, fault),
+  tags: someTags(level, fault),
 });
 const silent = createLogger(
   'error',

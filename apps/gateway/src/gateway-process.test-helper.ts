@@ -143,8 +143,8 @@ export async function storedSequences(gatewayUrl: string, machineId: string): Pr
   return r?.status === 200 ? r.body.map((s) => s.sequence) : [];
 }
 
-/** A tag set every scan can use. */
-export function someTags(level = 50): BottleFillerTags {
+/** A tag set every scan can use; `fault` raises Fault and the Overfill alarm and stops the machine. */
+export function someTags(level = 50, fault = false): BottleFillerTags {
   return {
     inputs: {
       BottlePresent: true,
@@ -158,8 +158,8 @@ export function someTags(level = 50): BottleFillerTags {
       FillValve: true,
       ConveyorMotor: false,
       CappingMotor: false,
-      IndicatorGreen: true,
-      IndicatorRed: false,
+      IndicatorGreen: !fault,
+      IndicatorRed: fault,
       IndicatorYellow: false,
     },
     analog: {
@@ -169,11 +169,11 @@ export function someTags(level = 50): BottleFillerTags {
       TankPressure: 15,
       ConveyorSpeed: 0,
     },
-    status: { SystemRunning: true, Filling: true, Ready: true, Fault: false, AutoMode: true },
+    status: { SystemRunning: !fault, Filling: true, Ready: true, Fault: fault, AutoMode: true },
     counters: { BottlesFilled: 100, BottlesRejected: 2, BottlesPerMinute: 38 },
     alarms: {
       LowProductLevel: false,
-      Overfill: false,
+      Overfill: fault,
       Underfill: false,
       NoBottle: false,
       CapMissing: false,
