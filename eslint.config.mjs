@@ -49,6 +49,7 @@ export default tseslint.config(
       { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: [] },
       // The app kit is for apps in general: their env, logs and process, never bottles.
       { sourceTag: 'scope:app-kit', onlyDependOnLibsWithTags: ['scope:mqtt-client'] },
+      { sourceTag: 'scope:historian', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       // metrics takes the other libraries' objects structurally: it depends on prom-client only.
       { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: [] },
     ]),
@@ -66,6 +67,10 @@ export default tseslint.config(
         {
           sourceTag: 'scope:app-kit',
           onlyDependOnLibsWithTags: ['scope:mqtt-client', 'type:infra'],
+        },
+        {
+          sourceTag: 'scope:historian',
+          onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'],
         },
         // Tool tests (tools/e2e) check the libraries and apps together against a real broker.
         { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:infra'] },
