@@ -58,11 +58,11 @@ it('a client of the relay loses the broker when it stops and gets it back after 
     const client = mqtt.connect(relay.url, { protocolVersion: 5, reconnectPeriod: 100 });
     try {
       await connected(client);
-      const offline = new Promise((resolve) => client.once('offline', resolve));
+      const offline = new Promise<void>((resolve) => client.once('offline', () => resolve()));
       await freshBroker.stop();
       await offline;
       await expect.poll(() => relay.connections()).toBe(0);
-      const back = new Promise((resolve) => client.once('connect', resolve));
+      const back = new Promise<void>((resolve) => client.once('connect', () => resolve()));
       await freshBroker.restart();
       await back;
     } finally {
