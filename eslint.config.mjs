@@ -25,7 +25,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   { plugins: { '@nx': nx } },
   {
-    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -39,7 +39,7 @@ export default tseslint.config(
   // Dependencies flow one way: apps → libraries; tag-model depends on nothing of ours; plc-sim only
   // on tag-model; mqtt-client knows nothing of bottles.
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     ignores: ['**/*.spec.ts', '**/*.bench.ts', '**/*.test-helper.ts'],
     rules: boundaries([
       { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
