@@ -25,7 +25,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   { plugins: { '@nx': nx } },
   {
-    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -39,7 +39,7 @@ export default tseslint.config(
   // Dependencies flow one way: apps → libraries; tag-model depends on nothing of ours; plc-sim only
   // on tag-model; mqtt-client knows nothing of bottles.
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     ignores: ['**/*.spec.ts', '**/*.bench.ts', '**/*.test-helper.ts'],
     rules: boundaries([
       { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
@@ -47,6 +47,8 @@ export default tseslint.config(
       { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: [] },
+      // metrics takes the other libraries' objects structurally: it depends on prom-client only.
+      { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: [] },
     ]),
   },
   // Tests and benchmarks may also use the broker test helper (infra) to start a real Mosquitto.

@@ -6,6 +6,8 @@ export interface MosquittoPubOptions extends MosquittoClientOptions {
   readonly topic: string;
   /** Payload (`-m`); default an empty message (`-n`). */
   readonly message?: string;
+  /** Send this file's bytes as the payload instead (`-f`): binary or oversized messages. */
+  readonly file?: string;
   /** QoS (default 1: `mosquitto_pub` then waits for the PUBACK before it exits). */
   readonly qos?: 0 | 1 | 2;
   /** Retain flag (`-r`). */
@@ -38,7 +40,11 @@ export function mosquittoPub(options: MosquittoPubOptions): Promise<MosquittoPub
   const args = [
     ...mosquittoClientArgs(options),
     ...['-t', options.topic, '-q', String(options.qos ?? 1)],
-    ...(options.message === undefined ? ['-n'] : ['-m', options.message]),
+    ...(options.file !== undefined
+      ? ['-f', options.file]
+      : options.message === undefined
+        ? ['-n']
+        : ['-m', options.message]),
     ...(options.retain ? ['-r'] : []),
     ...(options.args ?? []),
   ];
