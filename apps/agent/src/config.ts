@@ -41,6 +41,8 @@ export interface AgentConfig {
   readonly outbox: {
     readonly maxMessages: number;
     readonly overflow: 'drop-oldest' | 'reject-new';
+    /** OUTBOX_BUDGET_MB: one byte budget shared by every connection of the process. */
+    readonly budgetBytes: number;
   };
   /** Bounded wait for unacknowledged messages on shutdown. */
   readonly shutdownTimeoutMs: number;
@@ -169,6 +171,7 @@ export function loadConfig(env: Env, readFile?: ReadTextFile): LoadConfigResult 
       maxMessages:
         v.OUTBOX_MAX_MESSAGES ?? Math.max(10_000, perFiller ? 0 : 14 * machineIds.length),
       overflow: v.OUTBOX_OVERFLOW,
+      budgetBytes: v.OUTBOX_BUDGET_MB * 1024 * 1024,
     },
     shutdownTimeoutMs: Math.round(v.SHUTDOWN_TIMEOUT * 1000),
     logLevel: v.LOG_LEVEL,

@@ -152,6 +152,15 @@ export const ENV_VARS = [
     defaultText: '10000 (shared fleet connection: 14 per filler, if more)',
   }),
   envVar({
+    name: 'OUTBOX_BUDGET_MB',
+    group: 'Delivery',
+    description:
+      'Memory for buffered messages of the whole agent, all connections together (each message counted as its bytes + 640). When reached, OUTBOX_OVERFLOW applies to the oldest buffered scans across the fleet.',
+    allowed: 'a whole number of MiB, 1-65536',
+    schema: wholeNumber(1, 65_536),
+    default: 128,
+  }),
+  envVar({
     name: 'OUTBOX_OVERFLOW',
     group: 'Delivery',
     description: 'What a full buffer does: drop the oldest message, or refuse the new one.',
