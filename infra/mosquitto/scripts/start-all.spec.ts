@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
 import { afterEach, describe, expect } from 'vitest';
 import { isRunning, killAll, watch } from '../src/child-process.test-helper.js';
 import { freePort } from '../src/free-port.js';
@@ -82,6 +83,16 @@ describe('npm start', () => {
     await start.line(
       /^\[broker\]\s+an MQTT broker already answers on mqtt:\/\/127\.0\.0\.1:\d+; using it/,
     );
+    // That broker's own WebSocket port is not the one asked for: the dashboard gets a relay.
+    const relayLine = await start.line(/^\[relay\]\s+the broker has no WebSocket listener/);
+    const relayUrl = /relaying (ws:\/\/\S+)/.exec(relayLine)?.[1] ?? '';
+    const browserSide = mqtt.connect(relayUrl, { protocolVersion: 5, reconnectPeriod: 200 });
+    const scans: string[] = [];
+    browserSide.on('message', (topic) => scans.push(topic));
+    await browserSide.subscribeAsync('plc/bottlefiller/data');
+    await expect.poll(() => scans.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await browserSide.endAsync();
+    await start.line(/^\[start\]\s+dashboard: /, 30_000);
     await start.line(/^\[viewer\].*(scan #\d+|Fill level)/, 30_000);
     process.kill(-(start.child.pid ?? 0), 'SIGINT');
     await start.line(/^\[start\]\s+stopped/, 30_000);
