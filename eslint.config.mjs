@@ -47,6 +47,7 @@ export default tseslint.config(
       { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'scope:historian', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       // metrics takes the other libraries' objects structurally: it depends on prom-client only.
       { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: [] },
     ]),
@@ -61,6 +62,10 @@ export default tseslint.config(
         { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: ['type:infra'] },
         { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'] },
         { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: ['type:infra'] },
+        {
+          sourceTag: 'scope:historian',
+          onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'],
+        },
         // Tool tests (tools/e2e) check the libraries and apps together against a real broker.
         { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:infra'] },
         // Nx infers infra/mosquitto as an "app" (it has a serve target): allow its test helper by name.
