@@ -14,8 +14,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const APPS = [
-  // The viewer first, so it is subscribed before the agent's first scan.
+  // The viewer and the gateway first, so they are subscribed before the agent's first scan.
   { name: 'viewer', main: join(ROOT, 'apps', 'viewer', 'dist', 'main.js') },
+  // The historian + REST gateway (SQLite in ./data/historian.sqlite unless HISTORIAN_DB is set).
+  // Optional: if it cannot start (e.g. GATEWAY_PORT taken), the live line keeps running.
+  { name: 'gateway', main: join(ROOT, 'apps', 'gateway', 'dist', 'main.js'), optional: true },
   { name: 'agent', main: join(ROOT, 'apps', 'agent', 'dist', 'main.js') },
 ];
 /** How long the agent and viewer get to flush and disconnect before SIGKILL. */
@@ -28,6 +31,7 @@ const PREFIX = {
   build: paint('2', '[build] '),
   broker: paint('35', '[broker]'),
   agent: paint('34', '[agent] '),
+  gateway: paint('32', '[gateway]'),
   viewer: paint('36', '[viewer]'),
 };
 const say = (who, text) => process.stdout.write(`${PREFIX[who]} ${text}\n`);
@@ -50,9 +54,10 @@ if (args.includes('--help') || args.includes('-h')) {
       '',
       'Builds (cached), then starts a broker (Mosquitto with infra/mosquitto/config/mosquitto.conf, or the',
       'embedded aedes broker; an MQTT broker already answering on MQTT_BROKER_PORT is used instead),',
-      'the agent and the viewer (summary view). Ctrl-C stops all of them.',
+      'the agent, the viewer (summary view) and the gateway (history + REST API on GATEWAY_PORT 8080,',
+      'SQLite in ./data/historian.sqlite). Ctrl-C stops all of them.',
       '',
-      'Broker settings: see `npx nx serve broker --help`. Agent and viewer settings: their --help',
+      'Broker settings: see `npx nx serve broker --help`. Agent, viewer and gateway settings: their --help',
       '(node apps/agent/dist/main.js --help). OT_MQTT_SKIP_BUILD=1 or --no-build skips the build.',
       '',
     ].join('\n'),
@@ -62,11 +67,25 @@ if (args.includes('--help') || args.includes('-h')) {
 
 // --- 1. build ----------------------------------------------------------------------------------
 if (!args.includes('--no-build') && process.env.OT_MQTT_SKIP_BUILD !== '1') {
-  say('start', 'building agent, viewer and broker (Nx caches it: quick after the first time)');
+  say(
+    'start',
+    'building agent, viewer, gateway and broker (Nx caches it: quick after the first time)',
+  );
   // Streamed with a prefix, so a first build (a minute on a slow machine) shows its progress.
   const build = spawn(
     'npx',
-    ['nx', 'run-many', '-t', 'build', '-p', 'agent', 'viewer', 'broker', '--output-style=static'],
+    [
+      'nx',
+      'run-many',
+      '-t',
+      'build',
+      '-p',
+      'agent',
+      'viewer',
+      'gateway',
+      'broker',
+      '--output-style=static',
+    ],
     { cwd: ROOT, env: { NX_DAEMON: 'false', ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   for (const stream of [build.stdout, build.stderr])
@@ -98,8 +117,8 @@ let brokerLog;
 async function shutdown(exitCode) {
   if (stopping) return;
   stopping = true;
-  // The agent first: its last scans and its offline status still reach the viewer.
-  for (const name of ['agent', 'viewer']) {
+  // The agent first: its last scans and its offline status still reach the viewer and gateway.
+  for (const name of ['agent', 'viewer', 'gateway']) {
     const child = children.get(name);
     if (!child) continue;
     const exited = new Promise((done) => child.once('exit', done));
@@ -122,7 +141,7 @@ async function shutdown(exitCode) {
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
-    if (!stopping) say('start', `${signal}: stopping agent, viewer and broker`);
+    if (!stopping) say('start', `${signal}: stopping agent, viewer, gateway and broker`);
     void shutdown(0);
   });
 }
@@ -178,7 +197,7 @@ const brokerUrl = new URL(broker.url);
 
 // --- 3. viewer and agent -----------------------------------------------------------------------
 
-function startApp({ name, main }) {
+function startApp({ name, main, optional = false }) {
   const env = {
     ...process.env,
     MQTT_BROKER_HOST: brokerUrl.hostname,
@@ -188,7 +207,7 @@ function startApp({ name, main }) {
   };
   // One client id for two clients makes the broker kick each out in turn (session takeover):
   // MQTT_CLIENT_ID set for `npm start` is the agent's; the viewer keeps its own random id.
-  if (name === 'viewer') delete env.MQTT_CLIENT_ID;
+  if (name === 'viewer' || name === 'gateway') delete env.MQTT_CLIENT_ID;
   const child = spawn(process.execPath, [main], {
     cwd: ROOT,
     env,
@@ -201,9 +220,26 @@ function startApp({ name, main }) {
     void shutdown(1);
   });
   for (const stream of [child.stdout, child.stderr]) relay(stream, name);
+  if (name === 'gateway') {
+    // Its own line says where it listens; repeat it where a user looks for it.
+    let announced = false;
+    child.stdout.on('data', (chunk) => {
+      const url = !announced && /gateway listening on (http:\/\/\S+)/.exec(chunk.toString())?.[1];
+      if (!url) return;
+      announced = true;
+      say('start', `gateway: ${url} (REST API ${url}/api/machines, OpenAPI ${url}/openapi.json)`);
+    });
+  }
   child.once('exit', (code, signal) => {
     children.delete(name);
     if (stopping) return;
+    if (optional) {
+      say(
+        'start',
+        `the ${name} ended (${signal ?? `exit code ${code}`}; see above); the rest keeps running`,
+      );
+      return;
+    }
     say(
       'start',
       `the ${name} ended on its own (${signal ?? `exit code ${code}`}); stopping everything`,

@@ -24,6 +24,9 @@ async function npmStart(env: Record<string, string>) {
       OT_MQTT_RUN_DIR: await mkdtemp(join(tmpdir(), 'ot-mqtt-start-')),
       OT_MQTT_SKIP_BUILD: '1',
       PUBLISH_INTERVAL: '0.5',
+      // Tests run side by side: each gateway on a free port with its own database.
+      GATEWAY_PORT: '0',
+      HISTORIAN_DB: join(await mkdtemp(join(tmpdir(), 'ot-mqtt-start-db-')), 'historian.sqlite'),
       ...env,
     },
   });
@@ -32,8 +35,8 @@ async function npmStart(env: Record<string, string>) {
 describe('npm start', () => {
   // aedes: what a machine without Mosquitto gets ("no other software required").
   it.each([
-    ['Mosquitto', 'mosquitto', ['agent', 'broker', 'viewer']],
-    ['the embedded broker', 'aedes', ['agent', 'viewer']],
+    ['Mosquitto', 'mosquitto', ['agent', 'broker', 'gateway', 'viewer']],
+    ['the embedded broker', 'aedes', ['agent', 'gateway', 'viewer']],
   ])(
     'shows live bottle-filler data with %s, agent and viewer, and Ctrl-C (SIGINT) ends every process',
     async (_name, choice, processes) => {
@@ -54,6 +57,8 @@ describe('npm start', () => {
       expect(pids.map((p) => p.name).sort()).toEqual(processes);
       // Live data: the viewer's summary of a complete scan, relayed with its prefix.
       await start.line(/^\[viewer\].*(scan #\d+|Fill level)/, 30_000);
+      // The gateway's URL, where a user looks for it.
+      await start.line(/^\[start\]\s+gateway: http:\/\/127\.0\.0\.1:\d+ /, 30_000);
 
       // Ctrl-C: the terminal signals the whole foreground process group (npm, the start script).
       const group = start.child.pid ?? 0;
