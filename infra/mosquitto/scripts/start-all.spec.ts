@@ -25,6 +25,9 @@ async function npmStart(env: Record<string, string>) {
       OT_MQTT_RUN_DIR: await mkdtemp(join(tmpdir(), 'ot-mqtt-start-')),
       OT_MQTT_SKIP_BUILD: '1',
       PUBLISH_INTERVAL: '0.5',
+      // The gateway (when the checkout has it): its own port and database per test.
+      GATEWAY_PORT: String(await freePort()),
+      HISTORIAN_DB: join(await mkdtemp(join(tmpdir(), 'ot-mqtt-start-db-')), 'historian.sqlite'),
       ...env,
     },
   });
@@ -33,8 +36,8 @@ async function npmStart(env: Record<string, string>) {
 describe('npm start', () => {
   // aedes: what a machine without Mosquitto gets ("no other software required").
   it.each([
-    ['Mosquitto', 'mosquitto', ['agent', 'broker', 'viewer']],
-    ['the embedded broker', 'aedes', ['agent', 'viewer']],
+    ['Mosquitto', 'mosquitto', ['agent', 'broker', 'gateway', 'viewer']],
+    ['the embedded broker', 'aedes', ['agent', 'gateway', 'viewer']],
   ])(
     'shows live bottle-filler data with %s, agent and viewer, and Ctrl-C (SIGINT) ends every process',
     async (_name, choice, processes) => {
@@ -92,7 +95,19 @@ describe('npm start', () => {
     await browserSide.subscribeAsync('plc/bottlefiller/data');
     await expect.poll(() => scans.length, { timeout: 30_000 }).toBeGreaterThan(0);
     await browserSide.endAsync();
-    await start.line(/^\[start\]\s+dashboard: /, 30_000);
+    // The last line names the dashboard, served by the gateway with the relay as its broker URL.
+    const dashboardLine = await start.line(/^\[start\]\s+dashboard: http/, 30_000);
+    const dashboardUrl = /dashboard: (http\S+)/.exec(dashboardLine)?.[1] ?? '';
+    await expect
+      .poll(async () => (await fetch(dashboardUrl).catch(() => undefined))?.status, {
+        timeout: 30_000,
+      })
+      .toBe(200);
+    expect(await (await fetch(dashboardUrl)).text()).toContain('Filler line HMI');
+    const config = (await (await fetch(`${dashboardUrl}dashboard-config.json`)).json()) as {
+      mqttUrl?: string;
+    };
+    expect(config.mqttUrl).toBe(relayUrl);
     await start.line(/^\[viewer\].*(scan #\d+|Fill level)/, 30_000);
     process.kill(-(start.child.pid ?? 0), 'SIGINT');
     await start.line(/^\[start\]\s+stopped/, 30_000);
