@@ -47,7 +47,27 @@ export default tseslint.config(
       { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'scope:scan-monitor', onlyDependOnLibsWithTags: ['scope:tag-model'] },
     ]),
+  },
+  // scan-monitor runs in browsers too (the web dashboard bundles it): no Node built-ins.
+  {
+    files: ['packages/scan-monitor/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'scan-monitor is browser-safe: no Node built-ins' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'Buffer', message: 'scan-monitor is browser-safe: use Uint8Array' },
+        { name: 'process', message: 'scan-monitor is browser-safe: take values as options' },
+      ],
+    },
   },
   // Tests and benchmarks may also use the broker test helper (infra) to start a real Mosquitto.
   {
@@ -59,6 +79,7 @@ export default tseslint.config(
         { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: ['type:infra'] },
         { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'] },
         { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: ['type:infra'] },
+        { sourceTag: 'scope:scan-monitor', onlyDependOnLibsWithTags: ['scope:tag-model'] },
         // Tool tests (tools/e2e) check the libraries and apps together against a real broker.
         { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:infra'] },
         // Nx infers infra/mosquitto as an "app" (it has a serve target): allow its test helper by name.
