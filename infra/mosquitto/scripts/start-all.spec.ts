@@ -2,23 +2,17 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { isRunning, killAll, watch } from '../src/child-process.test-helper.js';
 import { freePort } from '../src/free-port.js';
-import { startMosquitto, type RunningMosquitto } from '../src/start-mosquitto.js';
-import { waitFor } from '../src/wait-for.test-helper.js';
+import { brokerTest as it } from '../src/testing/index.js';
 
 // `npm start` as a user runs it, in its own process group like a terminal's foreground job, on
 // ephemeral ports. The root `npm test` builds everything first; the build step is skipped here so
 // this test never rewrites dist/ under other tests' feet.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-let existing: RunningMosquitto | undefined;
-afterEach(async () => {
-  killAll();
-  await existing?.kill();
-  existing = undefined;
-});
+afterEach(killAll);
 
 async function npmStart(env: Record<string, string>) {
   return watch('npm', ['start', '--silent'], {
@@ -68,16 +62,18 @@ describe('npm start', () => {
       // npm ends the way a Ctrl-C'd program should (killed by SIGINT, or 0 if its child exited first).
       expect([0, 'SIGINT']).toContain(await start.exit(30_000));
       await start.line(/^\[start\]\s+stopped/, 30_000);
-      await waitFor(
-        () => pids.every(({ pid }) => !isRunning(pid)) && !isRunning(-group),
-        15_000,
-        'every process of npm start to end',
-      );
+      await expect
+        .poll(() => pids.filter(({ pid }) => isRunning(pid)).length + Number(isRunning(-group)), {
+          timeout: 15_000,
+          message: 'every process of npm start to end',
+        })
+        .toBe(0);
     },
   );
 
-  it('uses an MQTT broker that already answers on the port (as a system Mosquitto on 1883 would)', async () => {
-    existing = await startMosquitto();
+  it('uses an MQTT broker that already answers on the port (as a system Mosquitto on 1883 would)', async ({
+    broker: existing,
+  }) => {
     const start = await npmStart({
       MQTT_BROKER_PORT: String(existing.ports[1883]),
       MQTT_WS_PORT: String(await freePort()),

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { waitFor } from './wait-for.test-helper.js';
+import { vi } from 'vitest';
 
 /** A child process whose output is collected line by line, for assertions. */
 export interface WatchedProcess {
@@ -41,20 +41,24 @@ export function watch(
     child,
     lines,
     async line(pattern, timeoutMs = 20_000) {
-      await waitFor(
-        () => lines.some((l) => pattern.test(l)),
-        timeoutMs,
-        `a line matching ${pattern}`,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}\n--- output so far:\n${lines.join('\n')}`);
-      });
+      await vi
+        .waitFor(
+          () => {
+            if (!lines.some((l) => pattern.test(l))) throw new Error(`no line matching ${pattern}`);
+          },
+          { timeout: timeoutMs, interval: 20 },
+        )
+        .catch((error: Error) => {
+          throw new Error(`${error.message}\n--- output so far:\n${lines.join('\n')}`);
+        });
       return lines.find((l) => pattern.test(l)) ?? '';
     },
     async exit(timeoutMs = 20_000) {
-      await waitFor(
-        () => exitResult !== undefined,
-        timeoutMs,
-        `exit of ${command} ${args.join(' ')}`,
+      await vi.waitFor(
+        () => {
+          if (exitResult === undefined) throw new Error(`${command} ${args.join(' ')} still runs`);
+        },
+        { timeout: timeoutMs, interval: 20 },
       );
       return exitResult ?? -1;
     },

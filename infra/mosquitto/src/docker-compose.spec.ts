@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { load } from 'js-yaml';
 import { connectAsync } from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseListeners } from './listeners.js';
-import { CONFIG_DIR, startMosquitto, type RunningMosquitto } from './start-mosquitto.js';
+import { CONFIG_DIR } from './start-mosquitto.js';
+import { brokerTest } from './testing/index.js';
 
 // No Docker engine runs here: the compose file is checked as data, against the config it mounts,
 // and that config is started for real with the Mosquitto binary.
@@ -102,22 +103,22 @@ describe('docker-compose.yml', () => {
   });
 
   describe('the config file it mounts', () => {
-    let broker: RunningMosquitto | undefined;
-    afterEach(async () => broker?.kill());
-
-    it('starts a real Mosquitto here (paths and ports adapted) that serves MQTT on TCP and WebSockets', async () => {
-      const mounted = resolve(INFRA_DIR, (await mounts()).get('/mosquitto/config') ?? '');
-      broker = await startMosquitto({ configFile: join(mounted, 'mosquitto.conf') });
-      expect(broker.wsUrl).toBe(`ws://127.0.0.1:${broker.ports[9001]}`);
-      for (const url of [broker.url, broker.wsUrl ?? '']) {
-        const client = await connectAsync(url, { reconnectPeriod: 0 });
-        await client.subscribeAsync('plc/bottlefiller/#', { qos: 1 });
-        const got = new Promise<string>((r) => client.on('message', (t) => r(t)));
-        await client.publishAsync('plc/bottlefiller/data', '{}', { qos: 1 });
-        expect(await got).toBe('plc/bottlefiller/data');
-        await client.endAsync();
-      }
-      expect(await broker.readLog()).toMatch(/mosquitto version 2\.\d+\.\d+ running/);
-    });
+    brokerTest(
+      'starts a real Mosquitto here (paths and ports adapted) that serves MQTT on TCP and WebSockets',
+      async ({ startBroker }) => {
+        const mounted = resolve(INFRA_DIR, (await mounts()).get('/mosquitto/config') ?? '');
+        const broker = await startBroker({ configFile: join(mounted, 'mosquitto.conf') });
+        expect(broker.wsUrl).toBe(`ws://127.0.0.1:${broker.ports[9001]}`);
+        for (const url of [broker.url, broker.wsUrl ?? '']) {
+          const client = await connectAsync(url, { reconnectPeriod: 0 });
+          await client.subscribeAsync('plc/bottlefiller/#', { qos: 1 });
+          const got = new Promise<string>((r) => client.on('message', (t) => r(t)));
+          await client.publishAsync('plc/bottlefiller/data', '{}', { qos: 1 });
+          expect(await got).toBe('plc/bottlefiller/data');
+          await client.endAsync();
+        }
+        expect(await broker.readLog()).toMatch(/mosquitto version 2\.\d+\.\d+ running/);
+      },
+    );
   });
 });

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { followFile } from './follow-file.js';
-import { waitFor } from './wait-for.test-helper.js';
 
 describe('followFile', () => {
   it('reports each line appended after it started, whole lines only, and waits for a missing file', async () => {
@@ -12,9 +11,9 @@ describe('followFile', () => {
     const lines: string[] = [];
     const follower = await followFile(path, (line) => lines.push(line), 20);
     await writeFile(path, 'first\nsec');
-    await waitFor(() => lines.length === 1, 5_000, 'the first line');
+    await expect.poll(() => lines.length).toBe(1);
     await appendFile(path, 'ond\nthird\n');
-    await waitFor(() => lines.length === 3, 5_000, 'two more lines');
+    await expect.poll(() => lines.length).toBe(3);
     await follower.stop();
     expect(lines).toEqual(['first', 'second', 'third']);
   });
@@ -26,7 +25,7 @@ describe('followFile', () => {
     const lines: string[] = [];
     const follower = await followFile(path, (line) => lines.push(line), 20);
     await appendFile(path, 'new run\n');
-    await waitFor(() => lines.length === 1, 5_000, 'the new line');
+    await expect.poll(() => lines.length).toBe(1);
     await follower.stop();
     expect(lines).toEqual(['new run']);
   });

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as mqttConnect, connectAsync, type IConnackPacket, type MqttClient } from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CONFIG_DIR, startMosquitto, type RunningMosquitto } from './start-mosquitto.js';
-import { waitFor } from './wait-for.test-helper.js';
+import { afterEach, describe, expect, vi } from 'vitest';
+import { CONFIG_DIR, type RunningMosquitto } from './start-mosquitto.js';
+import { brokerTest as it } from './testing/index.js';
 
 // These tests measure the claims the comments of config/mosquitto.conf make, against Mosquitto's
 // defaults, with raw mqtt.js clients (MQTT 3.1.1, as the agent and viewer use).
@@ -24,18 +24,10 @@ async function configWithDefaultsFor(keys: readonly string[]): Promise<string> {
   return file;
 }
 
-const brokers: RunningMosquitto[] = [];
 const clients: MqttClient[] = [];
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
-  await Promise.all(brokers.splice(0).map((b) => b.kill()));
 });
-
-async function start(configFile: string): Promise<RunningMosquitto> {
-  const broker = await startMosquitto({ configFile });
-  brokers.push(broker);
-  return broker;
-}
 
 async function connect(url: string, clientId?: string): Promise<MqttClient> {
   const client = await connectAsync(url, {
@@ -83,10 +75,12 @@ async function drainQueue(url: string, clientId: string, topic: string) {
     sub.once('error', reject);
   });
   if (connack.sessionPresent) {
-    await waitFor(() => received.length > 0, 10_000, 'the first queued message');
+    await vi.waitFor(() => expect(received.length).toBeGreaterThan(0), { timeout: 10_000 });
     const pub = await connect(url);
     await pub.publishAsync(topic, 'marker', { qos: 1 });
-    await waitFor(() => markerSeen, 30_000, 'the marker behind the queued messages');
+    await vi.waitFor(() => expect(markerSeen, 'the marker behind the queued messages').toBe(true), {
+      timeout: 30_000,
+    });
   }
   return { sessionPresent: connack.sessionPresent, received };
 }
@@ -98,10 +92,12 @@ describe('config/mosquitto.conf: queue limits', () => {
   // or viewer that is offline with a persistent session.
   const COUNT = 5_000;
 
-  it("with Mosquitto's default max_queued_messages (1000), an offline QoS 1 subscriber silently loses all but the oldest 1000", async () => {
-    const broker = await start(
-      await configWithDefaultsFor(['max_queued_messages', 'max_queued_bytes']),
-    );
+  it("with Mosquitto's default max_queued_messages (1000), an offline QoS 1 subscriber silently loses all but the oldest 1000", async ({
+    startBroker,
+  }) => {
+    const broker = await startBroker({
+      configFile: await configWithDefaultsFor(['max_queued_messages', 'max_queued_bytes']),
+    });
     await leavePersistentSubscriber(broker.url, 'historian-1', 'plc/bottlefiller/#');
     await publishNumbered(broker.url, 'plc/bottlefiller/data', COUNT);
 
@@ -118,8 +114,10 @@ describe('config/mosquitto.conf: queue limits', () => {
     );
   });
 
-  it('with our config, an offline QoS 1 subscriber receives every message queued for it, in order', async () => {
-    const broker = await start(OUR_CONFIG);
+  it('with our config, an offline QoS 1 subscriber receives every message queued for it, in order', async ({
+    startBroker,
+  }) => {
+    const broker = await startBroker({ configFile: OUR_CONFIG });
     await leavePersistentSubscriber(broker.url, 'historian-1', 'plc/bottlefiller/#');
     await publishNumbered(broker.url, 'plc/bottlefiller/data', COUNT);
 
@@ -141,25 +139,25 @@ describe('config/mosquitto.conf: persistence across a crash', () => {
   /** Resolves once Mosquitto has written its database after `sinceMs` (it saves synchronously). */
   async function waitForAutosave(broker: RunningMosquitto, sinceMs: number, timeoutMs: number) {
     const db = join(broker.runDir, 'data', 'mosquitto.db');
-    await waitFor(
-      async () =>
-        (await stat(db).catch(() => undefined))?.mtimeMs !== undefined &&
-        (await stat(db)).mtimeMs > sinceMs,
-      timeoutMs,
-      'the next autosave of mosquitto.db',
-    );
+    await expect
+      .poll(async () => (await stat(db).catch(() => undefined))?.mtimeMs ?? 0, {
+        timeout: timeoutMs,
+        message: 'the next autosave of mosquitto.db',
+      })
+      .toBeGreaterThan(sinceMs);
   }
 
-  it("with Mosquitto's default autosave_interval (1800 s), a kill -9 forgets the persistent session and its queued messages", async () => {
-    const broker = await start(
-      await configWithDefaultsFor(['autosave_interval', 'autosave_on_changes']),
-    );
+  it("with Mosquitto's default autosave_interval (1800 s), a kill -9 forgets the persistent session and its queued messages", async ({
+    startBroker,
+  }) => {
+    const broker = await startBroker({
+      configFile: await configWithDefaultsFor(['autosave_interval', 'autosave_on_changes']),
+    });
     await leavePersistentSubscriber(broker.url, 'historian-1', 'plc/bottlefiller/#');
     await publishNumbered(broker.url, 'plc/bottlefiller/data', COUNT);
 
     await broker.kill();
     const restarted = await broker.restart();
-    brokers.push(restarted);
     const { sessionPresent, received } = await drainQueue(
       restarted.url,
       'historian-1',
@@ -170,8 +168,10 @@ describe('config/mosquitto.conf: persistence across a crash', () => {
     expect(received).toEqual([]);
   });
 
-  it('with our config (autosave every 5 s), the session and its queued messages survive a kill -9 once the next autosave ran', async () => {
-    const broker = await start(OUR_CONFIG);
+  it('with our config (autosave every 5 s), the session and its queued messages survive a kill -9 once the next autosave ran', async ({
+    startBroker,
+  }) => {
+    const broker = await startBroker({ configFile: OUR_CONFIG });
     await leavePersistentSubscriber(broker.url, 'historian-1', 'plc/bottlefiller/#');
     await publishNumbered(broker.url, 'plc/bottlefiller/data', COUNT);
     const acknowledgedAt = Date.now();
@@ -180,7 +180,6 @@ describe('config/mosquitto.conf: persistence across a crash', () => {
 
     await broker.kill();
     const restarted = await broker.restart();
-    brokers.push(restarted);
     const { sessionPresent, received } = await drainQueue(
       restarted.url,
       'historian-1',

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectAsync } from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { isRunning, killAll, watch } from './child-process.test-helper.js';
 import { freePort } from './free-port.js';
-import { startMosquitto, type RunningMosquitto } from './start-mosquitto.js';
+import { brokerTest as it } from './testing/index.js';
 
 // `npx nx serve broker` runs dist/serve.js; the tests run the same entry point from source (tsx),
 // so they never depend on a stale build.
@@ -80,9 +80,9 @@ describe('npx nx serve broker', () => {
     expect(await broker.exit()).toBe(0);
   });
 
-  it('uses an MQTT broker that already answers on the port instead of starting another, and exits 0', async () => {
-    const existing: RunningMosquitto = await startMosquitto();
-    cleanups.push(() => existing.kill());
+  it('uses an MQTT broker that already answers on the port instead of starting another, and exits 0', async ({
+    broker: existing,
+  }) => {
     const { MQTT_WS_PORT } = await ephemeralPorts();
     const broker = serve({ MQTT_BROKER_PORT: String(existing.ports[1883]), MQTT_WS_PORT });
 

@@ -12,8 +12,10 @@ export interface ReconnectOptions {
   readonly jitter?: number;
   /**
    * How long a connection must stay up before the delay starts again from `initialDelayMs`, in ms
-   * (default: 10000). A broker that accepts and then drops at once therefore still sees growing
-   * delays instead of a tight loop.
+   * (default: 10000). A connection that carried traffic (the broker sent anything after CONNACK: a
+   * PUBACK, SUBACK, message or PINGRESP) also starts the delay again when it ends, however short it
+   * was, so a link that drops every few seconds is retried promptly. A broker that accepts and then
+   * drops at once therefore still sees growing delays instead of a tight loop.
    */
   readonly stableAfterMs?: number;
   /**
@@ -21,10 +23,11 @@ export interface ReconnectOptions {
    * `'stop'` closes this client with a `SESSION_TAKEN_OVER` reason — two processes fighting over one
    * client id otherwise kick each other forever; `'retry'` keeps reconnecting with backoff
    * (default: `'stop'`). Applies when an MQTT 5 broker says so (DISCONNECT reason code 0x8E).
-   * Brokers that just close the old connection (Mosquitto 2.0.x, MQTT 3.1.1) are recognised by the
-   * pattern — accepted with the session present, then closed before `stableAfterMs`, three times in a
-   * row — and reported as `SESSION_TAKEN_OVER` in `state$`, but the client keeps retrying with backoff
-   * because a flapping broker looks the same.
+   * Brokers that just close the old connection (MQTT 3.1.1; Mosquitto 2.0.11 also with MQTT 5) are
+   * recognised by the pattern a takeover battle produces and a flapping link does not — accepted
+   * with the session present, then closed cleanly (no socket error) within 2 s of CONNACK, three
+   * times in a row — and reported as `SESSION_TAKEN_OVER` in `state$`; the client keeps retrying
+   * with growing delays, since that is a suspicion, not the broker's word.
    */
   readonly onSessionTakenOver?: 'stop' | 'retry';
   /**

@@ -63,7 +63,7 @@ export interface ClosedState {
  * - `session-lost` — the broker had forgotten the session (sessionPresent false after a session existed)
  * - `resubscribed` — the filters sent again because the broker had lost them (once per reconnect)
  * - `republished` — unacknowledged messages sent again after a reconnect
- * - `dropped` — a message left the outbox without reaching the broker
+ * - `dropped` — a message left the outbox without reaching the broker ({@link DropReason})
  * - `subscribe-failed` — the broker refused a filter (that `observe()` stream errors)
  */
 export type ClientEvent =
@@ -77,7 +77,20 @@ export type ClientEvent =
       readonly type: 'dropped';
       readonly topic: string;
       readonly qos: 0 | 1;
-      readonly reason: 'drop-oldest' | 'reject-new' | 'closed' | 'rejected-by-broker';
+      readonly reason: DropReason;
       readonly totalDropped: number;
     }
   | { readonly type: 'subscribe-failed'; readonly filter: string; readonly error: MqttClientError };
+
+/**
+ * Why a message left the outbox without reaching the broker (`dropped` event):
+ *
+ * - `drop-oldest` — evicted from the full outbox to make room for a newer message
+ * - `reject-new` — refused because the outbox was full
+ * - `closed` — still held when the client closed
+ * - `rejected-by-broker` — the broker refused it (MQTT 5 reason code) or the write failed
+ * - `connection-lost` — a QoS 0 message the connection was lost under while it was being written;
+ *   QoS 0 is at most once, so it is not sent again
+ */
+export type DropReason =
+  'drop-oldest' | 'reject-new' | 'closed' | 'rejected-by-broker' | 'connection-lost';

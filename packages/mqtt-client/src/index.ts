@@ -10,6 +10,7 @@ export type {
   ConnectedState,
   ConnectingState,
   ConnectionState,
+  DropReason,
   ReconnectingState,
 } from './connection-state.js';
 export type {

@@ -35,7 +35,11 @@ export interface PublishProperties {
 
 /** Options of {@link MqttClient.publish}. */
 export interface PublishOptions {
-  /** 0 = at most once (resolves when written), 1 = at least once (resolves on PUBACK) (default: 0). */
+  /**
+   * 0 = at most once: resolves when written, never sent twice (rejects with `DROPPED` if the
+   * connection is lost while it is being written); 1 = at least once: resolves on PUBACK, re-sent
+   * (with DUP) until acknowledged (default: 0).
+   */
   readonly qos?: 0 | 1;
   /** Ask the broker to keep it as the topic's last known value (default: false). */
   readonly retain?: boolean;

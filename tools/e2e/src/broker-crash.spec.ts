@@ -1,14 +1,13 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createBrokerTest } from '@ot-mqtt/broker/testing';
+import { afterEach, beforeAll, describe, expect, vi } from 'vitest';
 import {
   assertAlive,
   assertBuilt,
   killAll,
   startAgent,
   startViewer,
-  waitFor,
 } from './processes.test-helper.js';
 import { completeScans, connected, events, records } from './viewer-output.test-helper.js';
 
@@ -20,18 +19,16 @@ const mtimeMs = (path: string): number => {
   }
 };
 
-let broker: RunningMosquitto | undefined;
+// The project's development config, persistence on (it autosaves every 5 s).
+const it = createBrokerTest({ persistence: true });
+const poll = (timeout: number) => ({ timeout, interval: 25 });
 beforeAll(assertBuilt);
-afterEach(async () => {
-  await killAll();
-  await broker?.kill();
-  broker = undefined;
-});
+afterEach(killAll);
 
 describe('the system across a broker crash', () => {
-  it('kill -9 and restart of Mosquitto (persistence on) mid-run: agent and viewer recover without a restart, and the viewer reports no lost scan', async () => {
-    // The project's development config, persistence on (it autosaves every 5 s).
-    broker = await startMosquitto({ persistence: true });
+  it('kill -9 and restart of Mosquitto (persistence on) mid-run: agent and viewer recover without a restart, and the viewer reports no lost scan', async ({
+    freshBroker: broker,
+  }) => {
     const root = 'e2e/crash/plc/bottlefiller';
     const url = broker.url;
     // A fixed client id gives the viewer a persistent session: the broker queues its QoS 1
@@ -55,50 +52,48 @@ describe('the system across a broker crash', () => {
       SUMMARY_INTERVAL: '0.5',
     });
     const alive = () => assertAlive(agent, viewer);
-    await waitFor(
-      () => (alive(), completeScans(records(viewer)).length >= 3),
-      45_000,
-      () => `three scans before the crash${agent.dump()}${viewer.dump()}`,
-    );
+    await vi.waitFor(() => {
+      alive();
+      if (completeScans(records(viewer)).length < 3)
+        throw new Error(`three scans before the crash${agent.dump()}${viewer.dump()}`);
+    }, poll(45_000));
     // A kill -9 loses whatever the broker has not autosaved: the viewer's session (subscription)
     // must be on disk first, or the restarted broker would not know to queue for it.
     const db = join(broker.runDir, 'data', 'mosquitto.db');
-    await waitFor(
-      () => mtimeMs(db) > subscribedAt,
-      30_000,
-      () => 'an autosave after the subscription',
-    );
+    await expect
+      .poll(() => mtimeMs(db), { ...poll(30_000), message: 'an autosave after the subscription' })
+      .toBeGreaterThan(subscribedAt);
 
     await broker.kill();
     const agentLinesAtCrash = agent.stdout.length;
-    await waitFor(
-      () => (alive(), events(viewer).some((e) => e['status'] === 'reconnecting')),
-      30_000,
-      () => `the viewer to notice the crash${viewer.dump()}`,
-    );
+    await vi.waitFor(() => {
+      alive();
+      if (!events(viewer).some((e) => e['status'] === 'reconnecting'))
+        throw new Error(`the viewer to notice the crash${viewer.dump()}`);
+    }, poll(30_000));
     // The agent keeps scanning while the broker is down: wait until its summary shows scans buffered.
-    await waitFor(
-      () => {
-        alive();
-        return agent.stdout
-          .slice(agentLinesAtCrash)
-          .some((l) => / summary /.test(l) && Number(/ outbox=(\d+)/.exec(l)?.[1] ?? 0) >= 14);
-      },
-      30_000,
-      () => `two scans buffered by the agent while the broker is down${agent.dump()}`,
-    );
+    await vi.waitFor(() => {
+      alive();
+      const buffered = agent.stdout
+        .slice(agentLinesAtCrash)
+        .some((l) => / summary /.test(l) && Number(/ outbox=(\d+)/.exec(l)?.[1] ?? 0) >= 14);
+      if (!buffered)
+        throw new Error(`two scans buffered by the agent while the broker is down${agent.dump()}`);
+    }, poll(30_000));
     const scansAtRestart = Math.max(
       ...agent.stdout.map((l) => Number(/ summary .*scans=(\d+)/.exec(l)?.[1] ?? -1)),
     );
-    broker = await broker.restart();
+    await broker.restart();
 
     // Every scan, including those taken during the outage, until well after the restart.
     const target = scansAtRestart + 5;
-    await waitFor(
-      () => (alive(), completeScans(records(viewer)).some((s) => s >= target)),
-      60_000,
-      () => `scan ${target} at the viewer after the restart${agent.dump()}${viewer.dump()}`,
-    );
+    await vi.waitFor(() => {
+      alive();
+      if (!completeScans(records(viewer)).some((s) => s >= target))
+        throw new Error(
+          `scan ${target} at the viewer after the restart${agent.dump()}${viewer.dump()}`,
+        );
+    }, poll(60_000));
     expect(events(viewer).filter((e) => e['status'] === 'connected').length).toBeGreaterThanOrEqual(
       2,
     );

@@ -1,25 +1,22 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { brokerTest as it } from '@ot-mqtt/broker/testing';
 import { parsePayload, TOPIC_KINDS } from '@ot-mqtt/tag-model';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, vi } from 'vitest';
 import {
   assertBuilt,
   isRunning,
   killAll,
   ROOT,
   run,
-  waitFor,
   type Running,
 } from './processes.test-helper.js';
-import { subscribeWithMosquittoSub } from './third-party-subscriber.test-helper.js';
 
 // What the README's quick start does on a machine that already runs a broker (here, the system
 // Mosquitto on 1883): `npm start` must use it, show live data, and on Ctrl-C stop its own
 // processes — and leave the broker it did not start running. (infra/mosquitto/scripts/
 // start-all.spec.ts covers npm start starting Mosquitto or the embedded broker itself.)
-let broker: RunningMosquitto | undefined;
 let start: Running | undefined;
 /** The agent and viewer npm start reported: in process groups of their own, so killed by PID. */
 let appPids: number[] = [];
@@ -28,14 +25,15 @@ afterEach(async () => {
   if (start?.alive()) process.kill(-start.pid, 'SIGKILL');
   for (const pid of appPids.splice(0)) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
   await killAll();
-  await broker?.stop();
 });
 
 describe('npm start next to a broker that already runs', () => {
-  it('uses the running broker, shows live data that a third-party client sees too, and Ctrl-C ends every process it started but not the broker', async () => {
-    broker = await startMosquitto();
+  it('uses the running broker, shows live data that a third-party client sees too, and Ctrl-C ends every process it started but not the broker', async ({
+    broker,
+    mosquittoSub,
+  }) => {
     const port = broker.ports[1883] ?? 0;
-    const sub = await subscribeWithMosquittoSub(broker.host, port, 'plc/bottlefiller/#');
+    const sub = await mosquittoSub({ url: broker.url, topics: ['plc/bottlefiller/#'] });
     const npm = run(
       'npm start',
       'npm',
@@ -54,10 +52,13 @@ describe('npm start next to a broker that already runs', () => {
     );
     start = npm;
     const line = (pattern: RegExp, what: string) =>
-      waitFor(
-        () => npm.stdout.find((l) => pattern.test(l)),
-        45_000,
-        () => `${what}${npm.dump()}`,
+      vi.waitFor(
+        () => {
+          const found = npm.stdout.find((l) => pattern.test(l));
+          if (found === undefined) throw new Error(`${what}${npm.dump()}`);
+          return found;
+        },
+        { timeout: 45_000, interval: 25 },
       );
 
     await line(/^\[broker\].*already answers.*using it/, 'npm start to reuse the broker');
@@ -71,31 +72,33 @@ describe('npm start next to a broker that already runs', () => {
     // Live data in the terminal: the viewer's summary of a scan.
     await line(/^\[viewer\].*scan #\d+/, 'a scan summary from the viewer');
     // …and on the wire, the seed's seven topics, valid.
-    const scan = await waitFor(
+    const scan = await vi.waitFor(
       () => {
         const data = sub.messages().filter((m) => !m.topic.endsWith('/connection'));
         const kinds = new Set(data.map((m) => m.topic.split('/').pop()));
-        return TOPIC_KINDS.every((k) => kinds.has(k)) && data;
+        if (!TOPIC_KINDS.every((k) => kinds.has(k)))
+          throw new Error(`the seven topics at mosquitto_sub\n${sub.output()}${npm.dump()}`);
+        return data;
       },
-      30_000,
-      () => `the seven topics at mosquitto_sub${sub.process.dump()}${npm.dump()}`,
+      { timeout: 30_000, interval: 25 },
     );
     for (const m of scan) expect(parsePayload(m.topic, m.payload).ok, m.payload).toBe(true);
 
     // Ctrl-C: the terminal signals the whole foreground process group.
     process.kill(-npm.pid, 'SIGINT');
     expect([0, 'SIGINT']).toContain(await npm.exit(30_000));
-    await waitFor(
-      () => [...pids, -npm.pid].every((pid) => !isRunning(pid)),
-      15_000,
-      () => `every process of npm start to end (${pids.join(', ')})`,
-    );
+    await expect
+      .poll(() => [...pids, -npm.pid].filter((pid) => isRunning(pid)), {
+        timeout: 15_000,
+        message: 'every process of npm start to end',
+      })
+      .toEqual([]);
     expect(
       npm.stdout.some((l) => /^\[start\]\s+stopped/.test(l)),
       npm.dump(),
     ).toBe(true);
     // The broker it found was not its to stop.
     expect(isRunning(broker.pid)).toBe(true);
-    expect(sub.process.alive()).toBe(true);
+    expect(sub.alive()).toBe(true);
   });
 });

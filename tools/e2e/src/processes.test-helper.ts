@@ -17,25 +17,6 @@ export function assertBuilt(): void {
       throw new Error(`${main} is missing: run \`npx nx run-many -t build\` first`);
 }
 
-/**
- * Polls `predicate` until it returns something other than `undefined`/`false`, and resolves with
- * it; rejects after `timeoutMs` with `what()` (which can dump the output collected so far). It ends
- * as soon as the condition holds: a deadline, not a sleep.
- */
-export async function waitFor<T>(
-  predicate: () => T | undefined | false,
-  timeoutMs: number,
-  what: () => string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = predicate();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** A child process whose stdout and stderr are collected line by line as they stream. */
 export interface Running {
   /** Name used in failure messages (`agent`, `viewer`, `mosquitto_sub`…). */
@@ -179,8 +160,8 @@ export function isRunning(pid: number): boolean {
 }
 
 /**
- * Throws (with their output) if any of `processes` has ended: called inside a {@link waitFor}
- * predicate it turns a crashed app into an immediate, explained failure instead of a timeout.
+ * Throws (with their output) if any of `processes` has ended: called inside a `vi.waitFor`
+ * callback it turns a crashed app into an immediate, explained failure instead of a timeout.
  */
 export function assertAlive(...processes: readonly Running[]): void {
   const dead = processes.filter((p) => !p.alive());

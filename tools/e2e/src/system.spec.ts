@@ -1,22 +1,16 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { brokerTest as it, mosquittoPub } from '@ot-mqtt/broker/testing';
 import { parsePayload } from '@ot-mqtt/tag-model';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, vi } from 'vitest';
 import {
   assertAlive,
   assertBuilt,
   killAll,
   startAgent,
   startViewer,
-  waitFor,
 } from './processes.test-helper.js';
-import {
-  mosquittoPub,
-  retainedMessages,
-  subscribeWithMosquittoSub,
-} from './third-party-subscriber.test-helper.js';
 import {
   completeScans,
   connected,
@@ -29,15 +23,9 @@ import {
 // The whole system as a user runs it: the project's development broker config (both listeners),
 // the built agent publishing, the built viewer and mosquitto_sub subscribing. One broker for the
 // file; each test has its own topic root and client ids, so nothing leaks between tests.
-let broker: RunningMosquitto;
-beforeAll(async () => {
-  assertBuilt();
-  broker = await startMosquitto();
-});
+beforeAll(assertBuilt);
 afterEach(killAll);
-afterAll(async () => {
-  await broker?.stop();
-});
+const poll = (timeout: number) => ({ timeout, interval: 25 });
 
 const VIEWER_ENV = { VIEWER_STATS_INTERVAL: '0', NO_COLOR: '1' };
 const AGENT_ENV = { PUBLISH_INTERVAL: '0.1', SUMMARY_INTERVAL: '0' };
@@ -55,19 +43,18 @@ function missingBetween(sequences: readonly number[]): number[] {
 }
 
 describe('agent → Mosquitto → viewer, with a third-party subscriber', () => {
-  it.each([
+  it.for([
     ['TCP', 1883],
     ['WebSocket', 9001],
   ] as const)(
     'over the %s listener (%i in the config): all seven topics reach the viewer valid, mosquitto_sub sees the same messages at QoS 1, and only the connection topic is retained',
-    async (name, listener) => {
+    async ([name, listener], { broker, mosquittoSub }) => {
       const url = broker.urls[listener];
       expect(url, `the config's ${listener} listener`).toMatch(
         listener === 1883 ? /^mqtt:\/\// : /^ws:\/\//,
       );
       const root = `e2e/${name.toLowerCase()}/plc/bottlefiller`;
-      const tcpPort = broker.ports[1883] ?? 0;
-      const sub = await subscribeWithMosquittoSub(broker.host, tcpPort, `${root}/#`);
+      const sub = await mosquittoSub({ url: broker.url, topics: [`${root}/#`] });
 
       const viewer = startViewer({ ...VIEWER_ENV, MQTT_URL: url!, TOPIC_ROOT: root }, ['--ndjson']);
       expect((await connected(viewer, 30_000))['url']).toContain(url);
@@ -87,17 +74,17 @@ describe('agent → Mosquitto → viewer, with a third-party subscriber', () => 
         }
         return [...bySeq].filter(([, n]) => n >= 7).map(([s]) => s);
       };
-      const common = await waitFor(
-        () => {
-          assertAlive(agent, viewer, sub.process);
-          const theirs = new Set(subScans());
-          const both = completeScans(records(viewer)).filter((s) => theirs.has(s));
-          return both.length >= 5 && both.slice(0, 5);
-        },
-        45_000,
-        () =>
-          `five complete scans at both subscribers${agent.dump()}${viewer.dump()}${sub.process.dump()}`,
-      );
+      const common = await vi.waitFor(() => {
+        assertAlive(agent, viewer);
+        expect(sub.alive(), `mosquitto_sub ended:\n${sub.output()}`).toBe(true);
+        const theirs = new Set(subScans());
+        const both = completeScans(records(viewer)).filter((s) => theirs.has(s));
+        if (both.length < 5)
+          throw new Error(
+            `five complete scans at both subscribers${agent.dump()}${viewer.dump()}\n${sub.output()}`,
+          );
+        return both.slice(0, 5);
+      }, poll(45_000));
 
       // The viewer: every message valid, of the seven kinds (+ connection), QoS 1, not retained.
       const shown = records(viewer);
@@ -140,7 +127,14 @@ describe('agent → Mosquitto → viewer, with a third-party subscriber', () => 
       expect(theirs.filter((m) => m.retain)).toEqual([]);
 
       // A subscriber arriving now gets exactly one retained message: the agent's `online`.
-      const retained = await retainedMessages(broker.host, tcpPort, `${root}/#`);
+      const late = await mosquittoSub({
+        url: broker.url,
+        topics: [`${root}/#`],
+        args: ['--retained-only'],
+      });
+      // --retained-only ends at the first live (non-retained) message.
+      expect(await late.exited).toBe(0);
+      const retained = late.messages();
       expect(retained.map((m) => m.topic)).toEqual([`${root}/connection`]);
       expect(retained[0]?.qos).toBe(1);
       expect(JSON.parse(retained[0]?.payload ?? '')).toMatchObject({
@@ -151,21 +145,20 @@ describe('agent → Mosquitto → viewer, with a third-party subscriber', () => 
 
       // Ctrl-C of the agent: the viewer learns it went offline; both exit cleanly.
       expect(await agent.stop(30_000)).toBe(0);
-      await waitFor(
-        () =>
-          events(viewer).find(
-            (e) => e.event === 'connection' && e['machineId'] && e['status'] === 'offline',
-          ),
-        30_000,
-        () => `the viewer to report the agent offline${viewer.dump()}`,
-      );
+      await vi.waitFor(() => {
+        const offline = events(viewer).find(
+          (e) => e.event === 'connection' && e['machineId'] && e['status'] === 'offline',
+        );
+        if (!offline) throw new Error(`the viewer to report the agent offline${viewer.dump()}`);
+      }, poll(30_000));
       expect(await viewer.stop(30_000)).toBe(0);
     },
   );
 
-  it('malformed, empty, binary and oversized messages from mosquitto_pub while the agent runs: the viewer reports each once and keeps showing valid agent data', async () => {
+  it('malformed, empty, binary and oversized messages from mosquitto_pub while the agent runs: the viewer reports each once and keeps showing valid agent data', async ({
+    broker,
+  }) => {
     const root = 'e2e/bad/plc/bottlefiller';
-    const port = broker.ports[1883] ?? 0;
     const viewer = startViewer({ ...VIEWER_ENV, MQTT_URL: broker.url, TOPIC_ROOT: root }, [
       '--ndjson',
     ]);
@@ -177,11 +170,11 @@ describe('agent → Mosquitto → viewer, with a third-party subscriber', () => 
       TOPIC_ROOT: root,
       MQTT_CLIENT_ID: 'e2e-agent-bad-messages',
     });
-    await waitFor(
-      () => (assertAlive(agent, viewer), completeScans(records(viewer)).length >= 2),
-      45_000,
-      () => `two valid scans at the viewer${agent.dump()}${viewer.dump()}`,
-    );
+    await vi.waitFor(() => {
+      assertAlive(agent, viewer);
+      if (completeScans(records(viewer)).length < 2)
+        throw new Error(`two valid scans at the viewer${agent.dump()}${viewer.dump()}`);
+    }, poll(45_000));
 
     const dir = await mkdtemp(join(tmpdir(), 'ot-mqtt-e2e-'));
     const binary = join(dir, 'binary.bin');
@@ -189,32 +182,29 @@ describe('agent → Mosquitto → viewer, with a third-party subscriber', () => 
     const oversized = join(dir, 'oversized.json');
     await writeFile(oversized, `{"x":"${'a'.repeat(300 * 1024)}"}`);
     const bad = [
-      { topic: `${root}/data`, args: ['-m', '{"schemaVersion":1,"timestamp":'] },
-      { topic: `${root}/inputs`, args: ['-n'] },
-      { topic: `${root}/analog`, args: ['-f', binary] },
-      { topic: `${root}/status`, args: ['-f', oversized] },
+      { topic: `${root}/data`, message: '{"schemaVersion":1,"timestamp":' },
+      { topic: `${root}/inputs` }, // empty (-n)
+      { topic: `${root}/analog`, file: binary },
+      { topic: `${root}/status`, file: oversized },
     ];
-    for (const m of bad)
-      await mosquittoPub(broker.host, port, ['-q', '1', '-t', m.topic, ...m.args]);
+    for (const m of bad) {
+      const sent = await mosquittoPub({ url: broker.url, qos: 1, ...m });
+      expect(sent.code, sent.stderr).toBe(0);
+    }
 
-    const errors = await waitFor(
-      () => {
-        const found = records(viewer).filter((r) => r.error);
-        return found.length >= bad.length && found;
-      },
-      30_000,
-      () => `the viewer to report ${bad.length} bad messages${viewer.dump()}`,
-    );
+    const errors = await vi.waitFor(() => {
+      const found = records(viewer).filter((r) => r.error);
+      if (found.length < bad.length)
+        throw new Error(`the viewer to report ${bad.length} bad messages${viewer.dump()}`);
+      return found;
+    }, poll(30_000));
     // Valid data keeps coming after them: three more complete scans.
     const lastBefore = Math.max(...dataSequences(records(viewer)));
-    await waitFor(
-      () => {
-        assertAlive(agent, viewer);
-        return completeScans(records(viewer)).filter((s) => s > lastBefore).length >= 3;
-      },
-      45_000,
-      () => `three valid scans after the bad messages${agent.dump()}${viewer.dump()}`,
-    );
+    await vi.waitFor(() => {
+      assertAlive(agent, viewer);
+      if (completeScans(records(viewer)).filter((s) => s > lastBefore).length < 3)
+        throw new Error(`three valid scans after the bad messages${agent.dump()}${viewer.dump()}`);
+    }, poll(45_000));
 
     expect(errors.map((r) => r.topic)).toEqual(bad.map((m) => m.topic));
     const [notJson, empty, notUtf8, tooLarge] = errors;

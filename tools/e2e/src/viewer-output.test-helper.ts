@@ -1,4 +1,5 @@
-import { jsonLines, waitFor, type Running } from './processes.test-helper.js';
+import { vi } from 'vitest';
+import { jsonLines, type Running } from './processes.test-helper.js';
 
 /** The seven topic kinds of one scan, in the order the agent publishes them. */
 export const SCAN_KINDS = [
@@ -59,12 +60,14 @@ export function completeScans(all: readonly ViewerRecord[]): number[] {
 
 /** Waits for the viewer's broker connection to reach `connected` for the `nth` time. */
 export function connected(viewer: Running, timeoutMs: number, nth = 1): Promise<ViewerEvent> {
-  return waitFor(
-    () =>
-      events(viewer).filter((e) => e.event === 'connection' && e['status'] === 'connected')[
-        nth - 1
-      ],
-    timeoutMs,
-    () => `viewer connected (#${nth})${viewer.dump()}`,
+  return vi.waitFor(
+    () => {
+      const event = events(viewer).filter(
+        (e) => e.event === 'connection' && e['status'] === 'connected',
+      )[nth - 1];
+      if (!event) throw new Error(`viewer not connected (#${nth}) yet${viewer.dump()}`);
+      return event;
+    },
+    { timeout: timeoutMs, interval: 25 },
   );
 }

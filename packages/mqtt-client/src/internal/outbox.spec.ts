@@ -71,4 +71,20 @@ describe('outbox order', () => {
     expect(box.evictOldest()?.payload).toBe('0');
     expect({ depth: box.depth, bytes: box.bytes }).toEqual({ depth: 0, bytes: 0 });
   });
+
+  it('after a lost connection QoS 1 in flight is queued again, QoS 0 in flight is handed back as cut off', () => {
+    const box = new Outbox();
+    const qos0 = (n: number): OutboxEntry => ({ ...entry(n), qos: 0 });
+    [entry(0), qos0(1), entry(2), qos0(3)].forEach((e) => box.push(e));
+    box.takeNext();
+    box.takeNext();
+    box.takeNext();
+    const { requeued, cutOff } = box.requeueInFlight();
+    expect(requeued).toBe(2);
+    expect(cutOff.map((e) => e.payload)).toEqual(['1']);
+    const rest: string[] = [];
+    for (let e = box.takeNext(); e; e = box.takeNext()) rest.push(String(e.payload));
+    expect(rest).toEqual(['0', '2', '3']);
+    expect(box.bytes).toBe(30);
+  });
 });

@@ -86,13 +86,27 @@ export class Outbox {
     return entry;
   }
 
-  /** After a lost connection: unacknowledged entries go back in front, in their original order. */
-  requeueInFlight(): number {
-    const count = this.flightCount;
-    if (count === 0) return 0;
-    this.items = [...this.takeFlight(), ...this.items.slice(this.head)];
-    this.head = 0;
-    return count;
+  /**
+   * After a lost connection: unacknowledged QoS 1 entries go back in front, in their original order,
+   * to be written again. QoS 0 entries still in flight (handed to the socket, waiting for it to
+   * drain) are removed and returned instead: QoS 0 is at most once, so it is never written twice
+   * (MQTT-3.3.1-2 forbids DUP on QoS 0, and a second copy is a duplicate the receiver cannot detect).
+   */
+  requeueInFlight(): { readonly requeued: number; readonly cutOff: OutboxEntry[] } {
+    if (this.flightCount === 0) return { requeued: 0, cutOff: [] };
+    const resend: OutboxEntry[] = [];
+    const cutOff: OutboxEntry[] = [];
+    for (const entry of this.takeFlight()) {
+      if (entry.qos === 0) {
+        this.heldBytes -= entry.bytes;
+        cutOff.push(entry);
+      } else resend.push(entry);
+    }
+    if (resend.length > 0) {
+      this.items = [...resend, ...this.items.slice(this.head)];
+      this.head = 0;
+    }
+    return { requeued: resend.length, cutOff };
   }
 
   /** Removes and returns everything held. */

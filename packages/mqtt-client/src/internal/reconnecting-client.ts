@@ -7,10 +7,11 @@ import type {
   IDisconnectPacket,
   IPublishPacket,
   MqttClient as MqttJsClient,
+  Packet,
 } from 'mqtt';
 import { Observable, ReplaySubject, Subject, type Subscriber } from 'rxjs';
 import { backoffDelay } from '../backoff.js';
-import type { ClientEvent, ConnectionState } from '../connection-state.js';
+import type { ClientEvent, ConnectionState, DropReason } from '../connection-state.js';
 import { MqttClientError } from '../mqtt-client-error.js';
 import type {
   CloseOptions,
@@ -60,7 +61,15 @@ function setNoDelay(stream: unknown): void {
   const socket = stream as SocketLike | undefined;
   if (typeof socket?.setNoDelay === 'function') socket.setNoDelay(true);
 }
+/** Clean closes in a row, each soon after CONNACK, that make a suspected session takeover. */
 const KICKS_FOR_TAKEOVER = 3;
+/**
+ * How soon after CONNACK a clean close counts as a kick. Another client fighting over the id comes
+ * back after its own retry delay — about a second for mqtt.js (fixed 1 s), Paho and this client —
+ * and closes us the moment it is accepted; a link or proxy that cuts connections does so at its
+ * own pace, unrelated to our CONNACK.
+ */
+const KICK_WINDOW_MS = 2_000;
 
 /**
  * The client behind {@link createMqttClient}. One mqtt.js client per connection attempt, with
@@ -103,6 +112,8 @@ export class ReconnectingClient implements MqttClient {
   /** Connections in a row the broker closed right after accepting them (takeover heuristic). */
   private kicks = 0;
   private connectedAt = 0;
+  /** The broker sent something after CONNACK on the current connection: the link worked. */
+  private carriedTraffic = false;
   private closing = false;
   private closed = false;
   private closePromise: Promise<void> | undefined;
@@ -186,6 +197,10 @@ export class ReconnectingClient implements MqttClient {
       if (gen === this.generation) this.lastError = this.serverDisconnectError(packet);
     });
     client.on('connect', (connack: IConnackPacket) => this.onConnect(gen, connack));
+    client.on('packetreceive', (packet: Packet) => {
+      if (gen === this.connectedOn && packet.cmd !== 'connack' && packet.cmd !== 'disconnect')
+        this.carriedTraffic = true;
+    });
     client.on('message', (topic: string, payload: Uint8Array, packet: IPublishPacket) => {
       if (gen === this.generation) this.onMessage(topic, payload, packet);
     });
@@ -221,6 +236,7 @@ export class ReconnectingClient implements MqttClient {
     const sessionPresent = connack.sessionPresent === true;
     this.connectedOn = gen;
     this.connectedAt = this.opts.clock.now();
+    this.carriedTraffic = false;
     this.sessionPresent = sessionPresent;
     this.receiveMaximum = connack.properties?.receiveMaximum ?? 65_535;
     if (this.everConnected) this.counters.reconnects++;
@@ -275,9 +291,22 @@ export class ReconnectingClient implements MqttClient {
     }
     // In-flight QoS 1 is kept by us, not by mqtt.js's store: it goes back to the front of the
     // outbox and is written again on the next connection (mqtt.js would drop it on reconnect()).
-    this.pendingResend += this.outbox.requeueInFlight();
+    // QoS 0 cut off on its way out is lost, and said so: at most once means never twice.
+    const { requeued, cutOff } = this.outbox.requeueInFlight();
+    this.pendingResend += requeued;
+    for (const entry of cutOff)
+      this.drop(
+        entry,
+        'connection-lost',
+        new MqttClientError(
+          'DROPPED',
+          `publish(${entry.topic}): the connection was lost while this QoS 0 message was being written; QoS 0 is never sent twice`,
+        ),
+      );
     for (const entry of this.filters.values()) entry.subscribingOn = 0;
     const error = this.lastError ?? this.silentCloseError(wasConnected);
+    if (this.lastError || !wasConnected) this.kicks = 0;
+    const kicked = this.kicks > 0;
     this.emit(
       wasConnected
         ? { type: 'disconnected', error }
@@ -299,6 +328,13 @@ export class ReconnectingClient implements MqttClient {
       this.finish(error);
       return;
     }
+    // A connection that carried traffic was progress, however short: a link that drops every few
+    // seconds is retried promptly instead of backing off toward maxDelayMs (stableAfterMs is never
+    // reached there). A broker that accepts and drops at once, silent or kicking, still backs off.
+    if (wasConnected && this.carriedTraffic && !kicked) {
+      this.failures = 0;
+      this.attempt = 0;
+    }
     this.failures++;
     this.attempt++;
     const delay = backoffDelay(this.failures, this.opts.reconnect, this.opts.random);
@@ -315,26 +351,32 @@ export class ReconnectingClient implements MqttClient {
   }
 
   /**
-   * Why a connection ended when nobody said why. Mosquitto (2.0.x, both protocol versions) closes
-   * the older connection of a client id without a DISCONNECT 0x8E, so a session takeover looks like
-   * any dropped socket. The tell is the pattern: the broker accepts us with our session present and
-   * closes us again before the connection is stable, several times in a row ("connection battle").
+   * Why a connection ended when nobody said why (no socket error, no DISCONNECT: a clean close).
+   *
+   * MQTT 3.1.1 has no way to say "session taken over", and Mosquitto 2.0.11 does not send MQTT 5's
+   * DISCONNECT 0x8E either: it just closes the older connection of a client id. What a takeover
+   * battle produces and a flapping network does not is the pattern: accepted with our session
+   * present, then closed cleanly within {@link KICK_WINDOW_MS} of CONNACK — when the other client's
+   * retry lands — {@link KICKS_FOR_TAKEOVER} times in a row. A failing link closes with errors
+   * (reset, keepalive timeout), fails attempts (refused, timeout; those reset the count) or cuts
+   * connections at its own pace (a proxy or firewall with a connection age limit: seconds to hours,
+   * not "right after every CONNACK"). Still only a suspicion: reported, backed off from, never
+   * obeyed (only 0x8E stops the client).
    */
   private silentCloseError(wasConnected: boolean): MqttClientError {
     const url = this.opts.redactedUrl;
-    if (!wasConnected) {
-      this.kicks = 0;
+    if (!wasConnected)
       return new MqttClientError(
         'NETWORK_ERROR',
         `Connection to ${url} closed before the broker answered CONNECT`,
       );
-    }
-    const short = this.opts.clock.now() - this.connectedAt < this.opts.reconnect.stableAfterMs;
-    this.kicks = short && this.sessionPresent ? this.kicks + 1 : 0;
+    const window = Math.min(KICK_WINDOW_MS, this.opts.reconnect.stableAfterMs);
+    const lifetime = this.opts.clock.now() - this.connectedAt;
+    this.kicks = lifetime < window && this.sessionPresent ? this.kicks + 1 : 0;
     if (this.kicks >= KICKS_FOR_TAKEOVER)
       return new MqttClientError(
         'SESSION_TAKEN_OVER',
-        `Broker ${url} closed the connection right after accepting it ${this.kicks} times in a row: another client is probably using client id ${JSON.stringify(this.opts.clientId)} (session takeover)`,
+        `Broker ${url} closed the connection within ${window} ms of accepting it ${this.kicks} times in a row, each time with the session present: another client is probably using client id ${JSON.stringify(this.opts.clientId)} (session takeover)`,
       );
     return new MqttClientError(
       'CONNECTION_LOST',
@@ -590,11 +632,7 @@ export class ReconnectingClient implements MqttClient {
     return true;
   }
 
-  private drop(
-    entry: OutboxEntry,
-    reason: 'drop-oldest' | 'reject-new' | 'closed' | 'rejected-by-broker',
-    error: MqttClientError,
-  ): void {
+  private drop(entry: OutboxEntry, reason: DropReason, error: MqttClientError): void {
     if (entry.settled) return;
     entry.settled = true;
     this.counters.dropped++;
@@ -660,7 +698,9 @@ export class ReconnectingClient implements MqttClient {
     while (this.connectedOn === gen && this.outbox.inFlight < window) {
       const entry = this.outbox.takeNext();
       if (!entry) break;
-      const dup = entry.sentOn !== 0 && this.sessionPresent;
+      // DUP only on a QoS 1 retransmission the broker may have seen (MQTT-3.3.1-1, -2): QoS 0 is
+      // never re-sent, and after a lost session the message is new to the broker.
+      const dup = entry.qos === 1 && entry.sentOn !== 0 && this.sessionPresent;
       entry.sentOn = gen;
       this.counters.sent++;
       const properties = v5 ? entry.properties : undefined;

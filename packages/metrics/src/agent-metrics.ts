@@ -1,0 +1,174 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { LATENCY_BUCKETS } from './buckets.js';
+
+/** A simulated machine's publisher totals, as the agent's scan publisher counts them. */
+export interface PublisherTotals {
+  /** Scans published (each is several messages). */
+  readonly scans: number;
+  /** Messages handed to the MQTT client. */
+  readonly messages: number;
+  /** Messages the broker acknowledged. */
+  readonly acked: number;
+  /** Messages whose publish failed (outbox full, dropped, refused, closed). */
+  readonly failed: number;
+  /** Scans the tag model rejected (not published). */
+  readonly invalid: number;
+}
+
+/** One machine of the agent, read at scrape time. */
+export interface AgentMachine {
+  /** Machine id (the `machine` label). */
+  readonly id: string;
+  /** Its totals now. */
+  counters(): PublisherTotals;
+}
+
+/** Options of {@link createAgentMetrics}. */
+export interface AgentMetricsOptions {
+  /** Registry to register in. */
+  readonly registry: Registry;
+  /**
+   * The machines this agent simulates. Fixed by the agent's configuration (`FLEET_SIZE`, shard),
+   * so a `machine` label on their counters is bounded by config, never by traffic.
+   */
+  readonly machines: readonly AgentMachine[];
+  /** Give each machine its own series (default: true); false sums them into unlabelled totals. */
+  readonly perMachine?: boolean;
+  /** Scheduler wakes that found themselves a whole interval or more behind, read at scrape time. */
+  readonly schedulerBehind?: () => number;
+}
+
+/** Hooks the agent calls from its hot path; everything else is read at scrape time. */
+export interface AgentMetrics {
+  /** Times one publish from the call to its settlement (PUBACK for QoS 1); returns the same promise. */
+  timePublish<T>(publish: Promise<T>): Promise<T>;
+  /** Records a failed publish by its error code (`OUTBOX_FULL`, `DROPPED`, `CLOSED`…). */
+  publishFailed(code: string): void;
+  /** Records how late a scan started after it was due, in seconds. */
+  schedulerLag(seconds: number): void;
+}
+
+// Error codes of @ot-mqtt/mqtt-client's publish; anything else is counted as `other` so a label value
+// can never come from a message text.
+const FAILURE_CODES = new Set([
+  'OUTBOX_FULL',
+  'DROPPED',
+  'PUBLISH_REJECTED',
+  'CLOSED',
+  'INVALID_TOPIC',
+  'NOT_AUTHORIZED',
+]);
+
+/**
+ * The agent's own metrics (the MQTT connection's come from {@link instrumentMqttClients}):
+ *
+ * | metric | type | meaning |
+ * |---|---|---|
+ * | `otmqtt_agent_fillers` | gauge | simulated machines in this process |
+ * | `otmqtt_agent_scans_total{machine}` | counter | scans published |
+ * | `otmqtt_agent_messages_published_total{machine}` | counter | messages handed to the MQTT client |
+ * | `otmqtt_agent_messages_acknowledged_total{machine}` | counter | messages the broker acknowledged |
+ * | `otmqtt_agent_messages_failed_total{machine}` | counter | publishes that failed |
+ * | `otmqtt_agent_invalid_scans_total{machine}` | counter | scans the tag model rejected |
+ * | `otmqtt_agent_publish_failures_total{code}` | counter | failed publishes by client error code |
+ * | `otmqtt_agent_publish_ack_seconds` | histogram | publish call to PUBACK |
+ * | `otmqtt_agent_scheduler_lag_seconds` | histogram | how late each scan started |
+ * | `otmqtt_agent_scheduler_behind_total` | counter | wakes a whole interval behind (overload) |
+ *
+ * @example
+ * ```ts
+ * import { createAgentMetrics, createMetricsRegistry } from '@ot-mqtt/metrics';
+ *
+ * const registry = createMetricsRegistry({ app: 'agent' });
+ * const totals = { scans: 0, messages: 0, acked: 0, failed: 0, invalid: 0 };
+ * const metrics = createAgentMetrics({ registry, machines: [{ id: 'filler-1', counters: () => totals }] });
+ * await metrics.timePublish(Promise.resolve());
+ * ```
+ */
+export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
+  const { registry, machines } = options;
+  const registers = [registry];
+  const perMachine = options.perMachine ?? true;
+  const labelNames = perMachine ? (['machine'] as const) : ([] as const);
+
+  new Gauge({
+    name: 'otmqtt_agent_fillers',
+    help: 'Simulated machines in this agent process',
+    registers,
+  }).set(machines.length);
+
+  const perMachineCounter = (name: string, help: string, key: keyof PublisherTotals) =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        if (perMachine) for (const m of machines) this.inc({ machine: m.id }, m.counters()[key]);
+        else {
+          let n = 0;
+          for (const m of machines) n += m.counters()[key];
+          this.inc(n);
+        }
+      },
+    });
+  perMachineCounter('otmqtt_agent_scans_total', 'Scans published', 'scans');
+  perMachineCounter(
+    'otmqtt_agent_messages_published_total',
+    'Messages handed to the MQTT client',
+    'messages',
+  );
+  perMachineCounter(
+    'otmqtt_agent_messages_acknowledged_total',
+    'Messages the broker acknowledged',
+    'acked',
+  );
+  perMachineCounter('otmqtt_agent_messages_failed_total', 'Publishes that failed', 'failed');
+  perMachineCounter('otmqtt_agent_invalid_scans_total', 'Scans the tag model rejected', 'invalid');
+
+  const failures = new Counter({
+    name: 'otmqtt_agent_publish_failures_total',
+    help: 'Failed publishes by the MQTT client error code',
+    labelNames: ['code'] as const,
+    registers,
+  });
+  const ack = new Histogram({
+    name: 'otmqtt_agent_publish_ack_seconds',
+    help: 'Time from publish to its acknowledgement (PUBACK for QoS 1)',
+    buckets: [...LATENCY_BUCKETS],
+    registers,
+  });
+  const lag = new Histogram({
+    name: 'otmqtt_agent_scheduler_lag_seconds',
+    help: 'How late each scan started after it was due',
+    buckets: [...LATENCY_BUCKETS],
+    registers,
+  });
+  const behind = options.schedulerBehind;
+  new Counter({
+    name: 'otmqtt_agent_scheduler_behind_total',
+    help: 'Scheduler wakes that found themselves a whole publish interval or more behind',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(behind?.() ?? 0);
+    },
+  });
+
+  const observeSince = (start: number) => () => ack.observe((performance.now() - start) / 1000);
+  return {
+    timePublish(publish) {
+      const done = observeSince(performance.now());
+      // Observed on success only: a failure is counted by publishFailed, its time means nothing.
+      publish.then(done, () => undefined);
+      return publish;
+    },
+    publishFailed(code) {
+      failures.inc({ code: FAILURE_CODES.has(code) ? code : 'other' });
+    },
+    schedulerLag(seconds) {
+      lag.observe(Math.max(0, seconds));
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { LATENCY_BUCKETS } from './buckets.js';
+
+/** Options of {@link createGatewayMetrics}. */
+export interface GatewayMetricsOptions {
+  /** Registry to register in. */
+  readonly registry: Registry;
+  /**
+   * Seconds the gateway is behind now — e.g. the age of the oldest received scan not yet committed
+   * (0 when nothing waits) — read at scrape time.
+   */
+  readonly ingestLagSeconds?: () => number;
+  /** Received scans not yet committed (held acknowledgements), read at scrape time. */
+  readonly pendingScans?: () => number;
+}
+
+/** Hooks the gateway calls around database writes and HTTP requests. */
+export interface GatewayMetrics {
+  /** Records one committed database write: its duration in seconds and the rows it wrote to `table`. */
+  dbWrite(seconds: number, rows: number, table?: string): void;
+  /** Counts a database write that failed. */
+  dbWriteFailed(): void;
+  /**
+   * Records one HTTP request. `route` is the route's template (`/api/machines/:machineId/latest`), never
+   * the raw URL, so ids in paths cannot multiply series; pass `undefined` for unmatched requests.
+   */
+  httpRequest(method: string, route: string | undefined, status: number, seconds: number): void;
+}
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/**
+ * The historian gateway's own metrics (its ingest counts come from {@link createIngestMetrics}):
+ *
+ * | metric | type | meaning |
+ * |---|---|---|
+ * | `otmqtt_gateway_ingest_lag_seconds` | gauge | how far storage is behind reception |
+ * | `otmqtt_gateway_pending_scans` | gauge | received, not yet committed |
+ * | `otmqtt_gateway_db_write_seconds` | histogram | duration of each committed write (batch) |
+ * | `otmqtt_gateway_rows_written_total{table}` | counter | rows committed |
+ * | `otmqtt_gateway_db_write_failures_total` | counter | writes that failed (retried, never dropped) |
+ * | `otmqtt_gateway_http_request_duration_seconds{method,route,status}` | histogram | REST requests |
+ *
+ * @example
+ * ```ts
+ * import { createGatewayMetrics, createMetricsRegistry } from '@ot-mqtt/metrics';
+ *
+ * const metrics = createGatewayMetrics({ registry: createMetricsRegistry({ app: 'gateway' }) });
+ * metrics.dbWrite(0.004, 250, 'scans');
+ * metrics.httpRequest('GET', '/api/machines', 200, 0.002);
+ * ```
+ */
+export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMetrics {
+  const registers = [options.registry];
+  const { ingestLagSeconds, pendingScans } = options;
+  new Gauge({
+    name: 'otmqtt_gateway_ingest_lag_seconds',
+    help: 'How far storage is behind reception (age of the oldest uncommitted scan)',
+    registers,
+    collect() {
+      this.set(ingestLagSeconds?.() ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'otmqtt_gateway_pending_scans',
+    help: 'Scans received and not yet committed (acknowledgements held back)',
+    registers,
+    collect() {
+      this.set(pendingScans?.() ?? 0);
+    },
+  });
+  const write = new Histogram({
+    name: 'otmqtt_gateway_db_write_seconds',
+    help: 'Duration of each committed database write (one batch)',
+    buckets: [...LATENCY_BUCKETS],
+    registers,
+  });
+  const rows = new Counter({
+    name: 'otmqtt_gateway_rows_written_total',
+    help: 'Rows committed to the historian database',
+    labelNames: ['table'] as const,
+    registers,
+  });
+  const writeFailures = new Counter({
+    name: 'otmqtt_gateway_db_write_failures_total',
+    help: 'Database writes that failed (the scans stay unacknowledged and are retried)',
+    registers,
+  });
+  const http = new Histogram({
+    name: 'otmqtt_gateway_http_request_duration_seconds',
+    help: 'REST API request duration by method, route template and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [...LATENCY_BUCKETS],
+    registers,
+  });
+  return {
+    dbWrite(seconds, count, table = 'scans') {
+      write.observe(Math.max(0, seconds));
+      rows.inc({ table }, count);
+    },
+    dbWriteFailed() {
+      writeFailures.inc();
+    },
+    httpRequest(method, route, status, seconds) {
+      const m = method.toUpperCase();
+      http.observe(
+        {
+          method: METHODS.has(m) ? m : 'other',
+          route: route ?? 'unmatched',
+          status:
+            Number.isInteger(status) && status >= 100 && status < 600 ? String(status) : 'other',
+        },
+        Math.max(0, seconds),
+      );
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+
+/** Options of {@link createMetricsRegistry}. */
+export interface MetricsRegistryOptions {
+  /** Which app this process is (`agent`, `viewer`, `gateway`, `broker-exporter`…): the `app` label of `otmqtt_app_info`. */
+  readonly app: string;
+  /** The app's version, shown in `otmqtt_app_info` (default: `unknown`). */
+  readonly version?: string;
+  /**
+   * Also collect Node's process metrics (`process_cpu_seconds_total`, `process_resident_memory_bytes`,
+   * `nodejs_eventloop_lag_seconds`, heap, GC…) under their standard names (default: true).
+   */
+  readonly processMetrics?: boolean;
+}
+
+/**
+ * A fresh prom-client `Registry` with `otmqtt_app_info{app,version} 1` and Node's standard
+ * process metrics. A registry per process (never prom-client's global one), so a library that also
+ * uses prom-client cannot collide with ours and tests can create as many as they like.
+ *
+ * @example
+ * ```ts
+ * import { createMetricsRegistry, startMetricsServer } from '@ot-mqtt/metrics';
+ *
+ * const registry = createMetricsRegistry({ app: 'agent', version: '0.1.0' });
+ * const server = await startMetricsServer({ registry, port: 9464 });
+ * ```
+ */
+export function createMetricsRegistry(options: MetricsRegistryOptions): Registry {
+  const registry = new Registry();
+  const info = new Gauge({
+    name: 'otmqtt_app_info',
+    help: 'Which ot-mqtt app this is and its version (always 1)',
+    labelNames: ['app', 'version'] as const,
+    registers: [registry],
+  });
+  info.set({ app: options.app, version: options.version ?? 'unknown' }, 1);
+  if (options.processMetrics ?? true) {
+    // prom-client also exports nodejs_active_{handles,requests,resources}_total: gauges with a counter's
+    // suffix (promtool rejects them) that repeat the unsuffixed gauges beside them. Left out.
+    const defaults = new Registry();
+    collectDefaultMetrics({ register: defaults });
+    for (const { name, type } of defaults.getMetricsAsArray()) {
+      const metric = defaults.getSingleMetric(name);
+      if (metric !== undefined && !(String(type) === 'gauge' && name.endsWith('_total')))
+        registry.registerMetric(metric);
+    }
+  }
+  return registry;
+}

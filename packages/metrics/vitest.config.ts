@@ -1,0 +1,13 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  resolve: { conditions: ['@ot-mqtt/source'] },
+  ssr: { resolve: { conditions: ['@ot-mqtt/source'] } },
+  test: {
+    name: 'metrics',
+    include: ['src/**/*.spec.ts'],
+    // Integration tests start real Mosquitto processes on a shared 2-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
