@@ -32,6 +32,7 @@ function setup(
 }
 
 /** Strips the viewer's own colour codes, leaving any escape sequence that came from the wire. */
+// eslint-disable-next-line no-control-regex -- the palette's own SGR codes are what is removed
 const uncoloured = (text: string) => text.replace(/\u001b\[\d+m/gu, '');
 
 // A payload whose unknown keys hold a clear-screen sequence, an OSC window title and a carriage
