@@ -25,7 +25,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   { plugins: { '@nx': nx } },
   {
-    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -39,7 +39,7 @@ export default tseslint.config(
   // Dependencies flow one way: apps → libraries; tag-model depends on nothing of ours; plc-sim only
   // on tag-model; mqtt-client knows nothing of bottles.
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     ignores: ['**/*.spec.ts', '**/*.bench.ts', '**/*.test-helper.ts'],
     rules: boundaries([
       { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
@@ -48,6 +48,7 @@ export default tseslint.config(
       { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'scope:scan-monitor', onlyDependOnLibsWithTags: ['scope:tag-model'] },
+      { sourceTag: 'scope:historian', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       // metrics takes the other libraries' objects structurally: it depends on prom-client only.
       { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: [] },
     ]),
@@ -82,6 +83,10 @@ export default tseslint.config(
         { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'] },
         { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: ['type:infra'] },
         { sourceTag: 'scope:scan-monitor', onlyDependOnLibsWithTags: ['scope:tag-model'] },
+        {
+          sourceTag: 'scope:historian',
+          onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'],
+        },
         // Tool tests (tools/e2e) check the libraries and apps together against a real broker.
         { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:infra'] },
         // Nx infers infra/mosquitto as an "app" (it has a serve target): allow its test helper by name.

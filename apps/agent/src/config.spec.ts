@@ -45,7 +45,7 @@ describe('agent configuration', () => {
       publishIntervalMs: 2000,
       seed: undefined,
       timeScale: 1,
-      outbox: { maxMessages: 10_000, overflow: 'drop-oldest' },
+      outbox: { maxMessages: 10_000, overflow: 'drop-oldest', budgetBytes: 128 * 1024 * 1024 },
       shutdownTimeoutMs: 5000,
       logLevel: 'info',
       logFormat: 'text',
@@ -67,6 +67,7 @@ describe('agent configuration', () => {
       SUMMARY_INTERVAL: '0',
       OUTBOX_MAX_MESSAGES: '500',
       OUTBOX_OVERFLOW: 'reject-new',
+      OUTBOX_BUDGET_MB: '16',
       SHUTDOWN_TIMEOUT: '1.5',
       MQTT_KEEPALIVE: '30',
     });
@@ -81,7 +82,7 @@ describe('agent configuration', () => {
       logLevel: 'debug',
       logFormat: 'json',
       summaryIntervalMs: 0,
-      outbox: { maxMessages: 500, overflow: 'reject-new' },
+      outbox: { maxMessages: 500, overflow: 'reject-new', budgetBytes: 16 * 1024 * 1024 },
       shutdownTimeoutMs: 1500,
       keepaliveSeconds: 30,
     });

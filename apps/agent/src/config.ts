@@ -45,6 +45,8 @@ export interface AgentConfig {
   readonly outbox: {
     readonly maxMessages: number;
     readonly overflow: 'drop-oldest' | 'reject-new';
+    /** OUTBOX_BUDGET_MB: one byte budget shared by every connection of the process. */
+    readonly budgetBytes: number;
   };
   /** Bounded wait for unacknowledged messages on shutdown. */
   readonly shutdownTimeoutMs: number;
@@ -279,6 +281,7 @@ export function loadConfig(env: Env, readFile: ReadTextFile = readText): LoadCon
       maxMessages:
         p.OUTBOX_MAX_MESSAGES ?? Math.max(10_000, perFiller ? 0 : 14 * machineIds.length),
       overflow: p.OUTBOX_OVERFLOW ?? 'drop-oldest',
+      budgetBytes: (p.OUTBOX_BUDGET_MB ?? 128) * 1024 * 1024,
     },
     shutdownTimeoutMs: Math.round((p.SHUTDOWN_TIMEOUT ?? 5) * 1000),
     logLevel: p.LOG_LEVEL ?? 'info',

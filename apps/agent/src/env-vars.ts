@@ -309,6 +309,15 @@ export const ENV_VARS = [
     schema: wholeNumber(1, 10_000_000),
   },
   {
+    name: 'OUTBOX_BUDGET_MB',
+    default: '128',
+    allowed: 'a whole number of MiB, 1-65536',
+    description:
+      'Memory for buffered messages of the whole agent, all connections together (each message counted as its bytes + 640). When reached, OUTBOX_OVERFLOW applies to the oldest buffered scans across the fleet.',
+    group: 'Delivery',
+    schema: wholeNumber(1, 65_536),
+  },
+  {
     name: 'OUTBOX_OVERFLOW',
     default: 'drop-oldest',
     allowed: 'drop-oldest or reject-new',

@@ -1,4 +1,4 @@
-import { createMqttClient, type MqttClient } from '@ot-mqtt/mqtt-client';
+import { createMqttClient, createOutboxBudget, type MqttClient } from '@ot-mqtt/mqtt-client';
 import { createBottleFiller, type BottleFiller } from '@ot-mqtt/plc-sim';
 import { encodeConnection, type EncodedMessage } from '@ot-mqtt/tag-model';
 import { filter, interval, type Subscription } from 'rxjs';
@@ -69,6 +69,8 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
       includeMachineLevel,
     });
 
+  // One budget for the process: per-filler connections would otherwise each hold a full outbox.
+  const budget = createOutboxBudget({ maxBytes: config.outbox.budgetBytes });
   const connect = (clientId: string, willFor: string | undefined, fillers: number): MqttClient => {
     const will = willFor === undefined ? undefined : connection('offline', willFor);
     return createMqttClient({
@@ -90,6 +92,7 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
       outbox: {
         ...outboxLimits(fillers, config.outbox.maxMessages),
         overflow: config.outbox.overflow,
+        budget,
       },
     });
   };

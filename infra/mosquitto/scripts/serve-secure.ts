@@ -32,7 +32,8 @@ Usage: npx nx run broker:serve-secure [-- options]
                           open on every interface whatever you choose.
   --client-certificates   also listener 8884: TLS with client certificates instead of passwords
   --insecure-plaintext    also listener 1883 WITHOUT encryption (still user name + password)
-  --secrets <dir>         secrets folder (default: ${DEFAULT_SECRETS_DIR})
+  --secrets <dir>         secrets folder made by setup-secure (default: ${DEFAULT_SECRETS_DIR});
+                          the broker reads its broker/ part only
   --run-dir <dir>         config copy, persistence and log (default: ${DEFAULT_RUN_DIR})
   --help                  this text
 Ports (environment; 0 = any free port):
@@ -83,8 +84,9 @@ for (const { name, listener } of PORT_VARIABLES) {
 }
 
 const secretsDir = resolve(values.secrets ?? DEFAULT_SECRETS_DIR);
-if (!existsSync(join(secretsDir, 'passwd'))) {
-  console.log(`serve-secure: no secrets in ${secretsDir} yet — creating development ones`);
+const brokerDir = join(secretsDir, 'broker');
+if (!existsSync(join(brokerDir, 'passwd')) || existsSync(join(secretsDir, 'ca.key'))) {
+  console.log(`serve-secure: no secrets in ${brokerDir} yet — creating development ones`);
   await setupSecure({ dir: secretsDir });
 }
 const include: string[] = [];
@@ -97,7 +99,7 @@ const runDir = resolve(values['run-dir'] ?? DEFAULT_RUN_DIR);
 let broker;
 try {
   broker = await startSecureMosquitto({
-    secretsDir,
+    secretsDir: brokerDir,
     include,
     bindAddress: values.bind,
     ports,
@@ -118,7 +120,7 @@ const lines = [
 if (broker.clientCertUrl)
   lines.push(`  client certificates ${broker.clientCertUrl}   (certificate CN = user name)`);
 lines.push(
-  `  clients trust ${join(secretsDir, 'ca.crt')}; passwords in ${secretsDir}/<user>.password`,
+  `  clients trust ${join(secretsDir, 'clients', 'ca.crt')}; passwords in ${join(secretsDir, 'clients')}/<user>.password`,
 );
 console.log(lines.join('\n'));
 if (broker.plaintextUrl) {

@@ -1,15 +1,27 @@
 // `npx nx run broker:setup-secure [-- --hostname mqtt.plant.local --hostname 10.0.0.5 --force]`
 // One command to a working secure broker: development CA, certificates, passwords, password file.
 import { parseArgs } from 'node:util';
-import { DEFAULT_SECRETS_DIR, setupSecure } from '../src/security/setup-secure.js';
+import {
+  DEFAULT_SECRETS_DIR,
+  DOCKER_BROKER_GID,
+  setupSecure,
+} from '../src/security/setup-secure.js';
 
 const HELP = `Creates the secrets of the production (secure) broker profile, for development and tests:
-a development CA, a server certificate, client certificates (agent, viewer, dashboard, ot-bridge),
-a random password per user and the Mosquitto password file. Existing files are kept.
+a development CA, a server certificate, client certificates (agent, viewer, dashboard, operator,
+broker-metrics, ot-bridge, and one per --machine), a random password per user and the Mosquitto
+password file. Existing files are kept. Two folders:
+  <dir>/broker/   what the broker reads, nothing else: ca.crt server.crt server.key passwd
+                  ot-bridge.crt ot-bridge.key — mount this on /mosquitto/config/certs
+                  (as root: group ${DOCKER_BROKER_GID}, the Docker image's broker, may read it)
+  <dir>/clients/  client keys and certificates, plain passwords, the CA key — never mounted
 
 Usage: npx nx run broker:setup-secure [-- options]
   --hostname <name|ip>   extra DNS name or IP address of the broker for its certificate
                          (repeatable; always included: localhost, 127.0.0.1, ::1, this host's name)
+  --machine <id>         a machine identity (user name = machine id, may write only
+                         plc/bottlefiller/<id>/...; repeatable)
+  --broker-gid <gid>     group that may read broker/ (default ${DOCKER_BROKER_GID}; needs root or membership)
   --dir <path>           where to write (default: ${DEFAULT_SECRETS_DIR}, gitignored)
   --force                throw away what exists (new CA: clients must trust the new ca.crt)
   --help                 this text
@@ -22,6 +34,8 @@ try {
   ({ values } = parseArgs({
     options: {
       hostname: { type: 'string', multiple: true },
+      machine: { type: 'string', multiple: true },
+      'broker-gid': { type: 'string' },
       dir: { type: 'string' },
       force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -36,10 +50,20 @@ if (values.help) {
   process.exit(0);
 }
 
+const brokerGid = values['broker-gid'] === undefined ? undefined : Number(values['broker-gid']);
+if (brokerGid !== undefined && (!Number.isInteger(brokerGid) || brokerGid < 0)) {
+  console.error(
+    `setup-secure: --broker-gid ${values['broker-gid']} is not a group id (an integer ≥ 0)`,
+  );
+  process.exit(2);
+}
+
 try {
   const setup = await setupSecure({
     ...(values.dir ? { dir: values.dir } : {}),
+    ...(brokerGid === undefined ? {} : { brokerGid }),
     hostnames: values.hostname ?? [],
+    machines: values.machine ?? [],
     force: values.force ?? false,
   });
   const user = (name: string) => setup.users[name]!;
@@ -47,6 +71,8 @@ try {
   console.log(
     [
       `setup-secure: secrets in ${setup.dir} — private: never commit, copy or mail them.`,
+      `  broker folder (mount on /mosquitto/config/certs): ${setup.brokerDir}`,
+      `  clients folder (client keys, passwords, CA key — never give it to the broker): ${setup.clientsDir}`,
       setup.created.length > 0
         ? `  created: ${setup.created.join(', ')}`
         : '  nothing new: everything already existed (use --force to start over)',
@@ -56,6 +82,7 @@ try {
         .filter((n) => user(n).passwordFile)
         .map((n) => user(n).passwordFile!)
         .join(', ')}`,
+      ...setup.warnings.map((w) => `  WARNING: ${w}`),
       '',
       'Start the secure broker:   npx nx run broker:serve-secure',
       'Then, in other terminals:',

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// `npm start`: broker + agent + viewer in one terminal, live bottle-filler data within seconds.
+// `npm start`: broker + agent + viewer (+ gateway serving the web dashboard) in one terminal, live
+// bottle-filler data within seconds.
 // Plain JavaScript so it runs on a fresh clone before anything is built; it builds first (Nx
 // caches: the next start skips the work), then uses the built broker logic (serve-broker.ts).
 //
 // Settings: everything `npx nx serve broker --help` lists (MQTT_BROKER_PORT, MQTT_WS_PORT,
-// MQTT_BIND_ADDRESS, OT_MQTT_BROKER, OT_MQTT_RUN_DIR), every agent and viewer variable (passed
-// through: PUBLISH_INTERVAL, VIEWER_MODE, ...), and OT_MQTT_SKIP_BUILD=1 / --no-build.
+// MQTT_BIND_ADDRESS, OT_MQTT_BROKER, OT_MQTT_RUN_DIR), every agent, viewer and gateway variable
+// (passed through: PUBLISH_INTERVAL, VIEWER_MODE, GATEWAY_PORT, ...), and OT_MQTT_SKIP_BUILD=1 /
+// --no-build.
 /* global setTimeout, clearTimeout */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,9 +15,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const GATEWAY_MAIN = join(ROOT, 'apps', 'gateway', 'dist', 'main.js');
+/** The gateway (REST history, serves the dashboard) joins once the repository has it. */
+const HAS_GATEWAY = existsSync(join(ROOT, 'apps', 'gateway', 'package.json'));
 const APPS = [
-  // The viewer first, so it is subscribed before the agent's first scan.
+  // The viewer and the gateway first, so they are subscribed before the agent's first scan.
   { name: 'viewer', main: join(ROOT, 'apps', 'viewer', 'dist', 'main.js') },
+  ...(HAS_GATEWAY ? [{ name: 'gateway', main: GATEWAY_MAIN }] : []),
   { name: 'agent', main: join(ROOT, 'apps', 'agent', 'dist', 'main.js') },
 ];
 /** How long the agent and viewer get to flush and disconnect before SIGKILL. */
@@ -29,6 +35,8 @@ const PREFIX = {
   broker: paint('35', '[broker]'),
   agent: paint('34', '[agent] '),
   viewer: paint('36', '[viewer]'),
+  gateway: paint('33', '[gateway]'),
+  relay: paint('35', '[relay] '),
 };
 const say = (who, text) => process.stdout.write(`${PREFIX[who]} ${text}\n`);
 /** Prefixes every whole line of a child's output stream. */
@@ -50,7 +58,9 @@ if (args.includes('--help') || args.includes('-h')) {
       '',
       'Builds (cached), then starts a broker (Mosquitto with infra/mosquitto/config/mosquitto.conf, or the',
       'embedded aedes broker; an MQTT broker already answering on MQTT_BROKER_PORT is used instead),',
-      'the agent and the viewer (summary view). Ctrl-C stops all of them.',
+      'the agent, the viewer (summary view) and the gateway, which serves the web dashboard. When the',
+      'broker has no MQTT-over-WebSocket listener (a system Mosquitto on 1883), a relay on MQTT_WS_PORT',
+      '(default 9001) gives the dashboard one. Ctrl-C stops all of them.',
       '',
       'Broker settings: see `npx nx serve broker --help`. Agent and viewer settings: their --help',
       '(node apps/agent/dist/main.js --help). OT_MQTT_SKIP_BUILD=1 or --no-build skips the build.',
@@ -62,11 +72,23 @@ if (args.includes('--help') || args.includes('-h')) {
 
 // --- 1. build ----------------------------------------------------------------------------------
 if (!args.includes('--no-build') && process.env.OT_MQTT_SKIP_BUILD !== '1') {
-  say('start', 'building agent, viewer and broker (Nx caches it: quick after the first time)');
+  say('start', 'building the apps and the dashboard (Nx caches it: quick after the first time)');
   // Streamed with a prefix, so a first build (a minute on a slow machine) shows its progress.
   const build = spawn(
     'npx',
-    ['nx', 'run-many', '-t', 'build', '-p', 'agent', 'viewer', 'broker', '--output-style=static'],
+    [
+      'nx',
+      'run-many',
+      '-t',
+      'build',
+      '-p',
+      'agent',
+      'viewer',
+      'broker',
+      'dashboard',
+      ...(HAS_GATEWAY ? ['gateway'] : []),
+      '--output-style=static',
+    ],
     { cwd: ROOT, env: { NX_DAEMON: 'false', ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   for (const stream of [build.stdout, build.stderr])
@@ -85,8 +107,15 @@ for (const file of [brokerModule, ...APPS.map((a) => a.main)]) {
     process.exit(1);
   }
 }
-const { parseServeOptions, serveBroker, describeBroker, followFile, ServeOptionError } =
-  await import(pathToFileURL(brokerModule).href);
+const {
+  parseServeOptions,
+  serveBroker,
+  describeBroker,
+  followFile,
+  ServeOptionError,
+  canConnect,
+  startWsRelay,
+} = await import(pathToFileURL(brokerModule).href);
 
 // --- Ctrl-C (installed before anything starts, so nothing is left behind whenever it comes) ------
 const children = new Map();
@@ -94,12 +123,13 @@ let stopping = false;
 let broker;
 let brokerStarting;
 let brokerLog;
+let wsRelay;
 
 async function shutdown(exitCode) {
   if (stopping) return;
   stopping = true;
-  // The agent first: its last scans and its offline status still reach the viewer.
-  for (const name of ['agent', 'viewer']) {
+  // The agent first: its last scans and its offline status still reach the viewer and gateway.
+  for (const name of ['agent', 'viewer', 'gateway']) {
     const child = children.get(name);
     if (!child) continue;
     const exited = new Promise((done) => child.once('exit', done));
@@ -114,6 +144,7 @@ async function shutdown(exitCode) {
   // A broker still starting is waited for, then stopped: it runs in its own process group and
   // would outlive us otherwise.
   broker ??= await brokerStarting?.catch(() => undefined);
+  await wsRelay?.close();
   await broker?.stop();
   await brokerLog?.stop();
   say('start', 'stopped');
@@ -122,7 +153,7 @@ async function shutdown(exitCode) {
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
-    if (!stopping) say('start', `${signal}: stopping agent, viewer and broker`);
+    if (!stopping) say('start', `${signal}: stopping the apps and the broker`);
     void shutdown(0);
   });
 }
@@ -176,6 +207,41 @@ brokerLog =
     : undefined;
 const brokerUrl = new URL(broker.url);
 
+// --- 2b. a WebSocket path for the dashboard -------------------------------------------------------
+// Browsers speak MQTT only over WebSockets. A broker we started has a WebSocket listener; one that
+// was already running (Debian's mosquitto service on 1883 has none) gets a relay in front of it.
+let dashboardMqttUrl = process.env.DASHBOARD_MQTT_URL || broker.wsUrl;
+if (!dashboardMqttUrl) {
+  const wsHost = remote ? '127.0.0.1' : brokerUrl.hostname;
+  if (options.wsPort !== 0 && (await canConnect(options.wsPort, wsHost))) {
+    dashboardMqttUrl = `ws://${wsHost}:${options.wsPort}`;
+    say(
+      'relay',
+      `port ${options.wsPort} is taken: assuming it is the broker's MQTT-over-WebSocket listener (else set DASHBOARD_MQTT_URL=ws://host:port, or MQTT_WS_PORT=<free port> for a relay)`,
+    );
+  } else {
+    try {
+      wsRelay = await startWsRelay({
+        port: options.wsPort,
+        host: '127.0.0.1',
+        brokerHost: brokerUrl.hostname,
+        brokerPort: Number(brokerUrl.port),
+      });
+      dashboardMqttUrl = wsRelay.url;
+      say(
+        'relay',
+        `the broker has no WebSocket listener: relaying ${wsRelay.url} → ${broker.url} for the dashboard`,
+      );
+    } catch (error) {
+      say(
+        'relay',
+        `could not relay WebSockets on port ${options.wsPort} (${error.message}): the dashboard has no broker path. ` +
+          `Add "listener 9001" + "protocol websockets" to the broker's config, or set MQTT_WS_PORT=<free port>`,
+      );
+    }
+  }
+}
+
 // --- 3. viewer and agent -----------------------------------------------------------------------
 
 function startApp({ name, main }) {
@@ -184,11 +250,12 @@ function startApp({ name, main }) {
     MQTT_BROKER_HOST: brokerUrl.hostname,
     MQTT_BROKER_PORT: brokerUrl.port,
     ...(name === 'viewer' && !process.env.VIEWER_MODE ? { VIEWER_MODE: 'summary' } : {}),
+    ...(name === 'gateway' && dashboardMqttUrl ? { DASHBOARD_MQTT_URL: dashboardMqttUrl } : {}),
     ...(useColour && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}),
   };
   // One client id for two clients makes the broker kick each out in turn (session takeover):
   // MQTT_CLIENT_ID set for `npm start` is the agent's; the viewer keeps its own random id.
-  if (name === 'viewer') delete env.MQTT_CLIENT_ID;
+  if (name !== 'agent') delete env.MQTT_CLIENT_ID;
   const child = spawn(process.execPath, [main], {
     cwd: ROOT,
     env,
@@ -219,6 +286,16 @@ for (const app of APPS) startApp(app);
 const pids = [...children].map(([name, child]) => `${name} pid ${child.pid}`);
 if (broker.kind === 'mosquitto') pids.unshift(`broker pid ${broker.pid}`);
 say('start', `running: ${pids.join(', ')}. Ctrl-C stops all of them.`);
+if (HAS_GATEWAY) {
+  const gatewayHost = process.env.GATEWAY_HOST || '127.0.0.1';
+  const shownHost = ['0.0.0.0', '::'].includes(gatewayHost) ? '127.0.0.1' : gatewayHost;
+  say(
+    'start',
+    `dashboard: http://${shownHost}:${process.env.GATEWAY_PORT || '8080'}/ (live data over ${dashboardMqttUrl ?? 'no WebSocket path, see above'})`,
+  );
+} else {
+  say('start', 'dashboard: the gateway (apps/gateway) that serves it is not in this checkout yet');
+}
 
 if (broker.kind === 'mosquitto') {
   void broker.exited.then(({ code, signal }) => {

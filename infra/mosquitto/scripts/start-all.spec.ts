@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
 import { afterEach, describe, expect } from 'vitest';
 import { isRunning, killAll, watch } from '../src/child-process.test-helper.js';
 import { freePort } from '../src/free-port.js';
@@ -24,6 +25,9 @@ async function npmStart(env: Record<string, string>) {
       OT_MQTT_RUN_DIR: await mkdtemp(join(tmpdir(), 'ot-mqtt-start-')),
       OT_MQTT_SKIP_BUILD: '1',
       PUBLISH_INTERVAL: '0.5',
+      // The gateway (when the checkout has it): its own port and database per test.
+      GATEWAY_PORT: String(await freePort()),
+      HISTORIAN_DB: join(await mkdtemp(join(tmpdir(), 'ot-mqtt-start-db-')), 'historian.sqlite'),
       ...env,
     },
   });
@@ -32,8 +36,8 @@ async function npmStart(env: Record<string, string>) {
 describe('npm start', () => {
   // aedes: what a machine without Mosquitto gets ("no other software required").
   it.each([
-    ['Mosquitto', 'mosquitto', ['agent', 'broker', 'viewer']],
-    ['the embedded broker', 'aedes', ['agent', 'viewer']],
+    ['Mosquitto', 'mosquitto', ['agent', 'broker', 'gateway', 'viewer']],
+    ['the embedded broker', 'aedes', ['agent', 'gateway', 'viewer']],
   ])(
     'shows live bottle-filler data with %s, agent and viewer, and Ctrl-C (SIGINT) ends every process',
     async (_name, choice, processes) => {
@@ -82,6 +86,28 @@ describe('npm start', () => {
     await start.line(
       /^\[broker\]\s+an MQTT broker already answers on mqtt:\/\/127\.0\.0\.1:\d+; using it/,
     );
+    // That broker's own WebSocket port is not the one asked for: the dashboard gets a relay.
+    const relayLine = await start.line(/^\[relay\]\s+the broker has no WebSocket listener/);
+    const relayUrl = /relaying (ws:\/\/\S+)/.exec(relayLine)?.[1] ?? '';
+    const browserSide = mqtt.connect(relayUrl, { protocolVersion: 5, reconnectPeriod: 200 });
+    const scans: string[] = [];
+    browserSide.on('message', (topic) => scans.push(topic));
+    await browserSide.subscribeAsync('plc/bottlefiller/data');
+    await expect.poll(() => scans.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await browserSide.endAsync();
+    // The last line names the dashboard, served by the gateway with the relay as its broker URL.
+    const dashboardLine = await start.line(/^\[start\]\s+dashboard: http/, 30_000);
+    const dashboardUrl = /dashboard: (http\S+)/.exec(dashboardLine)?.[1] ?? '';
+    await expect
+      .poll(async () => (await fetch(dashboardUrl).catch(() => undefined))?.status, {
+        timeout: 30_000,
+      })
+      .toBe(200);
+    expect(await (await fetch(dashboardUrl)).text()).toContain('Filler line HMI');
+    const config = (await (await fetch(`${dashboardUrl}dashboard-config.json`)).json()) as {
+      mqttUrl?: string;
+    };
+    expect(config.mqttUrl).toBe(relayUrl);
     await start.line(/^\[viewer\].*(scan #\d+|Fill level)/, 30_000);
     process.kill(-(start.child.pid ?? 0), 'SIGINT');
     await start.line(/^\[start\]\s+stopped/, 30_000);

@@ -40,3 +40,5 @@ export type {
 } from './security/start-secure-mosquitto.js';
 export { createCertificateAuthority, issueCertificate } from './security/dev-pki.js';
 export type { CertificateAuthorityOptions, IssueCertificateOptions } from './security/dev-pki.js';
+export { startWsRelay } from './ws-relay.js';
+export type { WsRelay, WsRelayOptions } from './ws-relay.js';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,12 @@ export interface StartMosquittoOptions {
   readonly extra?: string;
   /** How long to wait for the listeners to accept connections (default 10 s). */
   readonly startTimeoutMs?: number;
+  /**
+   * Run Mosquitto as this user and group instead of ours (we must be root), as the Docker image
+   * runs it (uid/gid 1883): the run directory is handed to that user, and every file the config
+   * names must be readable by it — which is what a test of file permissions wants to see.
+   */
+  readonly runAs?: { readonly uid: number; readonly gid: number };
   /**
    * Run Mosquitto in its own process group (default false), so a terminal's Ctrl-C reaches only
    * the parent, which then stops its clients before the broker.
@@ -120,6 +126,11 @@ export async function startMosquitto(
   const logFile = join(runDir, 'mosquitto.log');
   const configPath = join(runDir, 'mosquitto.conf');
   const host = options.bindAddress ?? '127.0.0.1';
+  if (options.runAs) {
+    // Mosquitto writes data/ and its log as that user; it reads its config as that user too.
+    await chmod(runDir, 0o755);
+    for (const path of [runDir, dataDir]) await chown(path, options.runAs.uid, options.runAs.gid);
+  }
   // A free port can be taken by another process between our check and Mosquitto's bind (tests
   // run in parallel): then try again with new ports, a few times.
   for (let attempt = 1; ; attempt++) {
@@ -198,6 +209,8 @@ async function launch(
   const child = spawn(bin, ['-c', paths.configPath], {
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: options.detached ?? false,
+    // libuv also drops supplementary groups: the process holds exactly this uid and gid.
+    ...(options.runAs ? { uid: options.runAs.uid, gid: options.runAs.gid } : {}),
   });
   running.add(child);
   let stderr = '';

@@ -133,6 +133,7 @@ export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
     labelNames: ['code'] as const,
     registers,
   });
+  for (const code of FAILURE_CODES) failures.inc({ code }, 0);
   const ack = new Histogram({
     name: 'otmqtt_agent_publish_ack_seconds',
     help: 'Time from publish to its acknowledgement (PUBACK for QoS 1)',

@@ -12,6 +12,8 @@ export interface GatewayMetricsOptions {
   readonly ingestLagSeconds?: () => number;
   /** Received scans not yet committed (held acknowledgements), read at scrape time. */
   readonly pendingScans?: () => number;
+  /** Tables whose row counters start at 0 (default `['scans']`); others appear with their first write. */
+  readonly tables?: readonly string[];
 }
 
 /** Hooks the gateway calls around database writes and HTTP requests. */
@@ -81,6 +83,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     labelNames: ['table'] as const,
     registers,
   });
+  for (const table of options.tables ?? ['scans']) rows.inc({ table }, 0);
   const writeFailures = new Counter({
     name: 'otmqtt_gateway_db_write_failures_total',
     help: 'Database writes that failed (the scans stay unacknowledged and are retried)',

@@ -179,9 +179,19 @@ export function createIngestMetrics(options: IngestMetricsOptions): IngestMetric
     },
   });
 
+  // A machine's counters start at 0 when it is first seen, so "no gaps" is a 0 on a chart and
+  // `rate()` sees the first gap, rather than the series appearing with it.
+  const started = new Set<string>();
+  const start = (machine: string) => {
+    if (started.has(machine)) return;
+    started.add(machine);
+    for (const c of [messages, gaps, missing, duplicates, late, restarts]) c.inc({ machine }, 0);
+  };
+
   return {
     message(machineId, receivedAtMs, scanTimestampMs) {
       const machine = labels.of(machineId);
+      start(machine);
       remember(machineId);
       messages.inc({ machine });
       if (machine !== OTHER_MACHINES) lastSeen.set(machineId, receivedAtMs);
@@ -194,6 +204,7 @@ export function createIngestMetrics(options: IngestMetricsOptions): IngestMetric
     event(event) {
       const { machineId } = event;
       const machine = labels.of(machineId);
+      start(machine);
       switch (event.type) {
         case 'new-machine':
           remember(machineId);

@@ -1,4 +1,5 @@
 import type { ReconnectOptions } from './backoff.js';
+import type { OutboxBudget } from './outbox-budget.js';
 
 /** Last will: published by the broker if this client disappears without a DISCONNECT. */
 export interface WillOptions {
@@ -41,6 +42,12 @@ export interface OutboxOptions {
   readonly overflow?: 'drop-oldest' | 'reject-new';
   /** Messages sent but not yet acknowledged at any one time (default: 100; MQTT 5: also ≤ the broker's Receive Maximum). */
   readonly maxInFlight?: number;
+  /**
+   * A memory budget shared with other clients of this process ({@link createOutboxBudget}): on top
+   * of this client's own bounds, the clients together hold at most the budget, and `overflow`
+   * applies to the oldest messages of all of them (default: none).
+   */
+  readonly budget?: OutboxBudget;
 }
 
 /** Timer functions the client uses for backoff and stability; injectable for tests. */

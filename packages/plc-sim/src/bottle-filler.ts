@@ -1,5 +1,6 @@
 import type { BottleFillerTags } from '@ot-mqtt/tag-model';
 import type { Fault } from './fault.js';
+import type { FillerPhase } from './filler-phase.js';
 import { FillerModel } from './internal/filler-model.js';
 import { deriveSeed } from './derive-seed.js';
 import { TICK_MS } from './internal/line-parameters.js';
@@ -15,16 +16,6 @@ export const DEFAULT_SEED = 0x5eed;
 
 /** Default machine id, as in the payload envelope of `@ot-mqtt/tag-model`. */
 export const DEFAULT_MACHINE_ID = 'filler-01';
-
-/**
- * What the filler's automatic sequence is doing right now.
- *
- * - `stopped` — not running (stopped, manual mode or faulted); the sequence holds where it was.
- * - `indexing` — conveyor moving bottles one pitch: infeed → filler → capper → discharge.
- * - `working` — conveyor stopped, filling and/or capping in progress.
- * - `waiting` — running, but no bottle to work on: waiting for one at the infeed.
- */
-export type FillerPhase = 'stopped' | 'indexing' | 'working' | 'waiting';
 
 /** Options of {@link createBottleFiller}; all optional. */
 export interface BottleFillerOptions {

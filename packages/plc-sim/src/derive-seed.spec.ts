@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deriveSeed } from './derive-seed.js';
-import { prngAdvance, prngValue } from './internal/prng.js';
+import { SeededRandom } from './internal/seeded-random.js';
 
 describe('deriveSeed', () => {
   it('is stable: the same fleet seed and machine id always give the same 32-bit seed', () => {
@@ -20,17 +20,16 @@ describe('deriveSeed', () => {
 
 describe('PRNG', () => {
   it('draws uniformly in [0, 1) and reproducibly from one 32-bit state', () => {
-    let state = 123;
+    const random = new SeededRandom(123);
     const buckets = new Array<number>(10).fill(0);
     let outside = 0;
     for (let i = 0; i < 100_000; i++) {
-      state = prngAdvance(state);
-      const v = prngValue(state);
+      const v = random.next();
       if (!(v >= 0 && v < 1)) outside++;
       else buckets[Math.floor(v * 10)]!++;
     }
     expect(outside).toBe(0);
     for (const count of buckets) expect(Math.abs(count - 10_000)).toBeLessThan(500);
-    expect(prngValue(prngAdvance(123))).toBe(prngValue(prngAdvance(123)));
+    expect(new SeededRandom(123).next()).toBe(new SeededRandom(123).next());
   });
 });

@@ -97,5 +97,36 @@ export type {
   ParseKindOptions,
 } from './parse-payload.js';
 
+export {
+  COMMANDS,
+  FAULT_NAMES,
+  RequestIdSchema,
+  CommandSchema,
+  CommandReplySchema,
+} from './command.js';
+export type { CommandName, FaultName, Command, CommandReply } from './command.js';
+export { commandTopic, commandReplyTopic, packmlTopic } from './command-topics.js';
+export { parseCommand } from './parse-command.js';
+export type {
+  CommandParseResult,
+  CommandParseSuccess,
+  CommandParseFailure,
+} from './parse-command.js';
+export {
+  PACKML_STATES,
+  PACKML_STATE_NAMES,
+  PACKML_MODES,
+  StopReasonSchema,
+  PackmlStatusSchema,
+  PackmlPayloadSchema,
+} from './packml.js';
+export type {
+  PackmlStateName,
+  PackmlModeName,
+  StopReason,
+  PackmlStatus,
+  PackmlPayload,
+} from './packml.js';
+
 export { JSON_SCHEMA_NAMES, toJsonSchema } from './json-schema.js';
 export type { JsonSchemaName, JsonSchemaDocument } from './json-schema.js';

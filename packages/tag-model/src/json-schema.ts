@@ -1,16 +1,31 @@
 import { z } from 'zod';
+import { CommandReplySchema, CommandSchema } from './command.js';
+import { PackmlPayloadSchema } from './packml.js';
 import { PAYLOAD_SCHEMAS } from './payloads.js';
 import { BottleFillerTagsSchema } from './tags.js';
 import { MESSAGE_KINDS, type MessageKind } from './topics.js';
 
 /**
  * Names of the JSON Schema documents shipped in the package as `schemas/<name>.schema.json`: one
- * per message kind, plus `tags` for the bare {@link BottleFillerTags} object.
+ * per message kind, `tags` for the bare {@link BottleFillerTags} object, and the write path:
+ * `command`, `command-reply` and `packml`.
  */
-export type JsonSchemaName = MessageKind | 'tags';
+export type JsonSchemaName = MessageKind | 'tags' | 'command' | 'command-reply' | 'packml';
 
 /** Every name in {@link JsonSchemaName}, in file order. */
-export const JSON_SCHEMA_NAMES: readonly JsonSchemaName[] = [...MESSAGE_KINDS, 'tags'];
+export const JSON_SCHEMA_NAMES: readonly JsonSchemaName[] = [
+  ...MESSAGE_KINDS,
+  'tags',
+  'command',
+  'command-reply',
+  'packml',
+];
+
+const WRITE_PATH_SCHEMAS = {
+  command: CommandSchema,
+  'command-reply': CommandReplySchema,
+  packml: PackmlPayloadSchema,
+} as const;
 
 /** A JSON Schema (draft 2020-12) document as plain JSON data. */
 export type JsonSchemaDocument = { readonly [keyword: string]: unknown };
@@ -32,6 +47,11 @@ export type JsonSchemaDocument = { readonly [keyword: string]: unknown };
  * ```
  */
 export function toJsonSchema(name: JsonSchemaName): JsonSchemaDocument {
-  const schema = name === 'tags' ? BottleFillerTagsSchema : PAYLOAD_SCHEMAS[name];
+  const schema =
+    name === 'tags'
+      ? BottleFillerTagsSchema
+      : name === 'command' || name === 'command-reply' || name === 'packml'
+        ? WRITE_PATH_SCHEMAS[name]
+        : PAYLOAD_SCHEMAS[name];
   return z.toJSONSchema(schema, { target: 'draft-2020-12' }) as JsonSchemaDocument;
 }

@@ -53,7 +53,7 @@ describe('which addresses each listener really accepts connections on (all bound
     const dev = await startMosquitto();
     brokers.push(dev);
     rows.push(...(await probe('development', dev, [9001])));
-    const prod = await startSecureMosquitto({ secretsDir: secrets.dir });
+    const prod = await startSecureMosquitto({ secretsDir: secrets.brokerDir });
     brokers.push(prod);
     rows.push(...(await probe('production', prod, [9443])));
     console.log(

@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   closeAllClients,
   connectOrThrow,
   createTestSecrets,
   leakedSecrets,
   record,
-  waitFor,
   type IClientOptions,
   type TestSecrets,
 } from './security-kit.test-helper.js';
@@ -33,12 +32,12 @@ describe('OT → IT bridge: two Mosquitto processes, one-way over TLS', () => {
   beforeAll(async () => {
     secrets = await createTestSecrets();
     it$ = await startSecureMosquitto({
-      secretsDir: secrets.dir,
+      secretsDir: secrets.brokerDir,
       profileDir: join(BRIDGE_CONFIG_DIR, 'it-broker'),
       extra: 'log_type all',
     });
     ot = await startSecureMosquitto({
-      secretsDir: secrets.dir,
+      secretsDir: secrets.brokerDir,
       include: [join(BRIDGE_CONFIG_DIR, 'ot-to-it-bridge.conf')],
       // The shipped file names a placeholder host; point it at the IT broker of this test.
       // Also a faster reconnect than the shipped 5-60 s, for the outage test.
@@ -69,7 +68,10 @@ describe('OT → IT bridge: two Mosquitto processes, one-way over TLS', () => {
         await agent.publishAsync(`plc/bottlefiller/${kind}`, payload, { qos: 1 });
       }
     }
-    await waitFor(() => seen.length >= sent.length, `${sent.length} messages on IT`);
+    await vi.waitFor(
+      () => expect(seen.length >= sent.length, `${sent.length} messages on IT`).toBe(true),
+      { timeout: 15_000 },
+    );
     expect(seen.map((m) => `${m.topic} ${m.payload}`)).toEqual(sent);
   });
 
@@ -89,12 +91,28 @@ describe('OT → IT bridge: two Mosquitto processes, one-way over TLS', () => {
     });
     await itWriter.publishAsync('plc/bottlefiller/data', 'from IT', { qos: 1 });
     await itWriter.publishAsync('plc/bottlefiller/commands/stop', 'from IT', { qos: 1 });
-    await waitFor(() => itSeen.length === 2, 'the IT messages on IT');
+    await vi.waitFor(() => expect(itSeen.length === 2, 'the IT messages on IT').toBe(true), {
+      timeout: 15_000,
+    });
     // A full OT → IT round trip after them: the bridge connection has carried traffic since.
     const agent = await connectOrThrow(ot.mqttsUrl!, as('agent'));
     await agent.publishAsync('plc/bottlefiller/data', 'sentinel', { qos: 1 });
-    await waitFor(() => itSeen.some((m) => m.payload === 'sentinel'), 'the sentinel on IT');
-    await waitFor(() => otSeen.some((m) => m.payload === 'sentinel'), 'the sentinel on OT');
+    await vi.waitFor(
+      () =>
+        expect(
+          itSeen.some((m) => m.payload === 'sentinel'),
+          'the sentinel on IT',
+        ).toBe(true),
+      { timeout: 15_000 },
+    );
+    await vi.waitFor(
+      () =>
+        expect(
+          otSeen.some((m) => m.payload === 'sentinel'),
+          'the sentinel on OT',
+        ).toBe(true),
+      { timeout: 15_000 },
+    );
     expect(otSeen.map((m) => m.payload)).toEqual(['sentinel']);
     // Why it can never happen: the bridge never subscribes on the IT broker (with `out` it even
     // sends an UNSUBSCRIBE at connect, clearing what an older `in`/`both` line might have left).
@@ -115,7 +133,10 @@ describe('OT → IT bridge: two Mosquitto processes, one-way over TLS', () => {
     it$ = { ...it$, ...restarted };
     const after = await connectOrThrow(it$.mqttsUrl!, persistent);
     const seen = record(after);
-    await waitFor(() => seen.length >= TOPICS.length, 'the scans queued on OT', 30_000);
+    await vi.waitFor(
+      () => expect(seen.length >= TOPICS.length, 'the scans queued on OT').toBe(true),
+      { timeout: 30_000 },
+    );
     expect(seen.map((m) => m.payload)).toEqual(TOPICS.map((kind) => `during outage: ${kind}`));
   });
 

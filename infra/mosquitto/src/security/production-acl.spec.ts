@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueCertificate } from './dev-pki.js';
 import {
   closeAllClients,
@@ -9,7 +9,6 @@ import {
   leakedSecrets,
   record,
   tryConnect,
-  waitFor,
   type IClientOptions,
   type TestSecrets,
 } from './security-kit.test-helper.js';
@@ -32,7 +31,7 @@ describe('production profile: who may connect, read and write', () => {
   beforeAll(async () => {
     secrets = await createTestSecrets();
     broker = await startSecureMosquitto({
-      secretsDir: secrets.dir,
+      secretsDir: secrets.brokerDir,
       include: [join(PRODUCTION_CONFIG_DIR, 'optional', 'client-certificate-listener.conf')],
       // The most verbose logging Mosquitto has: the password scan below is meaningful only then.
       extra: 'log_type all',
@@ -90,7 +89,14 @@ describe('production profile: who may connect, read and write', () => {
     // would have arrived before it (Mosquitto routes in order, one thread).
     const agent = await connectOrThrow(broker.mqttsUrl!, as('agent'));
     await agent.publishAsync('plc/bottlefiller/data', 'sentinel', { qos: 1 });
-    await waitFor(() => seen.some((m) => m.payload === 'sentinel'), 'the sentinel');
+    await vi.waitFor(
+      () =>
+        expect(
+          seen.some((m) => m.payload === 'sentinel'),
+          'the sentinel',
+        ).toBe(true),
+      { timeout: 15_000 },
+    );
     expect(seen.map((m) => m.payload)).toEqual(['sentinel']);
   });
 
@@ -109,7 +115,14 @@ describe('production profile: who may connect, read and write', () => {
     await agent.publishAsync('plc/bottlefiller/counters', '{"BottlesFilled":1}', { qos: 1 });
     await agent.publishAsync('other/topic', 'outside the tree', { qos: 1 });
     await agent.publishAsync('plc/bottlefiller/data', 'sentinel', { qos: 1 });
-    await waitFor(() => dashboardSeen.some((m) => m.payload === 'sentinel'), 'the sentinel');
+    await vi.waitFor(
+      () =>
+        expect(
+          dashboardSeen.some((m) => m.payload === 'sentinel'),
+          'the sentinel',
+        ).toBe(true),
+      { timeout: 15_000 },
+    );
     expect(dashboardSeen.map((m) => m.topic)).toEqual([
       'plc/bottlefiller/counters',
       'plc/bottlefiller/data',
@@ -131,7 +144,14 @@ describe('production profile: who may connect, read and write', () => {
       },
     });
     agent.stream.destroy(); // a crash: no DISCONNECT, so the broker sends the will
-    await waitFor(() => seen.some((m) => m.topic === 'plc/bottlefiller/connection'), 'the will');
+    await vi.waitFor(
+      () =>
+        expect(
+          seen.some((m) => m.topic === 'plc/bottlefiller/connection'),
+          'the will',
+        ).toBe(true),
+      { timeout: 15_000 },
+    );
     expect(seen.find((m) => m.topic === 'plc/bottlefiller/connection')?.payload).toBe(
       '{"status":"offline"}',
     );
@@ -142,15 +162,15 @@ describe('production profile: who may connect, read and write', () => {
 
   it('an unknown identity with a valid client certificate connects but sees and sends nothing', async () => {
     await issueCertificate({
-      dir: secrets.dir,
+      dir: secrets.clientsDir,
       name: 'intruder',
       commonName: 'intruder',
       usage: 'client',
     });
     const cert = {
       ...tls(),
-      cert: await readFile(join(secrets.dir, 'intruder.crt')),
-      key: await readFile(join(secrets.dir, 'intruder.key')),
+      cert: await readFile(join(secrets.clientsDir, 'intruder.crt')),
+      key: await readFile(join(secrets.clientsDir, 'intruder.key')),
     };
     const intruder = await connectOrThrow(broker.clientCertUrl!, cert);
     const intruderSeen = record(intruder);
@@ -161,7 +181,14 @@ describe('production profile: who may connect, read and write', () => {
     await intruder.publishAsync('plc/bottlefiller/data', 'forged by intruder', { qos: 1 });
     const agent = await connectOrThrow(broker.mqttsUrl!, as('agent'));
     await agent.publishAsync('plc/bottlefiller/data', 'sentinel', { qos: 1 });
-    await waitFor(() => dashboardSeen.some((m) => m.payload === 'sentinel'), 'the sentinel');
+    await vi.waitFor(
+      () =>
+        expect(
+          dashboardSeen.some((m) => m.payload === 'sentinel'),
+          'the sentinel',
+        ).toBe(true),
+      { timeout: 15_000 },
+    );
     expect(dashboardSeen.map((m) => m.payload)).toEqual(['sentinel']);
     expect(intruderSeen).toEqual([]);
   });

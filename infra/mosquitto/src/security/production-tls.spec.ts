@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCertificateAuthority, issueCertificate } from './dev-pki.js';
 import {
   closeAllClients,
@@ -11,7 +11,6 @@ import {
   leakedSecrets,
   record,
   tryConnect,
-  waitFor,
   type IClientOptions,
   type TestSecrets,
 } from './security-kit.test-helper.js';
@@ -54,7 +53,7 @@ describe('production profile: TLS, client certificates, secure WebSockets', () =
       usage: 'client',
     });
     broker = await startSecureMosquitto({
-      secretsDir: secrets.dir,
+      secretsDir: secrets.brokerDir,
       include: [join(PRODUCTION_CONFIG_DIR, 'optional', 'client-certificate-listener.conf')],
       extra: 'log_type all',
     });
@@ -127,9 +126,14 @@ describe('production profile: TLS, client certificates, secure WebSockets', () =
     const seen = record(dashboard);
     await dashboard.subscribeAsync('plc/bottlefiller/#', { qos: 1 });
     // CN=agent becomes user "agent": it may publish PLC data, without any password.
-    const agent = await connectOrThrow(broker.clientCertUrl!, await withCert(secrets.dir, 'agent'));
+    const agent = await connectOrThrow(
+      broker.clientCertUrl!,
+      await withCert(secrets.clientsDir, 'agent'),
+    );
     await agent.publishAsync('plc/bottlefiller/status', 'from the certificate user', { qos: 1 });
-    await waitFor(() => seen.length > 0, 'the agent message');
+    await vi.waitFor(() => expect(seen.length > 0, 'the agent message').toBe(true), {
+      timeout: 15_000,
+    });
     expect(seen[0]?.payload).toBe('from the certificate user');
   });
 
@@ -151,7 +155,9 @@ describe('production profile: TLS, client certificates, secure WebSockets', () =
     await viewer.subscribeAsync('plc/bottlefiller/#', { qos: 1 });
     const agent = await connectOrThrow(broker.mqttsUrl!, as('agent'));
     await agent.publishAsync('plc/bottlefiller/analog', '{"FillLevel":42}', { qos: 1 });
-    await waitFor(() => seen.length > 0, 'data over wss');
+    await vi.waitFor(() => expect(seen.length > 0, 'data over wss').toBe(true), {
+      timeout: 15_000,
+    });
     expect(seen[0]).toEqual({ topic: 'plc/bottlefiller/analog', payload: '{"FillLevel":42}' });
     const anonymous = await tryConnect(broker.wssUrl!, { ca: secrets.ca, servername: 'localhost' });
     expect(anonymous.ok).toBe(false);
@@ -159,7 +165,7 @@ describe('production profile: TLS, client certificates, secure WebSockets', () =
 
   it('the opt-in plaintext listener still demands a user name and password', async () => {
     const plain = await startSecureMosquitto({
-      secretsDir: secrets.dir,
+      secretsDir: secrets.brokerDir,
       include: [join(PRODUCTION_CONFIG_DIR, 'optional', 'INSECURE-plaintext-listener.conf')],
       extra: 'log_type all',
     });

@@ -1,5 +1,5 @@
 // Shared by the security specs: secrets made once per test file, mqtt.js connections that report
-// why they failed instead of retrying, condition waits with deadlines, and the password scan.
+// why they failed instead of retrying, and the password scan.
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,20 +87,6 @@ export function closeAllClients(): void {
     client.stream?.destroy();
   }
   open.clear();
-}
-
-/** Resolves when `predicate` holds; rejects with `what` after `timeoutMs`. */
-export async function waitFor(
-  predicate: () => boolean,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Records every message a client receives, by topic and payload text. */

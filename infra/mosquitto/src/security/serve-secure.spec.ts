@@ -1,15 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import {
-  closeAllClients,
-  connectOrThrow,
-  leakedSecrets,
-  waitFor,
-} from './security-kit.test-helper.js';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { closeAllClients, connectOrThrow, leakedSecrets } from './security-kit.test-helper.js';
 
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -45,17 +40,22 @@ describe('npx nx run broker:serve-secure', () => {
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
-    await waitFor(() => /MQTT over TLS\s+mqtts:\/\/\S+/.test(out), 'the listener lines', 45_000);
+    await vi.waitFor(
+      () => expect(/MQTT over TLS\s+mqtts:\/\/\S+/.test(out), 'the listener lines').toBe(true),
+      { timeout: 45_000 },
+    );
     expect(out).toContain('creating development ones');
     const url = /MQTT over TLS\s+(mqtts:\/\/\S+)/.exec(out)![1]!;
     const pid = Number(/Mosquitto \(pid (\d+)\)/.exec(out)![1]);
-    const password = (await readFile(join(secrets, 'viewer.password'), 'utf8')).trim();
+    const password = (await readFile(join(secrets, 'clients', 'viewer.password'), 'utf8')).trim();
     await connectOrThrow(url, {
-      ca: await readFile(join(secrets, 'ca.crt')),
+      ca: await readFile(join(secrets, 'clients', 'ca.crt')),
       servername: 'localhost',
       username: 'viewer',
       password,
     });
+    // The broker was handed the broker folder only (issue 9.4).
+    expect(await realpath(join(runDir, 'config', 'certs'))).toBe(join(secrets, 'broker'));
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(alive(pid)).toBe(false);

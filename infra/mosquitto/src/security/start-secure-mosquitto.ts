@@ -1,4 +1,4 @@
-import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { CONFIG_DIR, startMosquitto, type RunningMosquitto } from '../start-mosquitto.js';
@@ -11,7 +11,11 @@ export const BRIDGE_CONFIG_DIR = join(CONFIG_DIR, 'bridge');
 
 /** Options of {@link startSecureMosquitto}. */
 export interface StartSecureMosquittoOptions {
-  /** Secrets folder made by `setupSecure` (ca.crt, server.crt/key, passwd, ...). */
+  /**
+   * The broker's secrets folder, as mounted on `/mosquitto/config/certs` in Docker: `setupSecure`'s
+   * `brokerDir` (ca.crt, server.crt/key, passwd, ot-bridge.crt/key). Used in place (linked, not
+   * copied), so the broker meets the files' real owners and modes.
+   */
   readonly secretsDir: string;
   /** Profile folder holding `mosquitto.conf` and `acl` (default: {@link PRODUCTION_CONFIG_DIR}). */
   readonly profileDir?: string;
@@ -27,6 +31,8 @@ export interface StartSecureMosquittoOptions {
   readonly extra?: string;
   /** Run directory (default: a new temporary one); reuse it to keep the persistence database. */
   readonly runDir?: string;
+  /** Run Mosquitto as this uid/gid (we must be root), as the Docker image runs it (1883). */
+  readonly runAs?: { readonly uid: number; readonly gid: number };
 }
 
 /** A running secure-profile Mosquitto, with the URLs of its listeners. */
@@ -52,7 +58,7 @@ export interface SecureMosquitto extends RunningMosquitto {
  * @example
  * ```ts
  * const secrets = await setupSecure({ dir: await mkdtemp(join(tmpdir(), 'secrets-')) });
- * const broker = await startSecureMosquitto({ secretsDir: secrets.dir });
+ * const broker = await startSecureMosquitto({ secretsDir: secrets.brokerDir });
  * const client = await mqtt.connectAsync(broker.mqttsUrl!, {
  *   ca: await readFile(secrets.caFile), servername: 'localhost',
  *   username: 'viewer', password: await readFile(secrets.users.viewer!.passwordFile!, 'utf8'),
@@ -66,7 +72,11 @@ export async function startSecureMosquitto(
   const runDir = options.runDir ?? (await mkdtemp(join(tmpdir(), 'ot-mqtt-secure-')));
   const configDir = join(runDir, 'config');
   await mkdir(configDir, { recursive: true });
-  await cp(options.secretsDir, join(configDir, 'certs'), { recursive: true });
+  const certs = join(configDir, 'certs');
+  // A reused run directory keeps its link; a new one gets it.
+  await symlink(options.secretsDir, certs).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
   for (const name of await readdir(profileDir)) {
     if (name === 'acl') await copyFile(join(profileDir, name), join(configDir, name));
   }
@@ -79,6 +89,7 @@ export async function startSecureMosquitto(
     ...(options.ports ? { ports: options.ports } : {}),
     ...(options.bindAddress ? { bindAddress: options.bindAddress } : {}),
     ...(options.extra ? { extra: options.extra } : {}),
+    ...(options.runAs ? { runAs: options.runAs } : {}),
   });
   const host = broker.host === '0.0.0.0' ? '127.0.0.1' : broker.host;
   const url = (scheme: string, port: number | undefined) =>

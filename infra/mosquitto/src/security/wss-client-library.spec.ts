@@ -42,7 +42,7 @@ describe('secure WebSockets from the client library (@ot-mqtt/mqtt-client)', () 
   let broker: SecureMosquitto;
   beforeAll(async () => {
     secrets = await createTestSecrets();
-    broker = await startSecureMosquitto({ secretsDir: secrets.dir, extra: 'log_type all' });
+    broker = await startSecureMosquitto({ secretsDir: secrets.brokerDir, extra: 'log_type all' });
   });
   afterAll(async () => {
     closeAllClients();

@@ -17,6 +17,12 @@ export interface OutboxEntry {
   settled: boolean;
 }
 
+/** Something that keeps count of what an {@link Outbox} holds (a shared budget). */
+export interface OutboxAccount {
+  charge(entry: OutboxEntry): void;
+  release(entry: OutboxEntry): void;
+}
+
 /**
  * FIFO of messages not yet written on the current connection, plus the FIFO of those written and
  * awaiting their acknowledgement. Every in-flight entry is older than every queued one (we send
@@ -25,6 +31,12 @@ export interface OutboxEntry {
  * in order, so this is O(1) per message without hashing each entry.
  */
 export class Outbox {
+  /**
+   * @param account - told of every message that starts or stops being held (a budget shared with
+   *   other outboxes), so it stays exact whichever way a message leaves
+   */
+  constructor(private readonly account?: OutboxAccount) {}
+
   private items: OutboxEntry[] = [];
   private head = 0;
   /** Entries written on this connection; those with `inFlight` false are settled holes. */
@@ -50,6 +62,7 @@ export class Outbox {
     entry.inFlight = false;
     this.items.push(entry);
     this.heldBytes += entry.bytes;
+    this.account?.charge(entry);
   }
 
   /** Moves the oldest queued entry to the in-flight FIFO and returns it. */
@@ -68,6 +81,7 @@ export class Outbox {
     entry.inFlight = false;
     this.flightCount--;
     this.heldBytes -= entry.bytes;
+    this.account?.release(entry);
     this.skipSettled();
     return true;
   }
@@ -82,7 +96,10 @@ export class Outbox {
    */
   evictOldest(): OutboxEntry | undefined {
     const entry = this.shiftQueued();
-    if (entry) this.heldBytes -= entry.bytes;
+    if (entry) {
+      this.heldBytes -= entry.bytes;
+      this.account?.release(entry);
+    }
     return entry;
   }
 
@@ -99,6 +116,7 @@ export class Outbox {
     for (const entry of this.takeFlight()) {
       if (entry.qos === 0) {
         this.heldBytes -= entry.bytes;
+        this.account?.release(entry);
         cutOff.push(entry);
       } else resend.push(entry);
     }
@@ -115,6 +133,7 @@ export class Outbox {
     this.items = [];
     this.head = 0;
     this.heldBytes = 0;
+    if (this.account) for (const entry of all) this.account.release(entry);
     return all;
   }
 

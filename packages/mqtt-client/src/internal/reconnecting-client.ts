@@ -24,6 +24,7 @@ import type {
 import { assertValidFilter, assertValidTopic, matchingPart } from '../topic-filter.js';
 import { compileFilter, matchesCompiled, type CompiledFilter } from './compiled-filter.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
+import type { BudgetMember } from './shared-budget.js';
 import { describeReasonCode } from './reason-codes.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import { toClientError } from './to-client-error.js';
@@ -75,7 +76,7 @@ const KICK_WINDOW_MS = 2_000;
  * The client behind {@link createMqttClient}. One mqtt.js client per connection attempt, with
  * mqtt.js's own reconnect, resubscribe and offline queue switched off: those are done here.
  */
-export class ReconnectingClient implements MqttClient {
+export class ReconnectingClient implements MqttClient, BudgetMember {
   readonly clientId: string;
   readonly url: string;
   readonly state$: Observable<ConnectionState>;
@@ -86,7 +87,7 @@ export class ReconnectingClient implements MqttClient {
   private readonly stateSubject = new ReplaySubject<ConnectionState>(1);
   private currentState: ConnectionState = { status: 'connecting', attempt: 1 };
   private readonly eventsSubject = new Subject<ClientEvent>();
-  private readonly outbox = new Outbox();
+  private readonly outbox: Outbox;
   private readonly filters = new Map<string, FilterEntry>();
   /** The values of `filters` in order, copy-on-write like `FilterEntry.observers` (hot path). */
   private routes: readonly FilterEntry[] = [];
@@ -120,6 +121,13 @@ export class ReconnectingClient implements MqttClient {
 
   constructor(private readonly opts: ResolvedOptions) {
     this.clientId = opts.clientId;
+    const budget = opts.budget;
+    this.outbox = new Outbox(
+      budget && {
+        charge: (entry) => budget.charge(entry, this),
+        release: (entry) => budget.release(entry),
+      },
+    );
     this.url = opts.redactedUrl;
     this.stateSubject.next(this.currentState);
     this.state$ = this.stateSubject.asObservable();
@@ -629,6 +637,47 @@ export class ReconnectingClient implements MqttClient {
         ),
       );
     }
+    return this.admitToBudget(entry);
+  }
+
+  /** The shared budget's bound, applied across every client sharing it. */
+  private admitToBudget(entry: OutboxEntry): boolean {
+    const budget = this.opts.budget;
+    if (!budget) return true;
+    const cost = budget.cost(entry);
+    const full = (why: string) => {
+      this.drop(
+        entry,
+        'reject-new',
+        new MqttClientError(
+          'OUTBOX_FULL',
+          `publish(${entry.topic}): ${why} (${budget.messages} messages, ${budget.bytes} bytes held by the clients sharing it; limit ${budget.maxBytes} bytes)`,
+        ),
+      );
+      return false;
+    };
+    if (cost > budget.maxBytes) return full(`${cost} bytes exceed the shared outbox budget`);
+    while (budget.bytes + cost > budget.maxBytes) {
+      if (this.opts.overflow === 'reject-new') return full('the shared outbox budget is full');
+      const owner = budget.oldestQueuedOwner();
+      if (!owner?.evictOldestForBudget())
+        return full('the shared outbox budget is full of messages awaiting acknowledgement');
+    }
+    return true;
+  }
+
+  /** {@link BudgetMember}: gives up this client's oldest queued message for another's newer one. */
+  evictOldestForBudget(): boolean {
+    const oldest = this.outbox.evictOldest();
+    if (!oldest) return false;
+    this.drop(
+      oldest,
+      'drop-oldest',
+      new MqttClientError(
+        'DROPPED',
+        `publish(${oldest.topic}): dropped from the outbox to keep the shared outbox budget for newer messages`,
+      ),
+    );
     return true;
   }
 

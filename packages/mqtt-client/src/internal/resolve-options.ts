@@ -2,6 +2,7 @@ import { DEFAULT_RECONNECT, type ResolvedReconnectOptions } from '../backoff.js'
 import { MqttClientError } from '../mqtt-client-error.js';
 import type { ClientClock, MqttClientOptions } from '../mqtt-client-options.js';
 import { assertValidTopic } from '../topic-filter.js';
+import { SharedBudget } from './shared-budget.js';
 
 /** Options after validation, with defaults applied and credentials moved out of the URL. */
 export interface ResolvedOptions {
@@ -21,6 +22,7 @@ export interface ResolvedOptions {
   readonly maxBytes: number;
   readonly overflow: 'drop-oldest' | 'reject-new';
   readonly maxInFlight: number;
+  readonly budget: SharedBudget | undefined;
   readonly clock: ClientClock;
   readonly random: () => number;
   readonly source: MqttClientOptions;
@@ -163,6 +165,8 @@ export function resolveOptions(options: MqttClientOptions): ResolvedOptions {
     throw invalid(
       `outbox.overflow must be 'drop-oldest' or 'reject-new', got ${JSON.stringify(overflow)}`,
     );
+  if (o.budget !== undefined && !(o.budget instanceof SharedBudget))
+    throw invalid('outbox.budget must be made by createOutboxBudget()');
   return {
     url,
     redactedUrl: redactUrl(url),
@@ -180,6 +184,7 @@ export function resolveOptions(options: MqttClientOptions): ResolvedOptions {
     maxBytes: number(o.maxBytes, 'outbox.maxBytes', 16 * 1024 * 1024, 1),
     overflow,
     maxInFlight: number(o.maxInFlight, 'outbox.maxInFlight', 100, 1, 65_535),
+    budget: o.budget,
     clock: options.clock ?? globalClock,
     random,
     source: options,

@@ -1,0 +1,111 @@
+import type { RunningMosquitto } from '@ot-mqtt/broker';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  killAll,
+  launchChromium,
+  liveValue,
+  missingPrerequisite,
+  screenshot,
+  servePage,
+  startAgent,
+  startBroker,
+  waitFor,
+  type App,
+} from './stack.test-helper.js';
+
+const skip = missingPrerequisite();
+if (skip) console.warn(`dashboard live-overview e2e skipped: ${skip}`);
+
+describe.skipIf(skip !== undefined)('overview in Chromium against Mosquitto and the agent', () => {
+  let broker: RunningMosquitto;
+  let agent: App;
+  let page: Page;
+  let browser: Browser;
+  let server: { url: string; close(): Promise<void> };
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    broker = await startBroker();
+    agent = startAgent(broker, { FILLER_COUNT: '3', PUBLISH_INTERVAL: '0.5' });
+    server = await servePage();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.url}?broker=${encodeURIComponent(broker.wsUrl!)}`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await agent?.stop();
+    await broker?.stop();
+    killAll();
+  });
+
+  it('lists every machine of the fleet and its values change live', async () => {
+    await waitFor(
+      async () => (await page.getByTestId('machine-count').textContent()) === '3',
+      'three machines on the overview',
+    );
+    const first = await waitFor(
+      () => liveValue(page, 'filler-0001', 'FillLevel'),
+      'a FillLevel value of filler-0001',
+    );
+    await waitFor(async () => {
+      const now = await liveValue(page, 'filler-0001', 'FillLevel');
+      return now !== undefined && now.text !== first.text && !now.stale;
+    }, 'FillLevel of filler-0001 to change');
+    await expect
+      .poll(() => page.getByTestId('broker-status').getAttribute('data-status'))
+      .toBe('connected');
+    await screenshot(page, 'overview-live');
+    expect(errors).toEqual([]);
+  });
+
+  it('a broker restart is recovered without reloading the page, stale while it is down', async () => {
+    await broker.stop();
+    await waitFor(
+      async () =>
+        (await page.getByTestId('broker-status').getAttribute('data-status')) !== 'connected',
+      'the broker indicator to drop',
+    );
+    await waitFor(
+      async () => (await liveValue(page, 'filler-0001', 'FillLevel'))?.stale === true,
+      'values marked stale while the broker is down',
+    );
+    await screenshot(page, 'overview-broker-down');
+    broker = await broker.restart();
+    await waitFor(
+      async () =>
+        (await page.getByTestId('broker-status').getAttribute('data-status')) === 'connected',
+      'the page to reconnect',
+      45_000,
+    );
+    await waitFor(
+      async () => (await liveValue(page, 'filler-0001', 'FillLevel'))?.stale === false,
+      'values live again',
+      45_000,
+    );
+    expect(errors).toEqual([]);
+  });
+
+  it('stopping the agent marks its machines offline within three publish intervals', async () => {
+    await agent.stop();
+    const stoppedAt = Date.now();
+    await waitFor(
+      async () =>
+        (
+          await page.locator('[data-machine="filler-0002"][data-field="state"]').textContent()
+        )?.includes('OFFLINE'),
+      'filler-0002 shown OFFLINE',
+      10_000,
+    );
+    expect(Date.now() - stoppedAt).toBeLessThan(3 * 500 + 2_000);
+    await waitFor(
+      async () => (await liveValue(page, 'filler-0002', 'FillLevel'))?.stale === true,
+      'its values marked stale',
+    );
+    await screenshot(page, 'overview-agent-stopped');
+  });
+});

@@ -1,0 +1,177 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findMosquitto, freePort, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+
+export const APP_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const DIST = join(APP_ROOT, 'dist');
+export const REPO_ROOT = join(APP_ROOT, '..', '..');
+export const AGENT_MAIN = join(REPO_ROOT, 'apps', 'agent', 'dist', 'main.js');
+export const GATEWAY_MAIN = join(REPO_ROOT, 'apps', 'gateway', 'dist', 'main.js');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Where the tests save screenshots (an operator's-eye check, and the README's pictures). */
+export const SCREENSHOTS = join(APP_ROOT, 'e2e', 'screenshots');
+
+/** Why these tests cannot run here, or undefined when they can. */
+export function missingPrerequisite(): string | undefined {
+  if (!existsSync(CHROMIUM))
+    return `Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`;
+  if (!findMosquitto()) return 'Mosquitto not installed (apt-get install -y mosquitto)';
+  if (!existsSync(join(DIST, 'index.html')))
+    return `${DIST} missing: run \`npx nx build dashboard\``;
+  if (!existsSync(AGENT_MAIN)) return `${AGENT_MAIN} missing: run \`npx nx build agent\``;
+  return undefined;
+}
+
+/** Polls `predicate` until it holds; fails naming `what` after `timeoutMs` (never a fixed sleep). */
+export async function waitFor<T>(
+  predicate: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await predicate();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A spawned app with its output kept for failure messages. */
+export interface App {
+  readonly child: ChildProcess;
+  readonly output: string[];
+  /** SIGTERM and wait for the exit (SIGKILL after 10 s). */
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+
+export function startNode(main: string, env: NodeJS.ProcessEnv): App {
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    if (output.length > 400) output.splice(0, output.length - 400);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      children.delete(child);
+      resolve();
+    }),
+  );
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { child, output, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+}
+
+/** Ends every process this helper started that still runs (by PID, SIGKILL). */
+export function killAll(): void {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  children.clear();
+}
+
+/** Starts the agent against `broker` (fleet when `fillers` > 1). */
+export function startAgent(broker: RunningMosquitto, env: NodeJS.ProcessEnv = {}): App {
+  return startNode(AGENT_MAIN, {
+    MQTT_BROKER_HOST: '127.0.0.1',
+    MQTT_BROKER_PORT: String(broker.ports[1883]),
+    PUBLISH_INTERVAL: '0.5',
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+}
+
+/** A real Mosquitto with the development config (TCP + WebSocket listeners) on free ports. */
+export async function startBroker(): Promise<RunningMosquitto> {
+  const runDir = mkdtempSync(join(tmpdir(), 'dashboard-e2e-broker-'));
+  return startMosquitto({ runDir, persistence: false });
+}
+
+/**
+ * Serves the built page the way the gateway does (static files + `/dashboard-config.json`
+ * proxied to `gatewayUrl`) with Vite's preview server, in this process.
+ */
+export async function servePage(
+  gatewayUrl = 'http://127.0.0.1:9',
+): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const proxy = Object.fromEntries(
+    ['/api', '/healthz', '/readyz', '/dashboard-config.json'].map((path) => [
+      path,
+      { target: gatewayUrl, changeOrigin: true },
+    ]),
+  );
+  const server: PreviewServer = await preview({
+    root: APP_ROOT,
+    configFile: false,
+    logLevel: 'silent',
+    build: { outDir: DIST },
+    preview: { host: '127.0.0.1', port, strictPort: true, proxy },
+  });
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((resolve) => server.httpServer.close(() => resolve())),
+  };
+}
+
+/** Debian's Chromium, headless, with the flags this closed network needs. */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+/** Text of every live value of one machine's tag on the page (the testing hooks' contract). */
+export async function liveValue(
+  page: Page,
+  machineId: string,
+  tag: string,
+): Promise<{ text: string; stale: boolean } | undefined> {
+  const locator = page.locator(`[data-machine="${machineId}"][data-tag="${tag}"]`).first();
+  if ((await locator.count()) === 0) return undefined;
+  return {
+    text: (await locator.textContent()) ?? '',
+    stale: (await locator.getAttribute('data-stale')) === 'true',
+  };
+}
+
+/** Saves a screenshot under e2e/screenshots/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
+
+export function removeDir(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+}

@@ -1,0 +1,100 @@
+import { encodeConnection, encodeScan } from '@ot-mqtt/tag-model';
+import { createBottleFiller } from '@ot-mqtt/plc-sim';
+import { describe, expect, it } from 'vitest';
+import { freshnessOf } from './freshness.js';
+import { FleetStore } from './fleet-store.js';
+
+function dataMessage(machineId: string, sequence: number, fleet = true) {
+  const filler = createBottleFiller({ machineId });
+  filler.step(3_000 + sequence * 100);
+  const messages = encodeScan(filler.snapshot(), {
+    machineId,
+    sequence,
+    timestamp: new Date(1_700_000_000_000 + sequence * 2000),
+    includeMachineLevel: fleet,
+  });
+  return messages.find((m) => m.topic.endsWith('/data'))!;
+}
+
+describe('FleetStore', () => {
+  it('renders nothing until flushed, then one signal per machine changes', () => {
+    const store = new FleetStore();
+    const m = dataMessage('filler-0001', 1);
+    store.ingest(m.topic, m.payload, 1000);
+    expect(store.ids.value).toEqual([]);
+    store.flush();
+    expect(store.ids.value).toEqual(['filler-0001']);
+    const view = store.machine('filler-0001')!;
+    expect(view.value.scan?.sequence).toBe(1);
+    expect(view.value.state).toBe('running');
+    expect(view.value.topicHasMachineLevel).toBe(true);
+  });
+
+  it('counts missed scans from sequence gaps and measures the interval', () => {
+    const store = new FleetStore();
+    for (const [seq, at] of [
+      [1, 0],
+      [2, 2000],
+      [5, 4000],
+    ] as const) {
+      const m = dataMessage('filler-0001', seq);
+      store.ingest(m.topic, m.payload, at);
+    }
+    store.flush();
+    const view = store.machine('filler-0001')!.value;
+    expect(view.missedScans).toBe(2);
+    expect(view.intervalMs).toBe(2000);
+  });
+
+  it('an invalid payload is a problem in words, the machine keeps its last good values', () => {
+    const store = new FleetStore();
+    const m = dataMessage('filler-0001', 1);
+    store.ingest(m.topic, m.payload, 0);
+    store.ingest('plc/bottlefiller/filler-0001/data', '{"schemaVersion":1', 10);
+    store.ingest('plc/bottlefiller/filler-0001/data', new Uint8Array([0xc3, 0x28]), 11);
+    store.flush();
+    expect(store.problems.value.map((p) => p.message)).toEqual([
+      expect.stringContaining('not UTF-8'),
+      expect.stringContaining('not JSON'),
+    ]);
+    expect(store.machine('filler-0001')!.value.scan?.sequence).toBe(1);
+    expect(store.machine('filler-0001')!.value.invalidPayloads).toBe(2);
+  });
+
+  it('the retained offline status and the announced interval decide freshness', () => {
+    const store = new FleetStore();
+    const m = dataMessage('filler-0001', 1, false);
+    store.ingest(m.topic, m.payload, 0);
+    const online = encodeConnection('online', {
+      machineId: 'filler-0001',
+      timestamp: new Date(0),
+      publishIntervalMs: 500,
+    });
+    store.ingest(online.topic, online.payload, 1);
+    store.flush();
+    const v = store.machine('filler-0001')!.value;
+    expect(v.intervalMs).toBe(500);
+    expect(freshnessOf(v, 900, true)).toBe('live');
+    expect(freshnessOf(v, 1100, true)).toBe('stale');
+    expect(freshnessOf(v, 10, false)).toBe('stale');
+    const offline = encodeConnection('offline', {
+      machineId: 'filler-0001',
+      timestamp: new Date(0),
+    });
+    store.ingest(offline.topic, offline.payload, 2);
+    store.flush();
+    expect(freshnessOf(store.machine('filler-0001')!.value, 3, true)).toBe('offline');
+  });
+
+  it('refuses machines beyond its bound instead of growing without limit', () => {
+    const store = new FleetStore({ maxMachines: 2 });
+    for (const id of ['a-1', 'a-2', 'a-3', 'a-4']) {
+      const m = dataMessage(id, 1);
+      store.ingest(m.topic, m.payload, 0);
+    }
+    store.flush();
+    expect(store.ids.value).toEqual(['a-1', 'a-2']);
+    expect(store.refusedMachines).toBe(2);
+    expect(store.problems.value[0]?.message).toContain('more than 2 machines');
+  });
+});

@@ -1,0 +1,80 @@
+import { computed, signal } from '@preact/signals';
+import { render } from 'preact';
+import { loadDashboardConfig } from './config/dashboard-config.js';
+import { GatewayClient } from './gateway/gateway-client.js';
+import {
+  connectBroker,
+  type BrokerConnection,
+  type BrokerLogin,
+} from './live/broker-connection.js';
+import { FleetStore } from './live/fleet-store.js';
+import { FrameScheduler } from './live/frame-scheduler.js';
+import { AlarmModel } from './ui/alarms/alarm-model.js';
+import { App } from './ui/app.js';
+import { DashboardContext, type Dashboard } from './ui/app-context.js';
+import { CommandModel } from './ui/commands/command-model.js';
+import './styles.css';
+
+// Wiring only: the screens live in ui/, the data in live/ and gateway/.
+const config = await loadDashboardConfig();
+const renderMode =
+  new URLSearchParams(window.location.search).get('render') === 'naive' ? 'naive' : 'virtual';
+const store: FleetStore = new FleetStore({
+  topicRoot: config.topicRoot,
+  // The naive baseline renders per message; the real page once per frame at most.
+  // (The arrow runs after `scheduler` is initialised: nothing arrives before connect().)
+  onChange: renderMode === 'naive' ? () => store.flush() : () => scheduler.request(),
+});
+const scheduler = new FrameScheduler(() => store.flush());
+const gateway = new GatewayClient(config.gatewayUrl);
+const broker = signal<BrokerConnection | undefined>(undefined);
+const user = signal<string | undefined>(undefined);
+const now = signal(Date.now());
+setInterval(() => (now.value = Date.now()), 1_000);
+const brokerUp = computed(() => broker.value?.status.value.status === 'connected');
+const alarms = new AlarmModel(gateway, store);
+const commands = new CommandModel(store, () => broker.value);
+
+function connect(login?: BrokerLogin): void {
+  const previous = broker.value;
+  broker.value = undefined;
+  void previous?.close();
+  user.value = login?.username;
+  broker.value = connectBroker(
+    config.mqttUrl,
+    store,
+    { onAlarmEvent: () => alarms.eventArrived(), onCommandReply: (m) => commands.onReply(m) },
+    login,
+  );
+}
+
+const dashboard: Dashboard = {
+  config,
+  store,
+  gateway,
+  broker,
+  now,
+  brokerUp,
+  alarms,
+  commands,
+  renderMode,
+  user,
+  connect,
+};
+gateway.watch();
+alarms.start();
+// Production profile (wss://, or ?login=1): nothing connects before the user typed a broker account.
+if (!config.login) connect();
+// Read-only handle for the end-to-end tests and the benchmark (counts only, no credentials).
+(window as unknown as { otMqttDashboard: object }).otMqttDashboard = {
+  received: () => store.received,
+  machines: () => store.ids.value.length,
+  renderMode,
+};
+
+render(
+  <DashboardContext.Provider value={dashboard}>
+    <App />
+  </DashboardContext.Provider>,
+  document.getElementById('app')!,
+);

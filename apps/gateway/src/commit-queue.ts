@@ -1,0 +1,199 @@
+import type { HistorianStore, ScanRecord } from '@ot-mqtt/historian';
+import type { ConnectionStatus } from '@ot-mqtt/tag-model';
+import type { Logger } from './log.js';
+
+type Job =
+  | { kind: 'scan'; scan: ScanRecord; done: () => void; since: number }
+  | {
+      kind: 'connection';
+      machineId: string;
+      status: ConnectionStatus;
+      timestamp: string;
+      publishIntervalMs: number | undefined;
+      done: () => void;
+      since: number;
+    };
+
+/** What the commit queue reports (for /readyz, logs and benchmarks). */
+export interface CommitStatus {
+  /** Messages waiting for a commit: their MQTT acknowledgements are held back. */
+  readonly held: number;
+  /** Age of the oldest held message in ms (0 if none). */
+  readonly oldestHeldMs: number;
+  /** The last write failed and is being retried. */
+  readonly failing: boolean;
+  /** Why the last write failed (while failing). */
+  readonly lastError: string | undefined;
+  /** Scans committed since start. */
+  readonly stored: number;
+  /** Redelivered scans recognised and skipped since start. */
+  readonly duplicates: number;
+  /** Transactions committed since start. */
+  readonly batches: number;
+  /** Largest batch committed. */
+  readonly largestBatch: number;
+}
+
+/**
+ * Group commit between the MQTT connections and the store. Each message's promise resolves only
+ * after the transaction holding it has committed — the caller then lets mqtt.js send the PUBACK.
+ * mqtt.js hands over one message per connection at a time (the next is parsed only after the
+ * callback of `handleMessage`), so a batch holds at most one message per ingest connection:
+ * what accumulates across connections in one turn of the event loop is committed together.
+ * When the database fails, the batch is retried with backoff and nothing is acknowledged: the
+ * broker keeps (and, after a restart, redelivers) everything behind it. The memory this holds is
+ * bounded by the number of connections.
+ */
+export class CommitQueue {
+  readonly #store: HistorianStore;
+  readonly #log: Logger;
+  readonly #jobs: Job[] = [];
+  #scheduled = false;
+  #running = false;
+  #closed = false;
+  #failing = false;
+  #failedSince = 0;
+  #lastError: string | undefined;
+  #lastWarn = 0;
+  #stored = 0;
+  #duplicates = 0;
+  #batches = 0;
+  #largest = 0;
+  #wake: (() => void) | undefined;
+  #idle: Promise<void> = Promise.resolve();
+
+  constructor(store: HistorianStore, log: Logger) {
+    this.#store = store;
+    this.#log = log;
+  }
+
+  /** Resolves when the scan is committed (or recognised as already stored). Never rejects. */
+  writeScan(scan: ScanRecord): Promise<void> {
+    return new Promise((done) => this.#push({ kind: 'scan', scan, done, since: Date.now() }));
+  }
+
+  /** Resolves when the connection state is committed. Never rejects. */
+  writeConnection(
+    machineId: string,
+    status: ConnectionStatus,
+    timestamp: string,
+    publishIntervalMs: number | undefined,
+  ): Promise<void> {
+    return new Promise((done) =>
+      this.#push({
+        kind: 'connection',
+        machineId,
+        status,
+        timestamp,
+        publishIntervalMs,
+        done,
+        since: Date.now(),
+      }),
+    );
+  }
+
+  /** Current counters. */
+  status(): CommitStatus {
+    const oldest = this.#jobs[0]?.since;
+    return {
+      held: this.#jobs.length,
+      oldestHeldMs: oldest === undefined ? 0 : Date.now() - oldest,
+      failing: this.#failing,
+      lastError: this.#failing ? this.#lastError : undefined,
+      stored: this.#stored,
+      duplicates: this.#duplicates,
+      batches: this.#batches,
+      largestBatch: this.#largest,
+    };
+  }
+
+  /**
+   * Stops writing after the batch in progress; held messages stay unacknowledged (the broker
+   * redelivers them to the next gateway session).
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#wake?.();
+    await this.#idle;
+  }
+
+  #push(job: Job): void {
+    if (this.#closed) return; // never acknowledged: redelivered after restart
+    this.#jobs.push(job);
+    if (this.#scheduled || this.#running) return;
+    this.#scheduled = true;
+    // setImmediate, not a microtask: the messages every connection parsed in this I/O phase are
+    // queued first, so they share one transaction.
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#idle = this.#run();
+    });
+  }
+
+  async #run(): Promise<void> {
+    this.#running = true;
+    let delay = 100;
+    try {
+      while (this.#jobs.length > 0 && !this.#closed) {
+        const batch = this.#jobs.slice();
+        try {
+          await this.#commit(batch);
+          this.#jobs.splice(0, batch.length);
+          if (this.#failing) {
+            this.#log.info('database writable again: held messages committed and acknowledged', {
+              held: batch.length,
+              downForMs: Date.now() - this.#failedSince,
+            });
+          }
+          this.#failing = false;
+          delay = 100;
+          for (const job of batch) job.done();
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          if (!this.#failing) this.#failedSince = Date.now();
+          this.#failing = true;
+          this.#lastError = message;
+          if (Date.now() - this.#lastWarn > 10_000) {
+            this.#lastWarn = Date.now();
+            this.#log.warn('database write failed: holding acknowledgements back and retrying', {
+              held: this.#jobs.length,
+              error: message,
+            });
+          }
+          await new Promise<void>((resume) => {
+            const timer = setTimeout(resume, delay);
+            this.#wake = () => {
+              clearTimeout(timer);
+              resume();
+            };
+          });
+          this.#wake = undefined;
+          delay = Math.min(delay * 2, 5_000);
+        }
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #commit(batch: readonly Job[]): Promise<void> {
+    const scans = batch.flatMap((j) => (j.kind === 'scan' ? [j.scan] : []));
+    if (scans.length > 0) {
+      const result = await this.#store.writeScans(scans);
+      this.#stored += result.stored;
+      this.#duplicates += result.duplicates;
+      this.#batches++;
+      this.#largest = Math.max(this.#largest, scans.length);
+    }
+    for (const job of batch) {
+      if (job.kind === 'connection') {
+        await this.#store.setConnection(
+          job.machineId,
+          job.status,
+          job.timestamp,
+          job.publishIntervalMs,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { helpText, parseConfig } from './config.js';
+
+const ok = (env: Record<string, string>) => {
+  const r = parseConfig(env, []);
+  if (r.kind !== 'ok') throw new Error(JSON.stringify(r));
+  return r.config;
+};
+
+describe('gateway configuration', () => {
+  it('defaults: SQLite under ./data, 30 days, 127.0.0.1:8080, the local broker', () => {
+    expect(ok({})).toMatchObject({
+      db: './data/historian.sqlite',
+      retentionDays: 30,
+      host: '127.0.0.1',
+      port: 8080,
+      mqttUrl: 'mqtt://localhost:1883',
+      topicRoot: 'plc/bottlefiller',
+      shareGroup: 'historian',
+      ingestConnections: 4,
+      token: undefined,
+      heartbeatMs: 60_000,
+    });
+  });
+
+  it('reads the shared MQTT_* variables like the agent and viewer', () => {
+    expect(ok({ MQTT_BROKER_HOST: 'broker', MQTT_BROKER_PORT: '1884' }).mqttUrl).toBe(
+      'mqtt://broker:1884',
+    );
+    expect(ok({ MQTT_URL: 'mqtts://b:8883', MQTT_BROKER_HOST: 'x' }).mqttUrl).toBe(
+      'mqtts://b:8883',
+    );
+  });
+
+  it('accepts a postgres:// URL for HISTORIAN_DB', () => {
+    expect(ok({ HISTORIAN_DB: 'postgres://gw@db:5432/hist' }).db).toBe(
+      'postgres://gw@db:5432/hist',
+    );
+  });
+
+  it('reports every bad value at once, naming the variable and what is allowed', () => {
+    const r = parseConfig(
+      { GATEWAY_PORT: 'http', HISTORIAN_RETENTION_DAYS: '0', GATEWAY_INGEST_CONNECTIONS: '100' },
+      ['--verbose'],
+    );
+    expect(r.kind).toBe('error');
+    const errors = r.kind === 'error' ? r.errors.join('\n') : '';
+    expect(errors).toMatch(/unknown argument "--verbose"/);
+    expect(errors).toMatch(
+      /GATEWAY_PORT="http" is invalid \(not a whole number\): expected a whole number, 0-65535/,
+    );
+    expect(errors).toMatch(/HISTORIAN_RETENTION_DAYS="0" is invalid \(below the minimum 1\)/);
+    expect(errors).toMatch(/GATEWAY_INGEST_CONNECTIONS="100" is invalid/);
+  });
+
+  it('never echoes a secret in an error', () => {
+    const r = parseConfig({ GATEWAY_TOKEN: 'tiny', MQTT_PASSWORD: 'pw\u0007' }, []);
+    const errors = r.kind === 'error' ? r.errors.join('\n') : '';
+    expect(errors).toContain('GATEWAY_TOKEN=(hidden)');
+    expect(errors).toContain('MQTT_PASSWORD=(hidden)');
+    expect(errors).not.toContain('tiny');
+  });
+
+  it('--help is recognised and the text lists every variable', () => {
+    expect(parseConfig({}, ['--help']).kind).toBe('help');
+    expect(helpText()).toMatch(/HISTORIAN_RETENTION_DAYS[\s\S]*default: 30/);
+  });
+});

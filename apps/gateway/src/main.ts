@@ -1,0 +1,52 @@
+import { helpText, parseConfig } from './config.js';
+import { createLogger } from './log.js';
+import { startGateway } from './start-gateway.js';
+
+const parsed = parseConfig(process.env, process.argv.slice(2));
+if (parsed.kind === 'help') {
+  process.stdout.write(helpText());
+  process.exit(0);
+}
+if (parsed.kind === 'error') {
+  for (const e of parsed.errors) process.stderr.write(`gateway: ${e}\n`);
+  process.stderr.write('gateway: see --help\n');
+  process.exit(2);
+}
+const config = parsed.config;
+const log = createLogger(config.logLevel);
+
+let gateway: Awaited<ReturnType<typeof startGateway>>;
+try {
+  gateway = await startGateway(config, log);
+} catch (error) {
+  log.error('gateway failed to start', {
+    error: error instanceof Error ? error.message : String(error),
+  });
+  process.exit(1);
+}
+log.info(`gateway listening on ${gateway.url}`, {
+  api: `${gateway.url}/api/machines`,
+  openapi: `${gateway.url}/openapi.json`,
+  broker: config.mqttUrl,
+  auth: config.token ? 'bearer token' : 'none',
+});
+if (!config.token && !['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
+  log.warn(
+    'listening beyond localhost without GATEWAY_TOKEN: anyone who can reach it can read the history',
+  );
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: stopping`);
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    gateway.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

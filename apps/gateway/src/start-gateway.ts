@@ -1,0 +1,126 @@
+import { openHistorian, type HistorianStore } from '@ot-mqtt/historian';
+import { CommitQueue } from './commit-queue.js';
+import type { GatewayConfig } from './config.js';
+import { createServer } from './create-server.js';
+import { startIngest, type Ingest } from './ingest.js';
+import type { Logger } from './log.js';
+
+/** A running gateway. */
+export interface Gateway {
+  /** Base URL of the HTTP API, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  /** The store (for tests and embedding). */
+  readonly store: HistorianStore;
+  /** The commit queue's counters. */
+  readonly queue: CommitQueue;
+  /** The MQTT side. */
+  readonly ingest: Ingest;
+  /** Stops HTTP, MQTT (nothing held is acknowledged) and the store. */
+  close(): Promise<void>;
+}
+
+const HOUR = 3_600_000;
+
+/** Opens the store, starts the MQTT ingest and the HTTP server. */
+export async function startGateway(config: GatewayConfig, log: Logger): Promise<Gateway> {
+  const store = await openHistorian(config.db, {
+    deadbandPercent: config.deadbandPercent,
+    heartbeatMs: config.heartbeatMs,
+  });
+  log.info('historian open', { engine: store.engine, location: store.location });
+  const queue = new CommitQueue(store, log);
+  const ingest = startIngest(config, queue, log);
+
+  let lastCheck: { at: number; ok: boolean; error?: string } = { at: 0, ok: false };
+  const ready = async () => {
+    // At most one database probe per second, however often /readyz is polled.
+    if (Date.now() - lastCheck.at > 1_000) {
+      try {
+        await store.checkWritable();
+        lastCheck = { at: Date.now(), ok: true };
+      } catch (error) {
+        lastCheck = {
+          at: Date.now(),
+          ok: false,
+          error: error instanceof Error ? error.message : String(error),
+        };
+      }
+    }
+    const q = queue.status();
+    const i = ingest.status();
+    const writable = lastCheck.ok && !q.failing;
+    const error = q.lastError ?? lastCheck.error;
+    return {
+      ready: writable && i.connected > 0,
+      broker: { connected: i.connected, connections: i.connections },
+      database: {
+        engine: store.engine,
+        writable,
+        ...(writable || error === undefined ? {} : { error }),
+        heldMessages: q.held,
+        oldestHeldMs: q.oldestHeldMs,
+      },
+    };
+  };
+
+  const server = await createServer({
+    store,
+    log,
+    token: config.token,
+    ready,
+    topicRoot: config.topicRoot,
+    dashboardMqttUrl: config.dashboardMqttUrl,
+    dashboardDir: config.dashboardDir,
+  });
+  await server.listen({ host: config.host, port: config.port });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+
+  const retention = async () => {
+    try {
+      const r = await store.enforceRetention(config.retentionDays);
+      if (r.removed > 0)
+        log.info('retention: old data dropped', { cutoff: r.cutoff, removed: r.removed });
+    } catch (error) {
+      log.warn('retention failed (retried in an hour)', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  };
+  void retention();
+  const retentionTimer = setInterval(() => void retention(), HOUR);
+  retentionTimer.unref();
+
+  let last = queue.status();
+  const statsTimer = setInterval(() => {
+    const q = queue.status();
+    const i = ingest.status();
+    log.info('stats', {
+      storedPerSecond: Math.round((q.stored - last.stored) / 60),
+      stored: q.stored,
+      duplicates: q.duplicates,
+      held: q.held,
+      rejected: i.rejected,
+      connected: `${i.connected}/${i.connections}`,
+    });
+    last = q;
+  }, 60_000);
+  statsTimer.unref();
+
+  return {
+    url,
+    store,
+    queue,
+    ingest,
+    async close() {
+      clearInterval(retentionTimer);
+      clearInterval(statsTimer);
+      await server.close();
+      await ingest.close();
+      await queue.close();
+      await store.close();
+    },
+  };
+}

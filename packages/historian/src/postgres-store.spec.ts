@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { openHistorian } from './open-historian.js';
+import { redactUrl } from './postgres-store.js';
+import { describeStoreContract } from './store-contract.test-helper.js';
+import { createTestDatabase, postgresAvailable } from './test-postgres.test-helper.js';
+import { scan, T0 } from './test-scans.test-helper.js';
+
+const available = await postgresAvailable();
+if (!available && process.env['CI']) {
+  throw new Error('PostgreSQL is not reachable on 127.0.0.1:5432 (CI starts it in .ci/run)');
+}
+if (!available)
+  console.warn('PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL tests skipped');
+
+describe.runIf(available)('PostgreSQL', () => {
+  describeStoreContract('PostgreSQL', async () => {
+    const db = await createTestDatabase();
+    return { open: (options) => openHistorian(db.url, options), cleanup: db.drop };
+  });
+
+  it('partitions scans and samples by UTC day, with BRIN indexes on time', async () => {
+    const db = await createTestDatabase();
+    const store = await openHistorian(db.url);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      expect(store.engine).toBe('postgres');
+      await store.writeScans([scan('m1', 0, {}, T0 - 3 * 86_400_000), scan('m1', 1)]);
+      const { rows } = await client.query<{ relname: string }>(
+        "SELECT relname FROM pg_class WHERE relname LIKE 'sample_p%' OR relname LIKE 'scan_p%' ORDER BY relname",
+      );
+      expect(rows.map((r) => r.relname)).toEqual(
+        expect.arrayContaining([
+          'sample_p20261127',
+          'sample_p20261130',
+          'scan_p20261127',
+          'scan_p20261130',
+        ]),
+      );
+      const brin = await client.query(
+        "SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%USING brin%' AND tablename IN ('scan', 'sample')",
+      );
+      expect(brin.rows).toHaveLength(2);
+      // Retention drops the whole old day.
+      await store.enforceRetention(2, T0 + 1_000);
+      const left = await client.query("SELECT 1 FROM pg_class WHERE relname = 'sample_p20261127'");
+      expect(left.rows).toHaveLength(0);
+    } finally {
+      await client.end();
+      await store.close();
+      await db.drop();
+    }
+  });
+
+  it('lets two stores (two gateways) write the same machine concurrently without doubles', async () => {
+    const db = await createTestDatabase();
+    const a = await openHistorian(db.url);
+    const b = await openHistorian(db.url);
+    try {
+      const scans = Array.from({ length: 200 }, (_, n) => scan('m1', n));
+      await Promise.all([
+        a.writeScans(scans.filter((_, i) => i % 2 === 0)),
+        b.writeScans(scans.filter((_, i) => i % 2 === 1)),
+        a.writeScans(scans.slice(50, 150)),
+      ]);
+      const stored = await a.scans('m1', { from: T0, to: T0 + 1_000_000 }, 1_000);
+      expect(stored?.map((s) => s.sequence)).toEqual(scans.map((s) => s.sequence));
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+
+  it('never prints the password of the database URL', () => {
+    expect(redactUrl('postgres://gw:s3cret@db:5432/hist')).toBe('postgres://gw:***@db:5432/hist');
+  });
+});

@@ -1,0 +1,434 @@
+import pg from 'pg';
+import type { ConnectionStatus } from '@ot-mqtt/tag-model';
+import type { MachineReference } from './change-filter.js';
+import type {
+  AlarmQuery,
+  AlarmTransition,
+  HistorianStore,
+  HistoryQuery,
+  HistoryResult,
+  MachineRecord,
+  RetentionResult,
+  ScanRecord,
+  ScanRef,
+  TagSeries,
+  TimeRange,
+  WriteResult,
+} from './historian-store.js';
+import { loadMigrations } from './migrations.js';
+import type { OpenHistorianOptions } from './open-historian.js';
+import { normalizeScans, planWrites, toMillis, type MachineState } from './plan-writes.js';
+import { DailyPartitions } from './postgres-partitions.js';
+import { bucketWidth, changePoints, initialValue, iso } from './series.js';
+import type { StoreSettings } from './store-settings.js';
+import type { HistorianTag } from './tag-catalog.js';
+import { dropChunks, setUpTimescale, timescaleAvailable } from './timescale.js';
+
+const DAY_MS = 86_400_000;
+const MIGRATION_LOCK = 774_211_501; // pg_advisory_lock key: one migrating gateway at a time
+
+interface MachineRow {
+  id: number;
+  machine_id: string;
+  last_ts: Date | null;
+  last_seq: string | null;
+  last_received: Date | null;
+  latest: Record<string, number | boolean> | null;
+  reference: MachineReference | null;
+  connection: string | null;
+  publish_interval_ms: number | null;
+}
+
+/** The URL with its password replaced, safe to print. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
+
+/**
+ * Opens a PostgreSQL historian: native daily range partitions (or TimescaleDB hypertables when the
+ * extension is installed and allowed), batched `unnest` inserts, retention by dropping partitions.
+ */
+export async function openPostgresStore(
+  url: string,
+  settings: StoreSettings,
+  options: OpenHistorianOptions,
+): Promise<HistorianStore> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 4,
+    // A database that does not answer must not hold a write (and so the MQTT acks) forever.
+    connectionTimeoutMillis: 5_000,
+    query_timeout: 30_000,
+  });
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on('error', () => undefined);
+  const useTimescale = options.timescale !== false && (await timescaleAvailable(pool));
+  await migrate(pool, useTimescale ? 'timescaledb' : 'postgres');
+  if (useTimescale) await setUpTimescale(pool);
+  const partitions = useTimescale ? undefined : new DailyPartitions(pool);
+  await partitions?.load();
+  // Today and tomorrow ahead of time, so ingest normally never waits for DDL.
+  await partitions?.ensure([Date.now(), Date.now() + DAY_MS]);
+
+  const catalog = settings.catalog;
+  const tagIds = await syncTags(pool, catalog);
+  const tagByName = new Map(catalog.map((t) => [t.name, t]));
+  const alarmTags = catalog.filter((t) => t.group === 'alarms');
+
+  const machineRow = async (machineId: string): Promise<MachineRow | undefined> =>
+    (await pool.query<MachineRow>('SELECT * FROM machine WHERE machine_id = $1', [machineId]))
+      .rows[0];
+
+  const toRecord = (row: MachineRow): MachineRecord => {
+    const lastSeq = row.last_seq === null ? null : Number(row.last_seq);
+    return {
+      machineId: row.machine_id,
+      lastSeen: row.last_ts ? row.last_ts.toISOString() : null,
+      lastSequence: lastSeq,
+      lastReceived: row.last_received ? row.last_received.toISOString() : null,
+      connection: (row.connection as ConnectionStatus | null) ?? null,
+      publishIntervalMs: row.publish_interval_ms,
+      latest:
+        row.latest && row.last_ts && lastSeq !== null
+          ? { timestamp: row.last_ts.toISOString(), sequence: lastSeq, tags: row.latest }
+          : null,
+    };
+  };
+
+  const before = async (machine: number, tag: number, from: number) =>
+    (
+      await pool.query<{ ts: number; value: number }>(
+        `SELECT (extract(epoch FROM ts) * 1000)::float8 AS ts, value FROM sample
+          WHERE machine = $1 AND tag = $2 AND ts < to_timestamp($3::float8 / 1000)
+          ORDER BY ts DESC LIMIT 1`,
+        [machine, tag, from],
+      )
+    ).rows[0];
+  const rowsIn = async (machine: number, tag: number, range: TimeRange) =>
+    (
+      await pool.query<{ ts: number; value: number }>(
+        `SELECT (extract(epoch FROM ts) * 1000)::float8 AS ts, value FROM sample
+          WHERE machine = $1 AND tag = $2
+            AND ts >= to_timestamp($3::float8 / 1000) AND ts < to_timestamp($4::float8 / 1000)
+          ORDER BY ts`,
+        [machine, tag, range.from, range.to],
+      )
+    ).rows;
+
+  const seriesOf = async (
+    machine: number,
+    tag: HistorianTag,
+    q: HistoryQuery,
+  ): Promise<TagSeries> => {
+    const tagId = tagIds.get(tag.name)!;
+    const first = await before(machine, tagId, q.from);
+    if (tag.kind === 'boolean') {
+      const { points, bucketMs } = changePoints(
+        await rowsIn(machine, tagId, q),
+        first?.value,
+        q,
+        q.maxPoints,
+      );
+      return {
+        tag: tag.name,
+        kind: 'boolean',
+        unit: null,
+        bucketMs,
+        initial: initialValue(first, 'boolean'),
+        points,
+      };
+    }
+    const width = bucketWidth(q, q.maxPoints);
+    const { rows } = await pool.query<{
+      bucket: number;
+      mn: number;
+      mx: number;
+      av: number;
+      n: number;
+      last: number;
+    }>(
+      `SELECT (extract(epoch FROM date_bin($5::float8 * interval '1 millisecond', ts, to_timestamp($3::float8 / 1000))) * 1000)::float8 AS bucket,
+              min(value) AS mn, max(value) AS mx, avg(value) AS av, count(*)::int AS n,
+              (array_agg(value ORDER BY ts DESC))[1] AS last
+         FROM sample
+        WHERE machine = $1 AND tag = $2
+          AND ts >= to_timestamp($3::float8 / 1000) AND ts < to_timestamp($4::float8 / 1000)
+        GROUP BY 1 ORDER BY 1`,
+      [machine, tagId, q.from, q.to, width],
+    );
+    return {
+      tag: tag.name,
+      kind: 'number',
+      unit: tag.unit,
+      bucketMs: width,
+      initial: initialValue(first, 'number'),
+      points: rows.map((r) => ({
+        t: iso(Math.round(r.bucket)),
+        min: r.mn,
+        max: r.mx,
+        avg: r.av,
+        last: r.last,
+        count: r.n,
+      })),
+    };
+  };
+
+  return {
+    engine: useTimescale ? 'timescaledb' : 'postgres',
+    location: redactUrl(url),
+    async writeScans(scans: readonly ScanRecord[]): Promise<WriteResult> {
+      const normalized = normalizeScans(scans);
+      if (normalized.length === 0) return { stored: 0, duplicates: 0, samples: 0 };
+      await partitions?.ensure(normalized.map((s) => s.ts));
+      const received = Date.now();
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const names = [...new Set(normalized.map((s) => s.machineId))].sort();
+        await client.query(
+          'INSERT INTO machine (machine_id) SELECT unnest($1::text[]) ON CONFLICT (machine_id) DO NOTHING',
+          [names],
+        );
+        // Locked in id order: two gateways with overlapping batches wait, never deadlock, and
+        // each sees the other's deadband reference.
+        const { rows: machines } = await client.query<{
+          id: number;
+          machine_id: string;
+          last_ts: number | null;
+          reference: MachineReference | null;
+        }>(
+          `SELECT id, machine_id, (extract(epoch FROM last_ts) * 1000)::float8 AS last_ts, reference
+             FROM machine WHERE machine_id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+          [names],
+        );
+        const idOf = new Map(machines.map((m) => [m.machine_id, m.id]));
+        const { rows: inserted } = await client.query<{ machine: number; ts: number; seq: string }>(
+          `INSERT INTO scan (machine, ts, seq, received)
+           SELECT m, to_timestamp(t / 1000), s, to_timestamp($4::float8 / 1000)
+             FROM unnest($1::int[], $2::float8[], $3::int8[]) AS u(m, t, s)
+           ON CONFLICT DO NOTHING
+           RETURNING machine, (extract(epoch FROM ts) * 1000)::float8 AS ts, seq`,
+          [
+            normalized.map((s) => idOf.get(s.machineId)!),
+            normalized.map((s) => s.ts),
+            normalized.map((s) => s.sequence),
+            received,
+          ],
+        );
+        const freshKeys = new Set(inserted.map((r) => `${r.machine}:${Math.round(r.ts)}:${r.seq}`));
+        const fresh = normalized.filter((s) =>
+          freshKeys.has(`${idOf.get(s.machineId)!}:${s.ts}:${s.sequence}`),
+        );
+        const states = new Map<string, MachineState>(
+          machines.map((m) => [
+            m.machine_id,
+            {
+              lastTs: m.last_ts === null ? null : Math.round(m.last_ts),
+              reference: m.reference ?? {},
+            },
+          ]),
+        );
+        const plan = planWrites(fresh, states, catalog, settings.heartbeatMs);
+        if (plan.samples.length > 0) {
+          await client.query(
+            `INSERT INTO sample (machine, tag, ts, value)
+             SELECT m, g, to_timestamp(t / 1000), v
+               FROM unnest($1::int[], $2::int2[], $3::float8[], $4::float8[]) AS u(m, g, t, v)
+             ON CONFLICT DO NOTHING`,
+            [
+              plan.samples.map((s) => idOf.get(s.machineId)!),
+              plan.samples.map((s) => tagIds.get(s.tag)!),
+              plan.samples.map((s) => s.ts),
+              plan.samples.map((s) => s.value),
+            ],
+          );
+        }
+        if (plan.machines.length > 0) {
+          await client.query(
+            `UPDATE machine m SET
+                reference = u.ref,
+                last_ts = CASE WHEN u.has THEN to_timestamp(u.t / 1000) ELSE m.last_ts END,
+                last_seq = CASE WHEN u.has THEN u.s ELSE m.last_seq END,
+                latest = CASE WHEN u.has THEN u.latest ELSE m.latest END,
+                last_received = CASE WHEN u.has THEN to_timestamp($7::float8 / 1000) ELSE m.last_received END
+               FROM unnest($1::int[], $2::jsonb[], $3::bool[], $4::float8[], $5::int8[], $6::jsonb[])
+                 AS u(id, ref, has, t, s, latest)
+              WHERE m.id = u.id`,
+            [
+              plan.machines.map((m) => idOf.get(m.machineId)!),
+              plan.machines.map((m) => JSON.stringify(m.reference)),
+              plan.machines.map((m) => m.latest !== undefined),
+              plan.machines.map((m) => m.latest?.ts ?? 0),
+              plan.machines.map((m) => m.latest?.sequence ?? 0),
+              plan.machines.map((m) => (m.latest ? JSON.stringify(m.latest.tags) : null)),
+              received,
+            ],
+          );
+        }
+        await client.query('COMMIT');
+        return {
+          stored: fresh.length,
+          duplicates: normalized.length - fresh.length,
+          samples: plan.samples.length,
+        };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async setConnection(machineId, status: ConnectionStatus, timestamp, publishIntervalMs) {
+      const ts = toMillis(timestamp);
+      await pool.query(
+        `INSERT INTO machine (machine_id, connection, connection_ts, publish_interval_ms)
+         VALUES ($1, $2, to_timestamp($3::float8 / 1000), $4)
+         ON CONFLICT (machine_id) DO UPDATE SET
+           connection = excluded.connection, connection_ts = excluded.connection_ts,
+           publish_interval_ms = coalesce(excluded.publish_interval_ms, machine.publish_interval_ms)
+         WHERE machine.connection_ts IS NULL OR machine.connection_ts <= excluded.connection_ts`,
+        [machineId, status, ts, publishIntervalMs ?? null],
+      );
+    },
+    async listMachines() {
+      return (await pool.query<MachineRow>('SELECT * FROM machine ORDER BY machine_id')).rows.map(
+        toRecord,
+      );
+    },
+    async getMachine(machineId) {
+      const row = await machineRow(machineId);
+      return row && toRecord(row);
+    },
+    async history(q: HistoryQuery): Promise<HistoryResult | undefined> {
+      const row = await machineRow(q.machineId);
+      if (!row) return undefined;
+      const series: TagSeries[] = [];
+      for (const name of q.tags) {
+        const tag = tagByName.get(name);
+        if (!tag) throw new RangeError(`unknown tag ${name}`);
+        series.push(await seriesOf(row.id, tag, q));
+      }
+      return { machineId: q.machineId, from: iso(q.from), to: iso(q.to), series };
+    },
+    async scans(
+      machineId: string,
+      range: TimeRange,
+      limit: number,
+    ): Promise<ScanRef[] | undefined> {
+      const row = await machineRow(machineId);
+      if (!row) return undefined;
+      const { rows } = await pool.query<{ ts: number; seq: string }>(
+        `SELECT (extract(epoch FROM ts) * 1000)::float8 AS ts, seq FROM scan
+          WHERE machine = $1 AND ts >= to_timestamp($2::float8 / 1000) AND ts < to_timestamp($3::float8 / 1000)
+          ORDER BY ts, seq LIMIT $4`,
+        [row.id, range.from, range.to, limit],
+      );
+      return rows.map((r) => ({ timestamp: iso(Math.round(r.ts)), sequence: Number(r.seq) }));
+    },
+    async alarmTransitions(q: AlarmQuery): Promise<AlarmTransition[]> {
+      const machines = q.machineId
+        ? [await machineRow(q.machineId)].filter((r): r is MachineRow => r !== undefined)
+        : (await pool.query<MachineRow>('SELECT * FROM machine ORDER BY machine_id')).rows;
+      const out: AlarmTransition[] = [];
+      for (const machine of machines) {
+        for (const tag of alarmTags) {
+          const tagId = tagIds.get(tag.name)!;
+          let previous = (await before(machine.id, tagId, q.from))?.value ?? 0;
+          for (const r of await rowsIn(machine.id, tagId, q)) {
+            if (r.value === previous) continue;
+            out.push({
+              machineId: machine.machine_id,
+              alarm: tag.name,
+              transition: r.value !== 0 ? 'raised' : 'cleared',
+              timestamp: iso(Math.round(r.ts)),
+            });
+            previous = r.value;
+          }
+        }
+      }
+      out.sort(
+        (a, b) => a.timestamp.localeCompare(b.timestamp) || a.machineId.localeCompare(b.machineId),
+      );
+      return out.slice(-(q.limit ?? 10_000));
+    },
+    async enforceRetention(retentionDays: number, now = Date.now()): Promise<RetentionResult> {
+      const cutoff = now - retentionDays * DAY_MS;
+      const removed = partitions
+        ? await partitions.dropBefore(cutoff)
+        : await dropChunks(pool, cutoff);
+      if (partitions) await partitions.ensure([now, now + DAY_MS]);
+      return { cutoff: iso(cutoff), removed };
+    },
+    async checkWritable() {
+      const client = await pool.connect();
+      try {
+        // A read-only standby or a full disk fails here, not only a dead connection.
+        await client.query('BEGIN');
+        await client.query('SELECT pg_current_xact_id()');
+        await client.query('ROLLBACK');
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+async function migrate(pool: pg.Pool, engine: 'postgres' | 'timescaledb'): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS historian_migration (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const { rows } = await client.query<{ version: string }>(
+      'SELECT version FROM historian_migration',
+    );
+    const applied = new Set(rows.map((r) => r.version));
+    for (const migration of await loadMigrations(engine)) {
+      if (applied.has(migration.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO historian_migration (version) VALUES ($1)', [
+          migration.version,
+        ]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    }
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+}
+
+async function syncTags(
+  pool: pg.Pool,
+  catalog: readonly HistorianTag[],
+): Promise<Map<string, number>> {
+  const { rows } = await pool.query<{ id: number; name: string }>('SELECT id, name FROM tag');
+  const ids = new Map(rows.map((r) => [r.name, r.id]));
+  let next = Math.max(0, ...ids.values()) + 1;
+  for (const tag of catalog) {
+    const id = ids.get(tag.name) ?? next++;
+    ids.set(tag.name, id);
+    await pool.query(
+      `INSERT INTO tag (id, name, grp, kind, unit, eu_min, eu_max, deadband) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (name) DO UPDATE SET grp = excluded.grp, kind = excluded.kind, unit = excluded.unit,
+         eu_min = excluded.eu_min, eu_max = excluded.eu_max, deadband = excluded.deadband`,
+      [id, tag.name, tag.group, tag.kind, tag.unit, tag.min, tag.max, tag.deadband],
+    );
+  }
+  return ids;
+}

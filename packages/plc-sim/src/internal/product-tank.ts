@@ -1,0 +1,80 @@
+import { R, clamp } from './ranges.js';
+import * as P from './line-parameters.js';
+
+/** The product tank: level with batch refill, temperature, blanket-gas pressure. */
+export class ProductTank {
+  // Initialised as numbers, not left undefined: V8 then keeps these fields as mutable doubles in
+  // place instead of allocating a new heap number on every write (measured: the scan allocates less).
+  litres = 0;
+  tempC = 0;
+  pressurePsi = 0;
+  private refilling = false;
+
+  constructor(
+    /** The room the tank warms towards. */
+    private readonly ambientC: number,
+    /** Temperature of the product that refills the tank. */
+    private readonly supplyC: number,
+    litres: number,
+    tempC: number,
+  ) {
+    this.litres = litres;
+    this.tempC = tempC;
+  }
+
+  get levelPct(): number {
+    return (this.litres / P.TANK_CAPACITY_L) * 100;
+  }
+
+  /** Where the pressure settles for this temperature, level and flow through the valve. */
+  pressureTarget(flowLpm: number, nominalFlowLpm: number): number {
+    return (
+      (P.PRESSURE_SETPOINT_PSI * (this.tempC + 273.15)) / (P.PRESSURE_REFERENCE_C + 273.15) +
+      P.PRESSURE_PER_LEVEL_PCT * (this.levelPct - 60) -
+      (P.PRESSURE_DRAW_PSI * flowLpm) / nominalFlowLpm
+    );
+  }
+
+  /**
+   * One tick: `usedL` left through the valve; batch refill with hysteresis, or drain when the
+   * supply is lost; temperature and pressure follow. `r2`, `r4` are this scan's draws.
+   */
+  update(
+    usedL: number,
+    supplyLost: boolean,
+    flowLpm: number,
+    nominalFlowLpm: number,
+    r2: number,
+    r4: number,
+  ): void {
+    const dt = P.DT_S;
+    this.litres -= usedL;
+    const levelPct = this.levelPct;
+    let refillL = 0;
+    if (supplyLost) {
+      this.refilling = false;
+      this.litres -= (P.DRAIN_LPM / 60) * dt;
+    } else {
+      if (levelPct < P.REFILL_START_PCT) this.refilling = true;
+      else if (levelPct >= P.REFILL_STOP_PCT) this.refilling = false;
+      if (this.refilling) refillL = (P.REFILL_LPM / 60) * dt;
+    }
+    if (this.litres < 0) this.litres = 0;
+    const before = this.litres;
+    this.litres = Math.min(this.litres + refillL, P.TANK_CAPACITY_L);
+
+    // Temperature: cool supply mixes in during refills, the tank warms towards ambient, plus a
+    // small mean-reverting wander.
+    if (refillL > 0) {
+      this.tempC += (refillL / Math.max(before + refillL, 1)) * (this.supplyC - this.tempC);
+    }
+    this.tempC += ((this.ambientC - this.tempC) * dt) / P.AMBIENT_TAU_S + (r4 - 0.5) * 0.01;
+    this.tempC = clamp(this.tempC, R.temp);
+
+    // Pressure: regulated blanket gas, warmer and fuller reads higher, flow draws it down.
+    this.pressurePsi +=
+      ((this.pressureTarget(flowLpm, nominalFlowLpm) - this.pressurePsi) * dt) / P.PRESSURE_TAU_S +
+      (r2 - 0.5) * 0.04;
+    this.pressurePsi = clamp(this.pressurePsi, R.pressure);
+  }
+}
