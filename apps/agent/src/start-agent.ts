@@ -1,11 +1,10 @@
+import { describeConnectionState, type Logger } from '@ot-mqtt/app-kit';
 import { createMqttClient, createOutboxBudget, type MqttClient } from '@ot-mqtt/mqtt-client';
 import { createBottleFiller, type BottleFiller } from '@ot-mqtt/plc-sim';
 import { encodeConnection, type EncodedMessage } from '@ot-mqtt/tag-model';
 import { filter, interval, type Subscription } from 'rxjs';
 import type { AgentConfig } from './config.js';
-import { describeState } from './describe-state.js';
 import { startFleetScheduler } from './fleet-scheduler.js';
-import type { Logger } from './logger.js';
 import { outboxLimits } from './outbox-limits.js';
 import { createScanPublisher, type ScanCounters, type ScanPublisher } from './scan-publisher.js';
 
@@ -208,7 +207,7 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
   for (const link of links) {
     subscriptions.push(
       link.client.state$.subscribe((state) => {
-        const record = describeState(state, link.client.url);
+        const record = describeConnectionState(state, link.client.url);
         if (links.length === 1) {
           logger[record.level](record.message, record.fields);
           return;

@@ -100,7 +100,7 @@ describe('production profile: who may connect, read and write', () => {
     expect(seen.map((m) => m.payload)).toEqual(['sentinel']);
   });
 
-  it("the agent's user can publish its data but read nothing, not even its own topics", async () => {
+  it("the agent's user can publish its data but read nothing but its command topic, not even its own data", async () => {
     const reader = await connectOrThrow(broker.mqttsUrl!, {
       ...as('agent'),
       clientId: 'agent-reader',

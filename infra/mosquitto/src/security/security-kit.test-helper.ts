@@ -13,10 +13,14 @@ export interface TestSecrets extends SecureSetup {
   readonly passwords: Readonly<Record<string, string>>;
 }
 
-export async function createTestSecrets(hostnames: readonly string[] = []): Promise<TestSecrets> {
+export async function createTestSecrets(
+  hostnames: readonly string[] = [],
+  machines: readonly string[] = [],
+): Promise<TestSecrets> {
   const setup = await setupSecure({
     dir: await mkdtemp(join(tmpdir(), 'ot-mqtt-secrets-')),
     hostnames,
+    machines,
   });
   const passwords: Record<string, string> = {};
   for (const [user, files] of Object.entries(setup.users)) {

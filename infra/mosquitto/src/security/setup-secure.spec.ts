@@ -44,7 +44,7 @@ describe('setup-secure: development CA, certificates, passwords in one command',
         .split('\n')
         .filter(Boolean)
         .map((l) => l.split(':')[0]),
-    ).toEqual(['agent', 'viewer', 'dashboard', 'operator', 'broker-metrics']);
+    ).toEqual(['agent', 'viewer', 'dashboard', 'operator', 'gateway', 'broker-metrics']);
   });
 
   it('keeps the CA and passwords when run again, and re-issues the server certificate for new names', async () => {

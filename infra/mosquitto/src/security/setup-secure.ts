@@ -19,7 +19,14 @@ export const DEFAULT_SECRETS_DIR = resolve(
 );
 
 /** Users of the production ACL that get a password (`<user>.password`) and a client certificate. */
-export const SECURE_USERS = ['agent', 'viewer', 'dashboard', 'operator', 'broker-metrics'] as const;
+export const SECURE_USERS = [
+  'agent',
+  'viewer',
+  'dashboard',
+  'operator',
+  'gateway',
+  'broker-metrics',
+] as const;
 
 /** Identities with a client certificate only: the OT → IT bridge (CN `ot-bridge`), the OT broker's own. */
 export const CERTIFICATE_ONLY_USERS = ['ot-bridge'] as const;
@@ -181,6 +188,7 @@ export async function setupSecure(options: SetupSecureOptions = {}): Promise<Sec
   }
   await copyFile(join(clientsDir, 'ca.crt'), join(brokerDir, 'ca.crt'));
 
+  for (const machine of options.machines ?? []) assertMachineIdentity(machine);
   const users = unique([...(options.users ?? SECURE_USERS), ...(options.machines ?? [])]);
   const missing = users.filter((name) => newCa || !hasCertificate(clientsDir, name));
   await Promise.all(
@@ -266,6 +274,23 @@ async function moveFlatLayout(dir: string, clientsDir: string): Promise<void> {
     await copyFile(join(dir, name), join(target, name));
     await rm(join(dir, name));
   }
+}
+
+/**
+ * A machine identity's user name is a machine id, which the ACL's `pattern … plc/bottlefiller/%u/#`
+ * turns into a topic level: it must be one plain level, and no account's name (the pattern applies
+ * to every user, so an account named like a machine would get that machine's rights).
+ */
+function assertMachineIdentity(machine: string): void {
+  const reserved: readonly string[] = [...SECURE_USERS, ...CERTIFICATE_ONLY_USERS];
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(machine))
+    throw new Error(
+      `machine identity "${machine}" is not a machine id: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    );
+  if (reserved.includes(machine))
+    throw new Error(
+      `machine identity "${machine}" is the name of an account (${reserved.join(', ')}): name the machine otherwise`,
+    );
 }
 
 function unique(values: readonly string[]): string[] {
