@@ -1,4 +1,4 @@
-import { TAG_GROUP_NAMES, type TagGroupName } from './tags.js';
+import { TAG_GROUP_NAMES, type TagGroupName } from './tag-metadata.js';
 import { MACHINE_ID_PATTERN, machineIdProblem, topicRootProblem } from './topic-names.js';
 
 /**

@@ -1,4 +1,5 @@
-import { TAGS, TAG_GROUP_NAMES, type BottleFillerTags } from '../tags.js';
+import { TAGS, TAG_GROUP_NAMES } from '../tag-metadata.js';
+import type { BottleFillerTags } from '../tags.js';
 
 /** Tags to change in {@link exampleTags}: any group, any subset of its tags. */
 export type TagOverrides = {
