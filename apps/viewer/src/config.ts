@@ -24,13 +24,14 @@ import {
   resolveMqttConnection,
   seconds,
   wholeNumber,
+  envErrorMessage,
   type EnvVar,
   type LogLevel,
   type MqttConnection,
   type ReadTextFile,
 } from '@ot-mqtt/app-kit';
 import { z } from 'zod';
-import { topicFilterProblem, topicRootProblem } from './topic-filter.js';
+import { topicRootProblem } from '@ot-mqtt/tag-model';
 
 /** How messages are shown. */
 export const VIEWER_MODES = ['pretty', 'summary', 'ndjson'] as const;
@@ -66,6 +67,12 @@ export interface ViewerConfig {
   readonly maxPayloadBytes: number;
   /** Period of the per-machine statistics line; 0 turns it off. */
   readonly statsIntervalMs: number;
+  /** Most machines tracked at once (`VIEWER_MAX_MACHINES`). */
+  readonly maxMachines: number;
+  /** A machine silent this long is forgotten (`VIEWER_FORGET_AFTER`, ms). */
+  readonly forgetAfterMs: number;
+  /** A scan timestamp further ahead than this is suspect (`VIEWER_CLOCK_TOLERANCE`, ms). */
+  readonly futureToleranceMs: number;
   /** `NO_COLOR` is set (non-empty): never emit ANSI colours. */
   readonly noColor: boolean;
   /** `FORCE_COLOR` is set (non-empty, not `0`): colour even when output is not a terminal. */
@@ -121,7 +128,9 @@ export const VARIABLES = [
     group: 'Topics',
     description: 'Topic filter to subscribe to.',
     allowed: 'an MQTT topic filter (+ and # as whole levels; $share/<group>/<filter> for a share)',
-    schema: problem(topicFilterProblem),
+    // The filter rule is mqtt-client's (assertValidFilter), applied through ConfigChecks so that
+    // --help answers without loading MQTT.js.
+    schema: problem((v) => (v === '' ? 'a topic filter must not be empty' : undefined)),
     defaultText: '<TOPIC_ROOT>/# = plc/bottlefiller/#',
   }),
   envVar({
@@ -158,6 +167,32 @@ export const VARIABLES = [
     default: 10,
   }),
   envVar({
+    name: 'VIEWER_MAX_MACHINES',
+    group: 'Tracking',
+    description:
+      'Most machines tracked at once; messages of further machines are shown but not tracked (said once).',
+    allowed: 'a whole number, 1-1000000',
+    schema: wholeNumber(1, 1_000_000),
+    default: 10_000,
+  }),
+  envVar({
+    name: 'VIEWER_FORGET_AFTER',
+    group: 'Tracking',
+    description: 'A machine silent this long (and for 3 of its intervals) is forgotten.',
+    allowed: 'seconds, 1-604800',
+    schema: seconds(1, 604_800),
+    default: 900,
+  }),
+  envVar({
+    name: 'VIEWER_CLOCK_TOLERANCE',
+    group: 'Tracking',
+    description:
+      'A scan stamped further in the future is suspect: shown, but not used for gaps or latency.',
+    allowed: 'seconds, 0-86400',
+    schema: seconds(0, 86_400),
+    default: 300,
+  }),
+  envVar({
     name: 'NO_COLOR',
     group: 'Output',
     description: 'Disable ANSI colours (they are off anyway when output is not a terminal).',
@@ -186,6 +221,42 @@ export const FLAGS = {
   '--ndjson': 'Same as VIEWER_MODE=ndjson',
 } as const;
 
+/** The error line for a bad value, in the app kit's words (names the variable, hides secrets). */
+export function invalidValueMessage(name: VariableName, value: string, reason: string): string {
+  return envErrorMessage(
+    VARIABLES.find((v) => v.name === name)!,
+    value,
+    reason,
+  );
+}
+
+/** Checks and inputs {@link parseConfig} borrows from outside (replaced in tests). */
+export interface ConfigChecks {
+  /**
+   * Why a topic filter is invalid, or `undefined` (mqtt-client's `assertValidFilter`). `main.ts`
+   * checks `VIEWER_TOPIC` once MQTT.js is loaded, so `--help` answers without loading it.
+   */
+  readonly filterProblem?: (filter: string) => string | undefined;
+  /** Reads the password and PEM files (default: `fs.readFileSync`). */
+  readonly readFile?: ReadTextFile;
+}
+
+/**
+ * Adapts mqtt-client's throwing `assertValidFilter` to {@link ConfigChecks.filterProblem}: the
+ * filter rule lives once, in the client.
+ */
+export function mqttFilterProblem(
+  assertValidFilter: (filter: string) => void,
+  filter: string,
+): string | undefined {
+  try {
+    assertValidFilter(filter);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 /** Outcome of {@link parseConfig}. */
 export type ConfigResult =
   | { readonly kind: 'ok'; readonly config: ViewerConfig; readonly warnings: readonly string[] }
@@ -199,7 +270,7 @@ export type ConfigResult =
 export function parseConfig(
   env: Readonly<Record<string, string | undefined>>,
   argv: readonly string[],
-  readFile?: ReadTextFile,
+  checks: ConfigChecks = {},
 ): ConfigResult {
   const args = parseArgv(argv, VIEWER_MODES);
   if (args.help) return { kind: 'help' };
@@ -211,7 +282,11 @@ export function parseConfig(
     );
 
   const parsed = parseEnv(VARIABLES, env);
+  const { readFile, filterProblem } = checks;
   const connection = resolveMqttConnection(parsed, readFile === undefined ? {} : { readFile });
+  const filter = parsed.given.VIEWER_TOPIC;
+  const filterWhy = filter === undefined ? undefined : filterProblem?.(filter);
+  if (filterWhy !== undefined) parsed.fail('VIEWER_TOPIC', filterWhy);
   errors.push(...parsed.errors.map((e) => e.message));
   if (errors.length > 0) return { kind: 'error', errors };
 
@@ -235,6 +310,9 @@ export function parseConfig(
       logLevel: v.LOG_LEVEL,
       maxPayloadBytes: v.VIEWER_MAX_PAYLOAD_BYTES,
       statsIntervalMs: Math.round(v.VIEWER_STATS_INTERVAL * 1000),
+      maxMachines: v.VIEWER_MAX_MACHINES,
+      forgetAfterMs: Math.round(v.VIEWER_FORGET_AFTER * 1000),
+      futureToleranceMs: Math.round(v.VIEWER_CLOCK_TOLERANCE * 1000),
       noColor: v.NO_COLOR !== undefined,
       forceColor: v.FORCE_COLOR !== undefined && v.FORCE_COLOR !== '0',
     },
