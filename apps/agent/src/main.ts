@@ -68,6 +68,18 @@ else {
   // Loaded only once the configuration is valid (and after the signal handlers are in place):
   // --help and config errors answer without paying for the MQTT client, RxJS and the simulator.
   const { startAgent } = await import('./start-agent.js');
-  if (!shutdown.stopping) agent = startAgent(config, logger);
+  // Metrics (README "Monitoring"): prom-client is loaded only when METRICS_PORT is set.
+  const metrics = process.env['METRICS_PORT']?.trim()
+    ? (await import('./serve-metrics.js')).loadAgentMetrics(config, process.env)
+    : undefined;
+  if (!shutdown.stopping) agent = startAgent(config, logger, metrics?.hooks);
+  if (agent !== undefined && metrics !== undefined)
+    await metrics.serve(agent).then(
+      (server) => logger.info('metrics', { url: server.url }),
+      (error: unknown) => {
+        logger.error('metrics not served', { reason: (error as Error).message });
+        process.exit(1);
+      },
+    );
   releaseStartupHeapLimitLater();
 }
