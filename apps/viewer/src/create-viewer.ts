@@ -41,6 +41,12 @@ export interface ViewerOptions {
   readonly logLevel: LogLevel;
   /** Output sinks. */
   readonly output: ViewerOutput;
+  /** Where messages and tracker events are counted for Prometheus (serve-metrics.ts), if enabled. */
+  readonly metrics?: {
+    message(machineId: string, receivedAtMs: number, scanTimestampMs?: number): void;
+    invalid(): void;
+    event(event: TrackerEvent): void;
+  };
 }
 
 /** The viewer without its network: feed it messages, client state and time; it writes the display. */
@@ -74,7 +80,7 @@ export interface Viewer {
  * ```
  */
 export function createViewer(options: ViewerOptions): Viewer {
-  const { mode, palette, output, url } = options;
+  const { mode, palette, output, url, metrics } = options;
   const tracker = createMachineTracker();
   const decodeOptions = { root: options.root, maxPayloadBytes: options.maxPayloadBytes };
 
@@ -92,6 +98,7 @@ export function createViewer(options: ViewerOptions): Viewer {
   const reportAll = (events: readonly TrackerEvent[], now: number) => {
     for (const e of events) {
       if (shared && (e.type === 'gap' || e.type === 'late')) continue;
+      metrics?.event(e);
       report(e, now);
     }
   };
@@ -101,6 +108,7 @@ export function createViewer(options: ViewerOptions): Viewer {
     handleMessage(message, now) {
       const m = decodeMessage(message, now, decodeOptions);
       if (!m.ok) {
+        metrics?.invalid();
         if (m.machineId !== undefined) tracker.recordInvalid(m.machineId);
         output.message(mode === 'ndjson' ? formatNdjson(m) : formatInvalidMessage(m, palette));
         return;
@@ -119,6 +127,7 @@ export function createViewer(options: ViewerOptions): Viewer {
         );
       } else if (!m.retain && m.sequence !== undefined) {
         // A retained scan is an old snapshot: showing it is fine, timing it would be wrong.
+        metrics?.message(m.machineId, now, Number.isNaN(m.timestamp) ? undefined : m.timestamp);
         reportAll(
           tracker.record({
             machineId: m.machineId,
