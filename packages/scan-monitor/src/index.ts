@@ -30,3 +30,16 @@ export { createIntervalEstimator } from './interval-estimator.js';
 export type { IntervalEstimator } from './interval-estimator.js';
 
 export { escapeControl, escapeJsonControl } from './escape-control.js';
+
+export { ALARM_NAMES, createAlarmLifecycle } from './alarm-lifecycle.js';
+export type {
+  AcknowledgeResult,
+  AlarmEvent,
+  AlarmLifecycle,
+  AlarmLifecycleOptions,
+  AlarmName,
+  AlarmRecord,
+  AlarmState,
+} from './alarm-lifecycle.js';
+export { computeOee, oeeByHour, shiftWindow } from './oee.js';
+export type { OeeOptions, OeeResult, OeeSample, ShiftPattern } from './oee.js';
