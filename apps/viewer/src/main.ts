@@ -4,8 +4,9 @@
 import { releaseStartupHeapLimitLater } from './startup-heap.js';
 import { randomBytes } from 'node:crypto';
 import type { TlsOptions } from '@ot-mqtt/mqtt-client';
+import { escapeControl } from '@ot-mqtt/scan-monitor';
 import { createPalette } from './ansi.js';
-import { helpText, parseConfig } from './config.js';
+import { helpText, invalidValueMessage, mqttFilterProblem, parseConfig } from './config.js';
 import { createViewer } from './create-viewer.js';
 import { createLineWriter } from './line-writer.js';
 import { loadConfigFiles } from './load-config-files.js';
@@ -34,10 +35,26 @@ async function main(): Promise<void> {
   }
 
   // Loaded only now: --help and configuration errors answer at once, without loading MQTT.js.
-  const { createMqttClient, MqttClientError } = await import('@ot-mqtt/mqtt-client');
+  const { assertValidFilter, createMqttClient, MqttClientError } =
+    await import('@ot-mqtt/mqtt-client');
+  const filterProblem = mqttFilterProblem(assertValidFilter, config.topic);
+  if (filterProblem !== undefined) {
+    process.stderr.write(
+      `viewer: ${invalidValueMessage('VIEWER_TOPIC', config.topic, filterProblem)}\n`,
+    );
+    process.exitCode = 2;
+    return;
+  }
   releaseStartupHeapLimitLater();
-  const stdout = createLineWriter(process.stdout);
-  const stderr = createLineWriter(process.stderr);
+  // Both writers drop display lines rather than buffer without bound when their reader stalls;
+  // the viewer (created below) reports how many once the reader catches up.
+  let reportDropped = (_lines: number, _stream: 'stdout' | 'stderr'): void => undefined;
+  const stdout = createLineWriter(process.stdout, {
+    onCaughtUp: (lines) => reportDropped(lines, 'stdout'),
+  });
+  const stderr = createLineWriter(process.stderr, {
+    onCaughtUp: (lines) => reportDropped(lines, 'stderr'),
+  });
   // `viewer | head` closes the pipe: that is the reader saying "enough", not an error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -63,13 +80,21 @@ async function main(): Promise<void> {
     ...(Object.keys(tls).length > 0 ? { tls } : {}),
   });
 
+  // Metrics (README "Monitoring"): prom-client is loaded only when METRICS_PORT is set.
+  const metrics = process.env['METRICS_PORT']?.trim()
+    ? (await import('./serve-metrics.js')).loadViewerMetrics(process.env)
+    : undefined;
   const viewer = createViewer({
+    ...(metrics === undefined ? {} : { metrics: metrics.ingest }),
     mode: config.mode,
     palette: createPalette(!config.noColor && (config.forceColor || process.stdout.isTTY === true)),
     root: config.topicRoot,
     filter: config.topic,
     url: client.url,
     maxPayloadBytes: config.maxPayloadBytes,
+    maxMachines: config.maxMachines,
+    forgetAfterMs: config.forgetAfterMs,
+    futureToleranceMs: config.futureToleranceMs,
     logLevel: config.logLevel,
     output: {
       message: (text) => stdout.write(text),
@@ -77,6 +102,8 @@ async function main(): Promise<void> {
       log: (text) => (config.mode === 'ndjson' ? stderr : stdout).write(text),
     },
   });
+
+  reportDropped = (lines, stream) => viewer.reportDropped(lines, stream, Date.now());
 
   let stopping = false;
   const timers: NodeJS.Timeout[] = [];
@@ -104,7 +131,7 @@ async function main(): Promise<void> {
       } catch (error) {
         // Never expected (decoding never throws), but one odd message must not end the viewer.
         stderr.write(
-          `viewer: could not show a message on ${message.topic}: ${error instanceof Error ? error.message : String(error)}`,
+          `viewer: could not show a message on ${escapeControl(message.topic)}: ${escapeControl(error instanceof Error ? error.message : String(error))}`,
         );
       }
     },
@@ -119,12 +146,27 @@ async function main(): Promise<void> {
     },
   });
 
+  if (metrics !== undefined)
+    await metrics.serve(client).then(
+      (server) => stderr.write(`viewer: metrics on ${server.url}`),
+      (error: unknown) => {
+        stderr.write(`viewer: metrics not served: ${(error as Error).message}`);
+        void stop(1);
+      },
+    );
   timers.push(setInterval(() => viewer.checkStale(Date.now()), STALE_CHECK_MS));
   if (config.statsIntervalMs > 0)
     timers.push(setInterval(() => viewer.reportStats(Date.now()), config.statsIntervalMs));
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      for (const [writer, name] of [
+        [stdout, 'stdout'],
+        [stderr, 'stderr'],
+      ] as const) {
+        const dropped = writer.takeUnreported();
+        if (dropped > 0) reportDropped(dropped, name);
+      }
       viewer.reportStats(Date.now());
       void stop(0);
     });

@@ -3,7 +3,7 @@ import type { BottleFiller, CommandOutcome } from '@ot-mqtt/plc-sim';
 import { commandReplyTopic, commandTopic, parseCommand } from '@ot-mqtt/tag-model';
 import type { CommandReply } from '@ot-mqtt/tag-model';
 import type { Subscription } from 'rxjs';
-import type { Logger } from '../logger.js';
+import type { Logger } from '@ot-mqtt/app-kit';
 import type { RecentRequests } from './recent-requests.js';
 
 /** A machine commands can reach. */

@@ -10,7 +10,7 @@ import type { MqttClient as MqttJs } from 'mqtt';
 import { brokerTest as it, mosquittoPub } from '@ot-mqtt/broker/testing';
 import type { CommandReply, PackmlPayload, StatusPayload } from '@ot-mqtt/tag-model';
 import { loadConfig } from '../config.js';
-import type { Logger, LogFields } from '../logger.js';
+import type { LogFields, Logger } from '@ot-mqtt/app-kit';
 import { startAgent, type RunningAgent } from '../start-agent.js';
 
 const run = promisify(execFile);
@@ -51,7 +51,7 @@ function agentOn(url: string, env: Record<string, string> = {}) {
   });
   if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('; '));
   const logs: LogLine[] = [];
-  const agent: RunningAgent = startAgent(loaded.config, collectingLogger(logs), {
+  const agent: RunningAgent = startAgent(loaded.config, collectingLogger(logs), undefined, {
     publishPackml: true,
   });
   cleanups.push(() => agent.stop());
