@@ -114,7 +114,7 @@ export function startAgent(
   ): MqttClient => {
     const will = willFor === undefined ? undefined : connection('offline', willFor);
     return createMqttClient({
-      url: config.url,
+      ...(config.urls === undefined ? { url: config.url } : { urls: config.urls }),
       clientId,
       protocolVersion,
       keepaliveSeconds: config.keepaliveSeconds,
