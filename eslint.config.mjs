@@ -47,6 +47,8 @@ export default tseslint.config(
       { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: [] },
+      // The app kit is for apps in general: their env, logs and process, never bottles.
+      { sourceTag: 'scope:app-kit', onlyDependOnLibsWithTags: ['scope:mqtt-client'] },
       { sourceTag: 'scope:historian', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       // metrics takes the other libraries' objects structurally: it depends on prom-client only.
       { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: [] },
@@ -62,6 +64,10 @@ export default tseslint.config(
         { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: ['type:infra'] },
         { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'] },
         { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: ['type:infra'] },
+        {
+          sourceTag: 'scope:app-kit',
+          onlyDependOnLibsWithTags: ['scope:mqtt-client', 'type:infra'],
+        },
         {
           sourceTag: 'scope:historian',
           onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'],

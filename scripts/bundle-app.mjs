@@ -22,7 +22,7 @@ await build({
   target: 'node20',
   // Workspace libraries from their TypeScript sources, as vitest does: no stale dist/ can slip in.
   conditions: ['@ot-mqtt/source'],
-  // One file, so that modules run in source order: startup-heap.ts (main.ts's first import) must
+  // One file, so that modules run in source order: @ot-mqtt/app-kit/startup-heap (main.ts's first import) must
   // run before zod and the rest are loaded, and a shared chunk would be evaluated before it.
   splitting: false,
   minify: true,

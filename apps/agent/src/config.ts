@@ -1,16 +1,12 @@
-import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
-import { ENV_VARS, type EnvVar, type EnvVarName } from './env-vars.js';
 import {
-  DEFAULT_FLEET_PREFIX,
-  fleetMachineId,
-  parseShard,
-  shardRange,
-  type Shard,
-} from './fleet-plan.js';
-
-/** Log levels, most severe first. */
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+  parseEnv,
+  resolveMqttConnection,
+  type EnvError,
+  type LogLevel,
+  type ReadTextFile,
+} from '@ot-mqtt/app-kit';
+import { ENV_VARS } from './env-vars.js';
+import { DEFAULT_FLEET_PREFIX, fleetMachineId, shardRange, type Shard } from './fleet-plan.js';
 
 /** The agent's validated configuration, built from the environment by {@link loadConfig}. */
 export interface AgentConfig {
@@ -78,12 +74,7 @@ export interface FleetConfig {
 }
 
 /** One rejected variable: what the user set, why it is wrong and what is allowed. */
-export interface ConfigError {
-  /** The variable at fault. */
-  readonly variable: EnvVarName;
-  /** Full sentence naming the variable, its value (unless secret) and what is allowed. */
-  readonly message: string;
-}
+export type ConfigError = EnvError;
 
 /** Result of {@link loadConfig}: the config, or every problem found (not just the first). */
 export type LoadConfigResult =
@@ -96,132 +87,40 @@ export type LoadConfigResult =
   | { readonly ok: false; readonly errors: readonly ConfigError[] };
 
 type Env = Readonly<Record<string, string | undefined>>;
-type Spec = (typeof ENV_VARS)[number];
-type Parsed = { -readonly [V in Spec as V['name']]?: z.output<V['schema']> };
 
-/** Reads a file named by a variable; replaced in tests. */
-export type ReadTextFile = (path: string) => string;
-
-const readText: ReadTextFile = (path) => readFileSync(path, 'utf8');
+export type { LogLevel, ReadTextFile };
 
 /**
  * Validates the agent's environment. Empty values count as unset (as `VAR=` in a compose file
- * usually means "use the default"). Never throws; secrets never appear in messages.
+ * usually means "use the default"). Never throws; secrets never appear in messages. The shared
+ * MQTT_* and LOG_* rules are @ot-mqtt/app-kit's; the fleet rules are the agent's own.
  */
-export function loadConfig(env: Env, readFile: ReadTextFile = readText): LoadConfigResult {
-  const errors: ConfigError[] = [];
-  const warnings: string[] = [];
-  const fail = (spec: EnvVar, reason: string, value = env[spec.name]) => {
-    const shown = spec.secret ? '(hidden)' : JSON.stringify(value);
-    errors.push({
-      variable: spec.name as EnvVarName,
-      message: `Invalid ${spec.name}=${shown}: ${reason}. Allowed: ${spec.allowed}.`,
-    });
-  };
-  const spec = (name: EnvVarName): EnvVar => ENV_VARS.find((v) => v.name === name)!;
+export function loadConfig(env: Env, readFile?: ReadTextFile): LoadConfigResult {
+  const parsed = parseEnv(ENV_VARS, env);
+  const { values: v, given: g, fail } = parsed;
+  const connection = resolveMqttConnection(parsed, readFile === undefined ? {} : { readFile });
 
-  const parsed: Record<string, unknown> = {};
-  for (const v of ENV_VARS as readonly EnvVar[]) {
-    const raw = env[v.name];
-    if (raw === undefined || raw === '') continue;
-    const result = v.schema.safeParse(raw);
-    if (result.success) parsed[v.name] = result.data;
-    else fail(v, result.error.issues.map((i) => i.message).join('; '));
-  }
-  const p = parsed as Parsed;
-
-  // Cross-variable rules, each reported against the variable the user has to change.
-  let tls = p.MQTT_TLS ?? false;
-  let url: string;
-  if (p.MQTT_URL !== undefined) {
-    const scheme = new URL(p.MQTT_URL).protocol;
-    const secure = scheme === 'mqtts:' || scheme === 'wss:';
-    if (p.MQTT_TLS === false && secure)
-      fail(spec('MQTT_TLS'), `contradicts MQTT_URL, whose scheme ${scheme} is TLS`);
-    if (p.MQTT_TLS === true && !secure)
-      fail(
-        spec('MQTT_TLS'),
-        `contradicts MQTT_URL, whose scheme ${scheme} is plain: use mqtts:// or wss://`,
-      );
-    tls = secure;
-    url = p.MQTT_URL;
-    for (const name of ['MQTT_BROKER_HOST', 'MQTT_BROKER_PORT'] as const)
-      if (p[name] !== undefined) warnings.push(`${name} is ignored: MQTT_URL is set`);
-  } else {
-    const hostName = p.MQTT_BROKER_HOST ?? 'localhost';
-    const bare = hostName.replace(/^\[(.*)\]$/, '$1');
-    const hostPart = bare.includes(':') ? `[${bare}]` : bare;
-    url = `${tls ? 'mqtts' : 'mqtt'}://${hostPart}:${p.MQTT_BROKER_PORT ?? (tls ? 8883 : 1883)}`;
-  }
-
-  for (const name of [
-    'MQTT_CA_FILE',
-    'MQTT_CERT_FILE',
-    'MQTT_KEY_FILE',
-    'MQTT_TLS_SERVERNAME',
-  ] as const)
-    if (p[name] !== undefined && !tls)
-      fail(
-        spec(name),
-        'is set but the connection is not TLS (set MQTT_TLS=true, or an mqtts:// or wss:// MQTT_URL)',
-      );
-  if ((p.MQTT_CERT_FILE === undefined) !== (p.MQTT_KEY_FILE === undefined)) {
-    const missing = p.MQTT_CERT_FILE === undefined ? 'MQTT_CERT_FILE' : 'MQTT_KEY_FILE';
-    const given = missing === 'MQTT_CERT_FILE' ? 'MQTT_KEY_FILE' : 'MQTT_CERT_FILE';
-    fail(spec(given), `needs ${missing} as well (a certificate and its key go together)`);
-  }
-  if (p.MQTT_PASSWORD !== undefined && p.MQTT_PASSWORD_FILE !== undefined)
-    fail(spec('MQTT_PASSWORD_FILE'), 'set together with MQTT_PASSWORD: choose one');
-  if (
-    (p.MQTT_PASSWORD !== undefined || p.MQTT_PASSWORD_FILE !== undefined) &&
-    p.MQTT_USERNAME === undefined
-  )
-    fail(
-      spec(p.MQTT_PASSWORD !== undefined ? 'MQTT_PASSWORD' : 'MQTT_PASSWORD_FILE'),
-      'is set without MQTT_USERNAME',
-    );
-
-  const fleetSize = p.FILLER_COUNT ?? 1;
-  const shard = p.FILLER_SHARD === undefined ? { index: 0, count: 1 } : parseShard(p.FILLER_SHARD)!;
+  const fleetSize = v.FILLER_COUNT;
+  const shard = v.FILLER_SHARD;
   if (shard.count > fleetSize)
     fail(
-      spec('FILLER_SHARD'),
+      'FILLER_SHARD',
       `has more shards (${shard.count}) than FILLER_COUNT has fillers (${fleetSize}): some agents would simulate nothing`,
     );
-  const prefix = p.MACHINE_ID ?? (fleetSize > 1 ? DEFAULT_FLEET_PREFIX : 'filler-01');
-  if (fleetSize > 1 && fleetMachineId(prefix, fleetSize, fleetSize).length > 64)
+  const prefix = g.MACHINE_ID ?? (fleetSize > 1 ? DEFAULT_FLEET_PREFIX : 'filler-01');
+  const lastId = fleetMachineId(prefix, fleetSize, fleetSize);
+  if (fleetSize > 1 && lastId.length > 64)
     fail(
-      spec('MACHINE_ID'),
-      `is too long as the prefix of ${fleetSize} numbered machine ids (${fleetMachineId(prefix, fleetSize, fleetSize)} is over 64 characters)`,
+      'MACHINE_ID',
+      `is too long as the prefix of ${fleetSize} numbered machine ids (${lastId} is over 64 characters)`,
     );
-  const perFiller = p.CONNECTION_MODE === 'per-filler';
-  if (
-    perFiller &&
-    p.MQTT_CLIENT_ID !== undefined &&
-    `${p.MQTT_CLIENT_ID}-${fleetMachineId(prefix, fleetSize, fleetSize)}`.length > 128
-  )
+  const perFiller = v.CONNECTION_MODE === 'per-filler';
+  if (perFiller && g.MQTT_CLIENT_ID !== undefined && `${g.MQTT_CLIENT_ID}-${lastId}`.length > 128)
     fail(
-      spec('MQTT_CLIENT_ID'),
+      'MQTT_CLIENT_ID',
       'is too long as the prefix of one client id per filler (with -<machine id> it exceeds 128 characters)',
     );
-
-  const file = (name: EnvVarName, path: string | undefined): string | undefined => {
-    if (path === undefined) return undefined;
-    try {
-      return readFile(path);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      fail(spec(name), `cannot read the file (${code})`);
-      return undefined;
-    }
-  };
-  // Only the first line: `echo secret > file` leaves a newline that is not part of the password.
-  const password =
-    p.MQTT_PASSWORD ?? file('MQTT_PASSWORD_FILE', p.MQTT_PASSWORD_FILE)?.split(/\r?\n/)[0];
-  const ca = file('MQTT_CA_FILE', p.MQTT_CA_FILE);
-  const cert = file('MQTT_CERT_FILE', p.MQTT_CERT_FILE);
-  const key = file('MQTT_KEY_FILE', p.MQTT_KEY_FILE);
-  if (errors.length > 0) return { ok: false, errors };
+  if (parsed.errors.length > 0) return { ok: false, errors: parsed.errors };
 
   const machineId = prefix;
   const { first, last } = shardRange(fleetSize, shard);
@@ -233,7 +132,7 @@ export function loadConfig(env: Env, readFile: ReadTextFile = readText): LoadCon
         );
   // A shared fleet connection is named after its slice, so every shard has its own stable session.
   const clientId =
-    p.MQTT_CLIENT_ID ??
+    g.MQTT_CLIENT_ID ??
     (fleetSize === 1 || perFiller
       ? `ot-mqtt-agent-${machineId}`
       : `ot-mqtt-agent-${prefix}-shard-${shard.index}-of-${shard.count}`);
@@ -244,49 +143,40 @@ export function loadConfig(env: Env, readFile: ReadTextFile = readText): LoadCon
     includeMachineLevel: fleetSize > 1,
     connectionMode: perFiller ? 'per-filler' : 'shared',
     clientIds: perFiller
-      ? machineIds.map((id) => `${p.MQTT_CLIENT_ID ?? 'ot-mqtt-agent'}-${id}`)
+      ? machineIds.map((id) => `${g.MQTT_CLIENT_ID ?? 'ot-mqtt-agent'}-${id}`)
       : [clientId],
   };
   const config: AgentConfig = {
-    url,
+    url: connection.url,
     clientId,
-    keepaliveSeconds: p.MQTT_KEEPALIVE ?? 60,
-    ...(p.MQTT_USERNAME === undefined
+    keepaliveSeconds: connection.keepaliveSeconds,
+    ...(connection.username === undefined
       ? {}
       : {
           auth: {
-            username: p.MQTT_USERNAME,
-            ...(password === undefined ? {} : { password }),
+            username: connection.username,
+            ...(connection.password === undefined ? {} : { password: connection.password }),
           },
         }),
-    ...(tls
-      ? {
-          tls: {
-            ...(ca === undefined ? {} : { ca }),
-            ...(cert === undefined ? {} : { cert }),
-            ...(key === undefined ? {} : { key }),
-            ...(p.MQTT_TLS_SERVERNAME === undefined ? {} : { servername: p.MQTT_TLS_SERVERNAME }),
-          },
-        }
-      : {}),
+    ...(connection.tls === undefined ? {} : { tls: connection.tls }),
     machineId,
     fleet,
-    topicRoot: p.TOPIC_ROOT ?? 'plc/bottlefiller',
-    publishIntervalMs: Math.round((p.PUBLISH_INTERVAL ?? 2) * 1000),
-    seed: p.SIM_SEED,
-    timeScale: p.SIM_TIME_SCALE ?? 1,
+    topicRoot: v.TOPIC_ROOT,
+    publishIntervalMs: Math.round(v.PUBLISH_INTERVAL * 1000),
+    seed: v.SIM_SEED,
+    timeScale: v.SIM_TIME_SCALE,
     outbox: {
       // The bound is per connection: a shared fleet connection holds two scans of each of its
       // fillers at least, or one slow round trip would drop scans.
       maxMessages:
-        p.OUTBOX_MAX_MESSAGES ?? Math.max(10_000, perFiller ? 0 : 14 * machineIds.length),
-      overflow: p.OUTBOX_OVERFLOW ?? 'drop-oldest',
-      budgetBytes: (p.OUTBOX_BUDGET_MB ?? 128) * 1024 * 1024,
+        v.OUTBOX_MAX_MESSAGES ?? Math.max(10_000, perFiller ? 0 : 14 * machineIds.length),
+      overflow: v.OUTBOX_OVERFLOW,
+      budgetBytes: v.OUTBOX_BUDGET_MB * 1024 * 1024,
     },
-    shutdownTimeoutMs: Math.round((p.SHUTDOWN_TIMEOUT ?? 5) * 1000),
-    logLevel: p.LOG_LEVEL ?? 'info',
-    logFormat: p.LOG_FORMAT ?? 'text',
-    summaryIntervalMs: Math.round((p.SUMMARY_INTERVAL ?? 30) * 1000),
+    shutdownTimeoutMs: Math.round(v.SHUTDOWN_TIMEOUT * 1000),
+    logLevel: v.LOG_LEVEL,
+    logFormat: v.LOG_FORMAT,
+    summaryIntervalMs: Math.round(v.SUMMARY_INTERVAL * 1000),
   };
-  return { ok: true, config, warnings };
+  return { ok: true, config, warnings: parsed.warnings };
 }

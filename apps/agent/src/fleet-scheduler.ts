@@ -20,8 +20,11 @@ export interface FleetSchedulerOptions {
   readonly count: number;
   /** Milliseconds between two scans of the same machine. */
   readonly intervalMs: number;
-  /** Scans machine `index`; `now` is the wall-clock time of the scan. Must not throw. */
-  readonly onDue: (index: number, now: number) => void;
+  /**
+   * Scans machine `index`; `now` is the wall-clock time of the scan, `dueAt` when it was due (the
+   * difference is the scheduler's lag). Must not throw.
+   */
+  readonly onDue: (index: number, now: number, dueAt: number) => void;
   /** Clock and timer (default: `Date.now` and `setTimeout`). */
   readonly clock?: SchedulerClock;
 }
@@ -70,7 +73,7 @@ export function startFleetScheduler(options: FleetSchedulerOptions): FleetSchedu
     const now = clock.now();
     if (now - dueAt() >= intervalMs) behind++;
     for (let budget = count; budget > 0 && dueAt() <= now && !stopped; budget--) {
-      onDue(next, now);
+      onDue(next, now, dueAt());
       scans++;
       if (++next === count) {
         next = 0;

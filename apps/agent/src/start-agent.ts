@@ -1,18 +1,34 @@
+import { describeConnectionState, type Logger } from '@ot-mqtt/app-kit';
 import { createMqttClient, createOutboxBudget, type MqttClient } from '@ot-mqtt/mqtt-client';
 import { createBottleFiller, type BottleFiller } from '@ot-mqtt/plc-sim';
 import { encodeConnection, type EncodedMessage } from '@ot-mqtt/tag-model';
 import { filter, interval, type Subscription } from 'rxjs';
 import type { AgentConfig } from './config.js';
-import { describeState } from './describe-state.js';
 import { startFleetScheduler } from './fleet-scheduler.js';
-import type { Logger } from './logger.js';
 import { outboxLimits } from './outbox-limits.js';
 import { createScanPublisher, type ScanCounters, type ScanPublisher } from './scan-publisher.js';
+
+/**
+ * Where the agent reports to its metrics (serve-metrics.ts) from the hot path; absent when
+ * METRICS_PORT is unset, so an agent without metrics pays one `undefined` check per message.
+ */
+export interface AgentHooks {
+  /** Each publish of a scan message, as it starts (settles on PUBACK or failure). */
+  readonly onPublish: (publish: Promise<void>) => void;
+  /** Each failed publish, with the client's error code. */
+  readonly onPublishFailed: (code: string) => void;
+  /** Each scan: how late it started after it was due, in ms. */
+  readonly onScanLag: (lagMs: number) => void;
+}
 
 /** A running agent: one or many simulated fillers publishing through one or many MQTT connections. */
 export interface RunningAgent {
   /** The MQTT clients: one when shared, one per filler with `CONNECTION_MODE=per-filler`. */
   readonly clients: readonly MqttClient[];
+  /** Each simulated machine with its publisher's totals. */
+  readonly machines: readonly { readonly id: string; counters(): ScanCounters }[];
+  /** Scheduler wakes that found themselves a whole interval or more behind (overload). */
+  schedulerBehind(): number;
   /** Totals over every filler of this agent. */
   counters(): ScanCounters;
   /**
@@ -56,7 +72,7 @@ const sum = (counters: readonly ScanCounters[]): ScanCounters => {
  * Starts simulating and publishing. Scanning does not depend on the connection: while the broker
  * is unreachable scans wait in the client's bounded outbox and go out, in order, after reconnecting.
  */
-export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
+export function startAgent(config: AgentConfig, logger: Logger, hooks?: AgentHooks): RunningAgent {
   const root = config.topicRoot;
   const { fleet } = config;
   const includeMachineLevel = fleet.includeMachineLevel;
@@ -123,6 +139,7 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
   let stopping = false;
   const onFailure = (error: unknown, topic: string, sequence: number) => {
     const code = (error as { code?: string }).code ?? 'ERROR';
+    hooks?.onPublishFailed(code);
     if (stopping || logged.has(code)) return;
     logged.add(code);
     logger.warn('publish failed (further failures of this kind counted in the summary)', {
@@ -145,7 +162,13 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
           ...(config.seed === undefined ? {} : { seed: config.seed }),
         }),
         publisher: createScanPublisher({
-          publish: (topic, payload, options) => link.client.publish(topic, payload, options),
+          publish: hooks
+            ? (topic, payload, options) => {
+                const publish = link.client.publish(topic, payload, options);
+                hooks.onPublish(publish);
+                return publish;
+              }
+            : (topic, payload, options) => link.client.publish(topic, payload, options),
           machineId: id,
           root,
           includeMachineLevel,
@@ -208,7 +231,7 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
   for (const link of links) {
     subscriptions.push(
       link.client.state$.subscribe((state) => {
-        const record = describeState(state, link.client.url);
+        const record = describeConnectionState(state, link.client.url);
         if (links.length === 1) {
           logger[record.level](record.message, record.fields);
           return;
@@ -257,8 +280,9 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
   const scheduler = startFleetScheduler({
     count: machines.length,
     intervalMs: config.publishIntervalMs,
-    onDue: (index, now) => {
+    onDue: (index, now, dueAt) => {
       const machine = machines[index]!;
+      hooks?.onScanLag(now - dueAt);
       if (machine.failed) return;
       try {
         // Stepped to the wall clock, not by counting intervals: simulated time keeps pace even when
@@ -290,6 +314,8 @@ export function startAgent(config: AgentConfig, logger: Logger): RunningAgent {
   let stopped: Promise<{ undelivered: number }> | undefined;
   return {
     clients: links.map((l) => l.client),
+    machines: machines.map((m) => ({ id: m.id, counters: () => m.publisher.counters() })),
+    schedulerBehind: () => scheduler.behind,
     counters,
     stop() {
       stopped ??= (async () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,14 @@ export function missingPrerequisite(): string | undefined {
     return `${DIST} missing: run \`npx nx build dashboard\``;
   if (!existsSync(AGENT_MAIN)) return `${AGENT_MAIN} missing: run \`npx nx build agent\``;
   return undefined;
+}
+
+/** Like {@link missingPrerequisite}, for the tests that need the gateway too. */
+export function missingGateway(): string | undefined {
+  return (
+    missingPrerequisite() ??
+    (existsSync(GATEWAY_MAIN) ? undefined : `${GATEWAY_MAIN} missing: run \`npx nx build gateway\``)
+  );
 }
 
 /** Polls `predicate` until it holds; fails naming `what` after `timeoutMs` (never a fixed sleep). */
@@ -98,6 +106,38 @@ export function startAgent(broker: RunningMosquitto, env: NodeJS.ProcessEnv = {}
     LOG_LEVEL: 'warn',
     ...env,
   });
+}
+
+/** Whether the agent in this checkout applies commands (issue 12's handler under apps/agent/src/commands*). */
+export function agentHandlesCommands(): boolean {
+  const src = join(REPO_ROOT, 'apps', 'agent', 'src');
+  return existsSync(src) && readdirSync(src).some((name) => name.startsWith('command'));
+}
+
+/** The gateway (apps/gateway) on a free port with its own SQLite file, serving the built page. */
+export async function startGateway(
+  broker: RunningMosquitto,
+  env: NodeJS.ProcessEnv = {},
+): Promise<App & { url: string }> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'dashboard-e2e-gateway-'));
+  const app = startNode(GATEWAY_MAIN, {
+    MQTT_BROKER_HOST: '127.0.0.1',
+    MQTT_BROKER_PORT: String(broker.ports[1883]),
+    GATEWAY_HOST: '127.0.0.1',
+    GATEWAY_PORT: String(port),
+    HISTORIAN_DB: join(dir, 'historian.sqlite'),
+    DASHBOARD_MQTT_URL: broker.wsUrl ?? '',
+    DASHBOARD_DIR: DIST,
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  await waitFor(
+    async () => (await fetch(`${url}healthz`).catch(() => undefined))?.ok,
+    `the gateway on ${url} (output: ${app.output.join(' | ')})`,
+  );
+  return { ...app, url };
 }
 
 /** A real Mosquitto with the development config (TCP + WebSocket listeners) on free ports. */

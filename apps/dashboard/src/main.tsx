@@ -33,7 +33,7 @@ const now = signal(Date.now());
 setInterval(() => (now.value = Date.now()), 1_000);
 const brokerUp = computed(() => broker.value?.status.value.status === 'connected');
 const alarms = new AlarmModel(gateway, store);
-const commands = new CommandModel(store, () => broker.value);
+const commands = new CommandModel(store, () => broker.value, user);
 
 function connect(login?: BrokerLogin): void {
   const previous = broker.value;

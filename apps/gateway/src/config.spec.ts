@@ -32,6 +32,14 @@ describe('gateway configuration', () => {
     );
   });
 
+  it('GATEWAY_SHARE_GROUP=none: a plain subscription on one connection (brokers without $share)', () => {
+    expect(ok({ GATEWAY_SHARE_GROUP: 'none', MQTT_PROTOCOL_VERSION: '4' })).toMatchObject({
+      shareGroup: undefined,
+      ingestConnections: 1,
+      protocolVersion: 4,
+    });
+  });
+
   it('accepts a postgres:// URL for HISTORIAN_DB', () => {
     expect(ok({ HISTORIAN_DB: 'postgres://gw@db:5432/hist' }).db).toBe(
       'postgres://gw@db:5432/hist',

@@ -123,6 +123,13 @@ export const ENV_VARS = [
     schema: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/u, 'not 1-100 letters, digits, . _ -'),
   },
   {
+    name: 'MQTT_PROTOCOL_VERSION',
+    default: '5',
+    allowed: '4 (MQTT 3.1.1) or 5 (MQTT 5)',
+    description: 'MQTT protocol level of the ingest connections (4 for brokers without MQTT 5).',
+    schema: z.enum(['4', '5']).transform(Number),
+  },
+  {
     name: 'TOPIC_ROOT',
     default: DEFAULT_TOPIC_ROOT,
     allowed: 'topic levels without +, # or empty levels',
@@ -243,8 +250,10 @@ export interface GatewayConfig {
   readonly clientId: string;
   /** Topic root. */
   readonly topicRoot: string;
-  /** Shared subscription group. */
-  readonly shareGroup: string;
+  /** MQTT protocol level. */
+  readonly protocolVersion: 4 | 5;
+  /** Shared subscription group, or undefined for a plain subscription (`none`). */
+  readonly shareGroup: string | undefined;
   /** Number of ingest connections. */
   readonly ingestConnections: number;
   /** HTTP listen host. */
@@ -321,6 +330,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Co
   }
   if (errors.length > 0) return { kind: 'error', errors };
 
+  const shareGroup = get<string>('GATEWAY_SHARE_GROUP') ?? 'historian';
   const mqttUrl =
     get<string>('MQTT_URL') ??
     `mqtt://${get<string>('MQTT_BROKER_HOST') ?? 'localhost'}:${get<number>('MQTT_BROKER_PORT') ?? 1883}`;
@@ -332,8 +342,11 @@ export function parseConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Co
       password,
       clientId: get<string>('MQTT_CLIENT_ID') ?? 'ot-mqtt-gateway',
       topicRoot: get<string>('TOPIC_ROOT') ?? DEFAULT_TOPIC_ROOT,
-      shareGroup: get<string>('GATEWAY_SHARE_GROUP') ?? 'historian',
-      ingestConnections: get<number>('GATEWAY_INGEST_CONNECTIONS') ?? 4,
+      protocolVersion: get<4 | 5>('MQTT_PROTOCOL_VERSION') ?? 5,
+      shareGroup: shareGroup === 'none' ? undefined : shareGroup,
+      // Without a share group every connection would receive every scan: one connection.
+      ingestConnections:
+        shareGroup === 'none' ? 1 : (get<number>('GATEWAY_INGEST_CONNECTIONS') ?? 4),
       host: get<string>('GATEWAY_HOST') ?? '127.0.0.1',
       port: get<number>('GATEWAY_PORT') ?? 8080,
       token,

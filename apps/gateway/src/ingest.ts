@@ -28,8 +28,11 @@ const DAY_MS = 86_400_000;
 
 /** Topic filters of the shared data subscription: single-machine and fleet topics. */
 export function dataFilters(config: Pick<GatewayConfig, 'shareGroup' | 'topicRoot'>): string[] {
-  const share = `$share/${config.shareGroup}/${config.topicRoot}`;
-  return [`${share}/data`, `${share}/+/data`];
+  const base =
+    config.shareGroup === undefined
+      ? config.topicRoot
+      : `$share/${config.shareGroup}/${config.topicRoot}`;
+  return [`${base}/data`, `${base}/+/data`];
 }
 
 /**
@@ -92,9 +95,12 @@ export function startIngest(config: GatewayConfig, queue: CommitQueue, log: Logg
     const client = mqtt.connect(config.mqttUrl, {
       clientId,
       clean: false,
-      protocolVersion: 5,
-      // The session (subscription and every unacknowledged scan) outlives a crash or restart.
-      properties: { sessionExpiryInterval: 7 * 86_400 },
+      protocolVersion: config.protocolVersion,
+      // The session (subscription and every unacknowledged scan) outlives a crash or restart;
+      // MQTT 3.1.1 sessions last as long as the broker keeps them (persistent_client_expiration).
+      ...(config.protocolVersion === 5
+        ? { properties: { sessionExpiryInterval: 7 * 86_400 } }
+        : {}),
       username: config.username,
       password: config.password,
       reconnectPeriod: 1_000,

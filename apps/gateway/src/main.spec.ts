@@ -111,6 +111,26 @@ describe('gateway process', () => {
     }
   });
 
+  it('works over MQTT 3.1.1 without a shared subscription (GATEWAY_SHARE_GROUP=none), as with the embedded broker', async () => {
+    const gw = await startGatewayProcess(
+      env('v4', { MQTT_PROTOCOL_VERSION: '4', GATEWAY_SHARE_GROUP: 'none' }),
+    );
+    gateways.push(gw);
+    await waitReady(gw);
+    const pub = await createPublisher(broker.url);
+    try {
+      for (const n of range(10)) await pub.publishScan('filler-v4', n);
+      await waitFor(
+        async () => (await storedSequences(gw.url, 'filler-v4')).length === 10,
+        20_000,
+        () => gw.output(),
+      );
+      expect(await storedSequences(gw.url, 'filler-v4')).toEqual(range(10));
+    } finally {
+      await pub.close();
+    }
+  });
+
   it('kill -9 at any moment, restart: the history of each machine has every sequence exactly once', async () => {
     const machines = ['filler-a', 'filler-b', 'filler-c'];
     const N = 300;

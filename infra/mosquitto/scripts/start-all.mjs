@@ -256,6 +256,11 @@ function startApp({ name, main }) {
   // One client id for two clients makes the broker kick each out in turn (session takeover):
   // MQTT_CLIENT_ID set for `npm start` is the agent's; the viewer keeps its own random id.
   if (name !== 'agent') delete env.MQTT_CLIENT_ID;
+  // The embedded aedes broker speaks MQTT 3.1.1 only and has no shared subscriptions.
+  if (name === 'gateway' && broker.kind === 'aedes') {
+    env.MQTT_PROTOCOL_VERSION ??= '4';
+    env.GATEWAY_SHARE_GROUP ??= 'none';
+  }
   const child = spawn(process.execPath, [main], {
     cwd: ROOT,
     env,

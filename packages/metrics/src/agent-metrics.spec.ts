@@ -34,6 +34,16 @@ describe('agent metrics', () => {
     expect(await valueOf(registry, 'otmqtt_agent_scheduler_behind_total')).toBe(2);
   });
 
+  it('reads the machines from a function when they are created after the metrics', async () => {
+    const registry = createMetricsRegistry({ app: 'agent', processMetrics: false });
+    const machines: { id: string; counters: () => PublisherTotals }[] = [];
+    createAgentMetrics({ registry, machines: () => machines });
+    expect(await valueOf(registry, 'otmqtt_agent_fillers')).toBe(0);
+    machines.push({ id: 'late', counters: () => totals(4) });
+    expect(await valueOf(registry, 'otmqtt_agent_fillers')).toBe(1);
+    expect(await valueOf(registry, 'otmqtt_agent_scans_total', { machine: 'late' })).toBe(4);
+  });
+
   it('sums the machines into unlabelled totals when per-machine series are off', async () => {
     const registry = createMetricsRegistry({ app: 'agent', processMetrics: false });
     createAgentMetrics({

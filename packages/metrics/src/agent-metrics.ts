@@ -28,10 +28,11 @@ export interface AgentMetricsOptions {
   /** Registry to register in. */
   readonly registry: Registry;
   /**
-   * The machines this agent simulates. Fixed by the agent's configuration (`FLEET_SIZE`, shard),
+   * The machines this agent simulates, or a function returning them at scrape time (so the metrics
+   * can exist before the machines do). Fixed by the agent's configuration (`FILLER_COUNT`, shard),
    * so a `machine` label on their counters is bounded by config, never by traffic.
    */
-  readonly machines: readonly AgentMachine[];
+  readonly machines: readonly AgentMachine[] | (() => readonly AgentMachine[]);
   /** Give each machine its own series (default: true); false sums them into unlabelled totals. */
   readonly perMachine?: boolean;
   /** Scheduler wakes that found themselves a whole interval or more behind, read at scrape time. */
@@ -86,7 +87,9 @@ const FAILURE_CODES = new Set([
  * ```
  */
 export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
-  const { registry, machines } = options;
+  const { registry } = options;
+  const list = options.machines;
+  const machinesNow = typeof list === 'function' ? list : () => list;
   const registers = [registry];
   const perMachine = options.perMachine ?? true;
   const labelNames = perMachine ? (['machine'] as const) : ([] as const);
@@ -95,7 +98,10 @@ export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
     name: 'otmqtt_agent_fillers',
     help: 'Simulated machines in this agent process',
     registers,
-  }).set(machines.length);
+    collect() {
+      this.set(machinesNow().length);
+    },
+  });
 
   const perMachineCounter = (name: string, help: string, key: keyof PublisherTotals) =>
     new Counter({
@@ -105,6 +111,7 @@ export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
       registers,
       collect() {
         this.reset();
+        const machines = machinesNow();
         if (perMachine) for (const m of machines) this.inc({ machine: m.id }, m.counters()[key]);
         else {
           let n = 0;

@@ -1,4 +1,5 @@
-import type { BottleFillerTags } from '@ot-mqtt/tag-model';
+import type { BottleFillerTags, PackmlStatus } from '@ot-mqtt/tag-model';
+import type { CommandOutcome, FillerCommand } from './filler-command.js';
 import type { Fault } from './fault.js';
 import type { FillerPhase } from './filler-phase.js';
 import { FillerModel } from './internal/filler-model.js';
@@ -78,6 +79,34 @@ export interface BottleFiller {
   inject(fault: Fault): void;
   /** Repairs one injected fault, or all of them without an argument. Alarms still need a reset. */
   clearFaults(fault?: Fault): void;
+  /**
+   * The PackML state (ISA-TR88.00.02): state and unit mode with their PackTags numbers, and the
+   * reason the machine last stopped. The five status tags follow from it: `SystemRunning` in
+   * Starting/Execute/Suspended (and the acting states between them), `Fault` in
+   * Aborting/Aborted, `AutoMode` in mode Production, `Ready` = Production and not aborted.
+   */
+  readonly packml: PackmlStatus;
+  /**
+   * Applies a command as the filler's PLC would: through the PackML state machine, refusing what
+   * the state forbids with the reason in words. Acting states (Starting, Stopping, Resetting, …)
+   * complete at the next scan, so the effect shows in the next snapshot.
+   *
+   * Unlike the push-buttons {@link BottleFiller.start} and friends, kept from the first release,
+   * commands follow PackML strictly: start only from Idle (reset first after a stop), clear only
+   * from Aborted; `reset` in Aborted clears and resets in one.
+   *
+   * @example
+   * ```ts
+   * import { createBottleFiller } from '@ot-mqtt/plc-sim';
+   * const filler = createBottleFiller({ autoStart: false });
+   * filler.command({ command: 'start' }); // { accepted: false, reason: 'reset first: …' }
+   * filler.command({ command: 'reset' }); // { accepted: true }
+   * filler.step(100); // Resetting → Idle
+   * filler.command({ command: 'start' }); // { accepted: true }
+   * filler.packml.state; // 'Starting' (Execute after the next scan)
+   * ```
+   */
+  command(command: FillerCommand): CommandOutcome;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { FAULT_NAMES } from '@ot-mqtt/tag-model';
+
 /**
  * Every fault a test or a demo can inject into a simulated filler with
  * {@link BottleFiller.inject}. Each is a physical condition of the machine that stays until it is
@@ -13,8 +15,10 @@
  * - `starveValve` — product supply to the valve throttled: the fill times out below target
  *   (`Underfill`), the bottle is rejected.
  * - `noBottles` — bottles stop arriving at the infeed: after 5 s of waiting, `NoBottle`.
+ *
+ * The same list as `FAULT_NAMES` of `@ot-mqtt/tag-model`, which the `inject-fault` command uses.
  */
-export const FAULTS = ['emptyTank', 'missCap', 'jamValve', 'starveValve', 'noBottles'] as const;
+export const FAULTS = FAULT_NAMES;
 
 /** One injectable fault; see {@link FAULTS}. */
 export type Fault = (typeof FAULTS)[number];

@@ -1,6 +1,7 @@
 import { DEFAULT_TOPIC_ROOT, connectionTopic, topicFor } from './topics.js';
 import { SCHEMA_VERSION, type ConnectionStatus } from './payloads.js';
-import { TAGS, TAG_GROUP_NAMES, type BottleFillerTags, type TagMetadata } from './tags.js';
+import { TAGS, TAG_GROUP_NAMES, type TagMetadata } from './tag-metadata.js';
+import type { BottleFillerTags } from './tags.js';
 
 /** Envelope fields and topic layout for {@link encodeScan}. */
 export interface ScanMeta {

@@ -1,4 +1,4 @@
-import { TAG_GROUP_NAMES, type TagGroupName } from './tags.js';
+import { TAG_GROUP_NAMES, type TagGroupName } from './tag-metadata.js';
 
 /**
  * Root of every bottle-filler topic, exactly as the architecture document spells it. A subscriber to

@@ -27,8 +27,6 @@ export interface SideChannels {
 /** A live connection of the page to the broker, feeding a {@link FleetStore}. */
 export interface BrokerConnection {
   readonly status: ReadonlySignal<BrokerStatus>;
-  /** Whether this account may command (it may read command replies), `undefined` until known. */
-  readonly canCommand: ReadonlySignal<boolean | undefined>;
   readonly client: MqttClient;
   close(): Promise<void>;
 }
@@ -47,7 +45,6 @@ export function connectBroker(
 ): BrokerConnection {
   const root = store.topicRoot;
   const status = signal<BrokerStatus>({ status: 'connecting' });
-  const canCommand = signal<boolean | undefined>(undefined);
   const client = createMqttClient({
     url,
     clientId: `ot-mqtt-dashboard-${Math.random().toString(36).slice(2, 10)}`,
@@ -107,33 +104,15 @@ export function connectBroker(
         .subscribe({ next: side.onAlarmEvent, error: reportError(filter) }),
     );
   }
-  // Command replies double as the permission check: an account that may not read them (the
-  // production `dashboard` account) is not offered the command buttons at all.
-  let refused = false;
   for (const filter of [`${root}/command/reply`, `${root}/+/command/reply`]) {
     subscriptions.push(
-      client.observe(filter, { qos: 1 }).subscribe({
-        next: side.onCommandReply,
-        error: () => {
-          refused = true;
-          canCommand.value = false;
-        },
-      }),
+      client
+        .observe(filter, { qos: 1 })
+        .subscribe({ next: side.onCommandReply, error: reportError(filter) }),
     );
   }
-  subscriptions.push(
-    client.events$.subscribe((event) => {
-      // Granted once the SUBACKs are in: the first connected state, a moment later.
-      if (event.type === 'connected') {
-        setTimeout(() => {
-          if (!refused && client.state.status === 'connected') canCommand.value = true;
-        }, 500);
-      }
-    }),
-  );
   return {
     status,
-    canCommand,
     client,
     async close() {
       for (const subscription of subscriptions) subscription.unsubscribe();

@@ -30,7 +30,8 @@ export interface MachineSnapshot {
   /** The last such problem, in words. */
   readonly lastProblem: string | undefined;
   /** PackML state, when the agent publishes `<root>[/<id>]/packml`. */
-  readonly packml: { readonly state: string; readonly code?: number } | undefined;
+  readonly packml:
+    { readonly state: string; readonly code?: number; readonly stopReason?: string } | undefined;
 }
 
 /** A message the page could not use, kept (bounded) for the problems banner. */

@@ -2,7 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { useDashboard } from './app-context.js';
 import { AlarmsPage } from './alarms/alarms-page.js';
-import { MachineDetail } from './detail/machine-detail.js';
+import { LazyMachineDetail } from './detail/lazy-machine-detail.js';
 import { Header } from './header.js';
 import { LoginForm } from './login-form.js';
 import { FleetOverview } from './overview/fleet-overview.js';
@@ -45,7 +45,7 @@ export function App() {
         ) : route.name === 'alarms' ? (
           <AlarmsPage />
         ) : (
-          <MachineDetail machineId={route.machineId} />
+          <LazyMachineDetail machineId={route.machineId} />
         )}
       </main>
     </>

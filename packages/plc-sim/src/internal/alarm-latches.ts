@@ -57,6 +57,14 @@ export class AlarmLatches {
     return this.consecutiveRejects >= this.maxConsecutiveRejects;
   }
 
+  /** The trips a reset would leave: the causes that are still there. */
+  remainingTrips(stillOverflowing: boolean, tankLevelPct: number, emptyResetPct: number): number {
+    let trips = this.trips & ~TRIP_REJECTS;
+    if (!stillOverflowing) trips &= ~TRIP_OVERFILL;
+    if (tankLevelPct >= emptyResetPct) trips &= ~TRIP_TANK_EMPTY;
+    return trips;
+  }
+
   /**
    * The reset button. Event alarms describe a bottle that has already been dealt with: acknowledge
    * and clear — except an overfill whose product is still running; a tank-empty trip clears only

@@ -1,4 +1,5 @@
-import type { BottleFillerTags } from '@ot-mqtt/tag-model';
+import type { BottleFillerTags, PackmlStatus } from '@ot-mqtt/tag-model';
+import type { CommandOutcome, FillerCommand } from '../filler-command.js';
 import type { FillerPhase } from '../filler-phase.js';
 import { FAULTS } from '../fault.js';
 import type { Fault } from '../fault.js';
@@ -12,6 +13,7 @@ import {
 } from './fault-bits.js';
 import { IndexingSequence } from './indexing-sequence.js';
 import { Infeed } from './infeed.js';
+import { PackmlMachine, STOP_REASONS } from './packml-machine.js';
 import { ProductTank } from './product-tank.js';
 import { ProductionCounters } from './production-counters.js';
 import { R, round2 } from './ranges.js';
@@ -19,8 +21,8 @@ import { SeededRandom } from './seeded-random.js';
 import * as P from './line-parameters.js';
 
 /**
- * One filler: the PLC's modes and scan over its rooms — the indexing sequence with its stations,
- * the product tank, the counters and the alarm latches. Every room is a small class of plain
+ * One filler: the PLC's scan over its rooms — the PackML state machine, the indexing sequence with
+ * its stations, the product tank, the counters and the alarm latches. Every room is a small class of plain
  * numeric/boolean fields, so ten thousand fillers stay small and a scan is a few hundred arithmetic
  * operations. Satisfies the public `BottleFiller` interface (checked where `createBottleFiller`
  * returns it).
@@ -34,13 +36,10 @@ export class FillerModel {
   private readonly counters = new ProductionCounters();
   private readonly alarms: AlarmLatches;
 
+  private readonly packmlMachine: PackmlMachine;
+
   private scans = 0;
   private pendingMs = 0;
-
-  // Modes and latches.
-  private autoMode = true;
-  private startLatch = false;
-  private running = false;
   private faults = 0;
 
   constructor(
@@ -71,8 +70,7 @@ export class FillerModel {
       random,
       capMissProbability,
     );
-    this.startLatch = autoStart;
-    this.running = autoStart;
+    this.packmlMachine = new PackmlMachine(autoStart);
   }
 
   get scan(): number {
@@ -84,7 +82,7 @@ export class FillerModel {
   }
 
   get phase(): FillerPhase {
-    if (!this.running) return 'stopped';
+    if (!this.packmlMachine.running) return 'stopped';
     if (this.line.indexing) return 'indexing';
     return this.line.fill.bottle || this.line.capper.bottle ? 'working' : 'waiting';
   }
@@ -95,6 +93,10 @@ export class FillerModel {
 
   get activeFaults(): readonly Fault[] {
     return FAULTS.filter((_, i) => (this.faults & (1 << i)) !== 0);
+  }
+
+  get packml(): PackmlStatus {
+    return this.packmlMachine.status;
   }
 
   step(ms: number): void {
@@ -109,25 +111,27 @@ export class FillerModel {
   }
 
   start(): boolean {
-    if (!this.autoMode || this.alarms.trips !== 0) return false;
-    this.startLatch = true;
-    this.running = true;
-    return true;
+    return this.packmlMachine.pushStart();
   }
 
   stop(): void {
-    this.startLatch = false;
+    this.packmlMachine.pushStop();
     this.hold();
   }
 
   reset(): void {
-    this.alarms.reset(this.line.fill.overflowing, this.tank.levelPct, P.EMPTY_RESET_PCT);
-    this.line.waitingMs = 0;
+    this.resetAlarms();
+    this.packmlMachine.pushReset(this.alarms.trips === 0);
   }
 
   setAutoMode(auto: boolean): void {
-    this.autoMode = auto;
-    if (!auto) this.stop();
+    this.packmlMachine.setProduction(auto);
+    if (!auto) this.hold();
+  }
+
+  command(request: FillerCommand): CommandOutcome {
+    const refused = this.apply(request);
+    return refused === undefined ? { accepted: true } : { accepted: false, reason: refused };
   }
 
   inject(fault: Fault): void {
@@ -143,11 +147,13 @@ export class FillerModel {
   snapshot(): BottleFillerTags {
     const { infeed, fill, capper, conveyor } = this.line;
     const alarms = this.alarms;
-    const fault = alarms.trips !== 0;
-    const running = this.running;
+    const machine = this.packmlMachine;
+    const fault = machine.aborted;
+    const running = machine.running;
+    const autoMode = machine.production;
     const lowLevel = this.tank.levelPct < P.LOW_LEVEL_PCT;
     const noBottle = running && this.line.waitingMs >= P.NO_BOTTLE_TIMEOUT_MS;
-    const warning = lowLevel || noBottle || alarms.any || !this.autoMode;
+    const warning = lowLevel || noBottle || alarms.any || !autoMode;
     return {
       inputs: {
         BottlePresent: infeed.bottle,
@@ -175,9 +181,9 @@ export class FillerModel {
       status: {
         SystemRunning: running,
         Filling: fill.valveCmd,
-        Ready: this.autoMode && !fault,
+        Ready: autoMode && !fault,
         Fault: fault,
-        AutoMode: this.autoMode,
+        AutoMode: autoMode,
       },
       counters: {
         BottlesFilled: this.counters.filled,
@@ -201,22 +207,24 @@ export class FillerModel {
     this.counters.roll(this.scans * P.TICK_MS);
     line.infeed.arrive((faults & F_NO_BOTTLES) !== 0);
 
-    this.running = this.startLatch && this.autoMode && this.alarms.trips === 0;
+    const machine = this.packmlMachine;
+    machine.complete();
     line.fill.valveCmd = false;
     line.conveyor.cmd = false;
     line.capper.cmd = false;
-    if (!this.running) line.waitingMs = 0;
+    if (!machine.running) line.waitingMs = 0;
     else if (line.run()) this.discharge();
 
     this.plant();
     this.detect();
+    machine.starved(machine.running && line.waitingMs >= P.NO_BOTTLE_TIMEOUT_MS);
   }
 
   /** The bottle at the capper left the line: counted, and a run of rejects trips the line. */
   private discharge(): void {
     const reject = this.line.capper.reject;
     this.counters.count(reject);
-    if (this.alarms.countBottle(reject)) this.trip(TRIP_REJECTS);
+    if (this.alarms.countBottle(reject)) this.trip(TRIP_REJECTS, STOP_REASONS.rejects);
   }
 
   /** The plant over one tick: conveyor, valve and flow, tank, temperature, pressure. */
@@ -240,20 +248,103 @@ export class FillerModel {
   private detect(): void {
     if (this.line.fill.overflowing) {
       this.alarms.latchOverfill();
-      this.trip(TRIP_OVERFILL);
+      this.trip(TRIP_OVERFILL, STOP_REASONS.overfill);
     }
-    if (this.tank.levelPct < P.EMPTY_PCT) this.trip(TRIP_TANK_EMPTY);
+    if (this.tank.levelPct < P.EMPTY_PCT) this.trip(TRIP_TANK_EMPTY, STOP_REASONS.tankEmpty);
     if (this.alarms.trips !== 0) this.hold();
   }
 
-  private trip(cause: number): void {
+  private trip(cause: number, reason: (typeof STOP_REASONS)[keyof typeof STOP_REASONS]): void {
     this.alarms.trips |= cause;
-    this.startLatch = false;
+    this.packmlMachine.trip(reason);
+  }
+
+  /** Clears latched alarms and faults whose cause is gone; re-arms the NoBottle timer. */
+  private resetAlarms(): void {
+    this.alarms.reset(this.line.fill.overflowing, this.tank.levelPct, P.EMPTY_RESET_PCT);
+    this.line.waitingMs = 0;
+  }
+
+  /** Why the line fault cannot be cleared yet, in words; undefined when it can. */
+  private faultBlocking(): string | undefined {
+    const level = this.tank.levelPct;
+    const remaining = this.alarms.remainingTrips(
+      this.line.fill.overflowing,
+      level,
+      P.EMPTY_RESET_PCT,
+    );
+    if ((remaining & TRIP_OVERFILL) !== 0) {
+      return 'product is still flowing into the full bottle: repair the fill valve first (clear-fault jamValve)';
+    }
+    if ((remaining & TRIP_TANK_EMPTY) !== 0) {
+      const wait =
+        (this.faults & F_EMPTY_TANK) !== 0
+          ? 'restore the product supply first (clear-fault emptyTank)'
+          : 'wait for the refill';
+      return `the product tank is at ${level.toFixed(1)} %, below the ${P.EMPTY_RESET_PCT} % needed to reset: ${wait}`;
+    }
+    return undefined;
+  }
+
+  /** A command through the PackML state machine; undefined when accepted, else why not. */
+  private apply({ command, fault }: FillerCommand): string | undefined {
+    const machine = this.packmlMachine;
+    switch (command) {
+      case 'start':
+        return machine.start();
+      case 'stop':
+        return this.holdIfAccepted(machine.stop());
+      case 'hold':
+        return this.holdIfAccepted(machine.hold());
+      case 'abort':
+        return this.holdIfAccepted(machine.abort());
+      case 'unhold':
+        return machine.unhold();
+      case 'clear':
+      case 'reset': {
+        const blocked = machine.aborted ? this.faultBlocking() : undefined;
+        const refused = command === 'clear' ? machine.clear(blocked) : machine.reset(blocked);
+        if (refused === undefined) this.resetAlarms();
+        return refused;
+      }
+      case 'auto':
+        if (machine.production) return 'already in auto (mode Production)';
+        machine.setProduction(true);
+        return undefined;
+      case 'manual':
+        if (!machine.production) return 'already in manual (mode Manual)';
+        machine.setProduction(false);
+        this.hold();
+        return undefined;
+      case 'inject-fault':
+        if (fault === undefined || !FAULTS.includes(fault)) {
+          return `inject-fault needs a fault: one of ${FAULTS.join(', ')}`;
+        }
+        if (this.activeFaults.includes(fault)) return `${fault} is already injected`;
+        this.inject(fault);
+        return undefined;
+      case 'clear-fault':
+        if (fault !== undefined && !FAULTS.includes(fault)) {
+          return `unknown fault ${String(fault)}: one of ${FAULTS.join(', ')}`;
+        }
+        if (this.faults === 0) return 'no fault is injected';
+        if (fault !== undefined && !this.activeFaults.includes(fault)) {
+          return `${fault} is not injected (injected: ${this.activeFaults.join(', ')})`;
+        }
+        this.clearFaults(fault);
+        return undefined;
+      default:
+        return `unknown command ${JSON.stringify(String(command))}`;
+    }
+  }
+
+  private holdIfAccepted(refused: string | undefined): string | undefined {
+    if (refused === undefined) this.hold();
+    return refused;
   }
 
   /** Drops every output at once (stop, fault): the sequence keeps its step and resumes there. */
   private hold(): void {
-    this.running = false;
     this.line.fill.valveCmd = false;
     this.line.capper.cmd = false;
     this.line.conveyor.brake();

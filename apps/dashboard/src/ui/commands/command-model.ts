@@ -1,18 +1,44 @@
-import { signal, type ReadonlySignal } from '@preact/signals';
+import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { MqttMessage } from '@ot-mqtt/mqtt-client';
+import { MqttClientError } from '@ot-mqtt/mqtt-client';
+import type { CommandName as ContractCommand, FaultName } from '@ot-mqtt/tag-model';
 import type { BrokerConnection } from '../../live/broker-connection.js';
 import type { FleetStore } from '../../live/fleet-store.js';
 
-/** Commands of issue 12's contract the page offers. */
+/**
+ * Commands the page offers, checked against tag-model's contract at compile time (a type-only
+ * import: tag-model's command schemas would bring zod into the page).
+ */
 export const COMMANDS = [
   'start',
   'stop',
   'reset',
   'auto',
   'manual',
+  'hold',
+  'unhold',
+  'abort',
+  'clear',
   'inject-fault',
   'clear-fault',
-] as const;
+] as const satisfies readonly ContractCommand[];
+/** Faults `inject-fault` can name (tag-model FAULT_NAMES, checked at compile time). */
+export const FAULTS = [
+  'emptyTank',
+  'missCap',
+  'jamValve',
+  'starveValve',
+  'noBottles',
+] as const satisfies readonly FaultName[];
+
+/** Whether this session may command, and why not. */
+export interface CommandPermission {
+  readonly allowed: boolean;
+  readonly reason?: string;
+}
+
+/** Broker accounts of the production profile that only read (issue 12's ACL). */
+export const READ_ONLY_ACCOUNTS = ['dashboard', 'viewer'];
 export type CommandName = (typeof COMMANDS)[number];
 
 /** One command the page sent, with the reply it got. */
@@ -38,15 +64,44 @@ const decoder = new TextDecoder();
  */
 export class CommandModel {
   private readonly entriesSignal = signal<readonly CommandEntry[]>([]);
+  private readonly refusedSignal = signal<string | undefined>(undefined);
 
   constructor(
     private readonly store: FleetStore,
     private readonly broker: () => BrokerConnection | undefined,
+    private readonly user: ReadonlySignal<string | undefined>,
   ) {}
 
   get entries(): ReadonlySignal<readonly CommandEntry[]> {
     return this.entriesSignal;
   }
+
+  /**
+   * Mosquitto 2.0 grants a SUBSCRIBE its ACL denies (docs/security.md), so the page cannot ask the
+   * broker up front. It offers commands to anonymous development sessions and to accounts not
+   * known as read-only, and withdraws them when the broker refuses one (MQTT 5 PUBACK "not
+   * authorized"): the account may not command.
+   */
+  get permission(): ReadonlySignal<CommandPermission> {
+    return this.permissionSignal;
+  }
+
+  private readonly permissionSignal = computed<CommandPermission>(() => {
+    const user = this.user.value;
+    if (user !== undefined && READ_ONLY_ACCOUNTS.includes(user)) {
+      return {
+        allowed: false,
+        reason: `Commands are not offered: the broker account "${user}" is read-only (log in with an operator account to command).`,
+      };
+    }
+    const refused = this.refusedSignal.value;
+    if (refused)
+      return {
+        allowed: false,
+        reason: `Commands are not offered: the broker refused one for this account (${refused}).`,
+      };
+    return { allowed: true };
+  });
 
   async send(machineId: string, command: CommandName, fault?: string): Promise<void> {
     const connection = this.broker();
@@ -83,6 +138,12 @@ export class CommandModel {
       this.patch(requestId, { status: 'sent' }, 'sending');
     } catch (error) {
       this.patch(requestId, { status: 'failed', reason: (error as Error).message });
+      if (
+        error instanceof MqttClientError &&
+        (error.code === 'PUBLISH_REJECTED' || error.code === 'NOT_AUTHORIZED')
+      ) {
+        this.refusedSignal.value = error.message;
+      }
       return;
     }
     setTimeout(

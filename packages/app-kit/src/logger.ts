@@ -1,4 +1,8 @@
-import type { LogLevel } from './config.js';
+/** Log levels, most severe first. */
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+
+/** How much an app says about itself: `error` only problems, `debug` everything. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Extra key/value context of a log line (numbers, short strings). */
 export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -7,7 +11,7 @@ export type LogFields = Readonly<Record<string, string | number | boolean | unde
 export interface Logger {
   /** Something failed and needs attention. */
   error(message: string, fields?: LogFields): void;
-  /** Something degraded (publish failed, connection lost) that the agent handles by itself. */
+  /** Something degraded (publish failed, connection lost) that the app handles by itself. */
   warn(message: string, fields?: LogFields): void;
   /** Normal operation: connection changes, start, stop, summaries. */
   info(message: string, fields?: LogFields): void;
@@ -19,30 +23,54 @@ export interface Logger {
 export interface LoggerOptions {
   /** Least severe level written (default `info`). */
   readonly level?: LogLevel;
-  /** `text` (timestamp, level, message, key=value) or `json` (one object per line). */
+  /** `text` (timestamp, level, message, key=value) or `json` (one object per line) (default `text`). */
   readonly format?: 'text' | 'json';
   /** Where info and debug lines go (default stdout). */
   readonly out?: (line: string) => void;
   /** Where warn and error lines go (default stderr, so `2>` separates problems from routine). */
   readonly err?: (line: string) => void;
-  /** Clock, replaced in tests. */
+  /** Clock, replaced in tests (default `new Date()`). */
   readonly now?: () => Date;
 }
 
 const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
+/**
+ * Whether a line of `level` is written when the least severe level logged is `threshold`.
+ *
+ * @example
+ * ```ts
+ * import { levelEnabled } from '@ot-mqtt/app-kit';
+ * levelEnabled('debug', 'info'); // false
+ * ```
+ */
+export const levelEnabled = (level: LogLevel, threshold: LogLevel): boolean =>
+  RANK[level] <= RANK[threshold];
+
 const quote = (value: string): string => (/^[^\s"=]+$/.test(value) ? value : JSON.stringify(value));
 
-/** Creates the agent's logger. */
+/**
+ * Creates a logger. Text lines read `2026-01-15T08:00:00.000Z INFO  connected url=mqtt://…`;
+ * JSON lines `{"time":…,"level":"info","msg":"connected","url":…}` for log shippers. Values with
+ * spaces, quotes or `=` are JSON-quoted, so a field never forges another.
+ *
+ * @example
+ * ```ts
+ * import { createLogger } from '@ot-mqtt/app-kit';
+ *
+ * const logger = createLogger({ level: 'debug', format: 'json' });
+ * logger.info('connected', { url: 'mqtt://localhost:1883' });
+ * ```
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const limit = RANK[options.level ?? 'info'];
+  const limit = options.level ?? 'info';
   const out = options.out ?? ((line: string) => process.stdout.write(line + '\n'));
   const err = options.err ?? ((line: string) => process.stderr.write(line + '\n'));
   const now = options.now ?? (() => new Date());
   const json = options.format === 'json';
 
   const write = (level: LogLevel, message: string, fields: LogFields = {}) => {
-    if (RANK[level] > limit) return;
+    if (!levelEnabled(level, limit)) return;
     const time = now().toISOString();
     const defined = Object.entries(fields).filter(([, v]) => v !== undefined);
     const line = json

@@ -1,6 +1,7 @@
 import { MqttClientError } from '@ot-mqtt/mqtt-client';
 import { describe, expect, it } from 'vitest';
-import { describeState } from './describe-state.js';
+import { CONNECTION_HINTS, connectionHint } from './connection-hints.js';
+import { describeConnectionState as describeState } from './describe-connection-state.js';
 
 const URL = 'mqtt://broker:1883';
 
@@ -74,5 +75,29 @@ describe('connection state wording', () => {
     expect(retry('CONNECTION_LOST', 1)).toBe('connection lost, will retry');
     expect(retry('CONNECTION_REFUSED', 2)).toBe('cannot connect, will retry');
     expect(retry('CONNECTION_REFUSED', 5)).toBe('still cannot connect, will retry');
+  });
+});
+
+describe('connection hints (issue 9, item 10)', () => {
+  it('names the password first when Mosquitto answers "not authorised" (rc 5) to a wrong password', () => {
+    const hint = connectionHint('NOT_AUTHORIZED')!;
+    const first = ['MQTT_PASSWORD', 'MQTT_USERNAME', 'ACL', 'certificate']
+      .map((word) => ({ word, at: hint.indexOf(word) }))
+      .filter((w) => w.at >= 0)
+      .sort((a, b) => a.at - b.at)[0];
+    expect(first?.word).toBe('MQTT_PASSWORD');
+    expect(hint).toMatch(/password first/);
+  });
+
+  it('has one table: every code a user can fix names a variable or the broker side to check', () => {
+    for (const code of [
+      'CONNECTION_REFUSED',
+      'HOST_NOT_FOUND',
+      'TLS_ERROR',
+      'BAD_CREDENTIALS',
+    ] as const)
+      expect(CONNECTION_HINTS[code]).toMatch(/MQTT_[A-Z_]+/);
+    expect(connectionHint('SUBSCRIBE_REJECTED')).toMatch(/ACL/);
+    expect(connectionHint('OUTBOX_FULL')).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ function capture(options: Parameters<typeof createLogger>[0] = {}) {
   return { logger, out, err };
 }
 
-describe('agent logger', () => {
+describe('logger', () => {
   it('prefixes every line with an ISO-8601 UTC timestamp and the level', () => {
     const { logger, out } = capture();
     logger.info('connected', { url: 'mqtt://localhost:1883', sessionPresent: false });
