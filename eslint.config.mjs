@@ -47,12 +47,32 @@ export default tseslint.config(
       { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'scope:scan-monitor', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       // The app kit is for apps in general: their env, logs and process, never bottles.
       { sourceTag: 'scope:app-kit', onlyDependOnLibsWithTags: ['scope:mqtt-client'] },
       { sourceTag: 'scope:historian', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       // metrics takes the other libraries' objects structurally: it depends on prom-client only.
       { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: [] },
     ]),
+  },
+  // scan-monitor runs in browsers too (the web dashboard bundles it): no Node built-ins.
+  {
+    files: ['packages/scan-monitor/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'scan-monitor is browser-safe: no Node built-ins' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'Buffer', message: 'scan-monitor is browser-safe: use Uint8Array' },
+        { name: 'process', message: 'scan-monitor is browser-safe: take values as options' },
+      ],
+    },
   },
   // Tests and benchmarks may also use the broker test helper (infra) to start a real Mosquitto.
   {
@@ -64,6 +84,7 @@ export default tseslint.config(
         { sourceTag: 'scope:tag-model', onlyDependOnLibsWithTags: ['type:infra'] },
         { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'] },
         { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: ['type:infra'] },
+        { sourceTag: 'scope:scan-monitor', onlyDependOnLibsWithTags: ['scope:tag-model'] },
         {
           sourceTag: 'scope:app-kit',
           onlyDependOnLibsWithTags: ['scope:mqtt-client', 'type:infra'],

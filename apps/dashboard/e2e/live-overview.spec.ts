@@ -1,4 +1,5 @@
 import type { RunningMosquitto } from '@ot-mqtt/broker';
+import { mosquittoPub } from '@ot-mqtt/broker/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -60,6 +61,33 @@ describe.skipIf(skip !== undefined)('overview in Chromium against Mosquitto and 
       .poll(() => page.getByTestId('broker-status').getAttribute('data-status'))
       .toBe('connected');
     await screenshot(page, 'overview-live');
+    expect(errors).toEqual([]);
+  });
+
+  it('bad data and a missing gateway give clear messages, never a crash', async () => {
+    // Someone publishes garbage on a machine's data topic: named in the problems banner.
+    const result = await mosquittoPub({
+      url: broker.url,
+      topic: 'plc/bottlefiller/filler-0001/data',
+      message: '{"schemaVersion":1,"tags":42}',
+    });
+    expect(result.code).toBe(0);
+    await expect
+      .poll(() => page.getByTestId('problems').textContent(), { timeout: 10_000 })
+      .toContain('plc/bottlefiller/filler-0001/data');
+    // This page is served without a gateway: the indicator says so, in words.
+    await expect
+      .poll(() => page.getByTestId('gateway-status').getAttribute('data-status'))
+      .toBe('down');
+    expect(await page.getByTestId('gateway-status').textContent()).toContain(
+      'history and alarm journal unavailable',
+    );
+    // filler-0001 keeps its last good values and stays live.
+    await waitFor(
+      async () => (await liveValue(page, 'filler-0001', 'FillLevel'))?.stale === false,
+      'filler-0001 live after the bad payload',
+    );
+    await screenshot(page, 'overview-bad-data');
     expect(errors).toEqual([]);
   });
 

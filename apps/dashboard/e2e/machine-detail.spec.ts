@@ -8,6 +8,7 @@ import {
   liveValue,
   missingGateway,
   screenshot,
+  seriousAccessibilityViolations,
   startAgent,
   startBroker,
   startGateway,
@@ -96,6 +97,19 @@ describe.skipIf(skip !== undefined)('machine detail in Chromium, served by the g
       async () => (await liveValue(page, 'filler-0001', 'BottlesFilled'))?.text !== first,
       'the bottle counter to move',
     );
+  });
+
+  it('axe-core finds no serious or critical violation on the overview, detail and alarm screens', async () => {
+    for (const [hash, ready] of [
+      ['#/', '[data-row-machine="filler-0001"]'],
+      ['#/machine/filler-0001', '[data-trend="FillLevel"] canvas'],
+      ['#/alarms', '#journal-title'],
+    ] as const) {
+      await page.goto(`${gateway.url}${hash}`);
+      await page.locator(ready).first().waitFor();
+      expect(await seriousAccessibilityViolations(page), hash).toEqual([]);
+    }
+    await screenshot(page, 'alarms');
   });
 
   it('an unknown machine gets a clear message, not a blank or broken page', async () => {

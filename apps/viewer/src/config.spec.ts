@@ -1,15 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { helpText, parseConfig, VARIABLES, type ViewerConfig } from './config.js';
+import {
+  helpText,
+  mqttFilterProblem,
+  parseConfig,
+  VARIABLES,
+  type ConfigChecks,
+  type ViewerConfig,
+} from './config.js';
 import { loadConfigFiles } from './load-config-files.js';
 
+// Loaded lazily as main.ts does (the module-boundary rule insists); main.ts hands the same check in.
+const { assertValidFilter } = await import('@ot-mqtt/mqtt-client');
+const checks: ConfigChecks = { filterProblem: (f) => mqttFilterProblem(assertValidFilter, f) };
+
 function ok(env: Record<string, string>, argv: string[] = []): ViewerConfig {
-  const result = parseConfig(env, argv);
+  const result = parseConfig(env, argv, checks);
   if (result.kind !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(result)}`);
   return result.config;
 }
 
 function errors(env: Record<string, string>, argv: string[] = []): readonly string[] {
-  const result = parseConfig(env, argv);
+  const result = parseConfig(env, argv, checks);
   if (result.kind !== 'error') throw new Error(`expected errors, got ${JSON.stringify(result)}`);
   return result.errors;
 }

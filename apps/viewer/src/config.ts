@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { topicFilterProblem, topicRootProblem } from './topic-filter.js';
+import { topicRootProblem } from '@ot-mqtt/tag-model';
 
 /** How messages are shown. */
 export const VIEWER_MODES = ['pretty', 'summary', 'ndjson'] as const;
@@ -35,6 +35,12 @@ export interface ViewerConfig {
   readonly maxPayloadBytes: number;
   /** Period of the per-machine statistics line; 0 turns it off. */
   readonly statsIntervalMs: number;
+  /** Most machines tracked at once (`VIEWER_MAX_MACHINES`). */
+  readonly maxMachines: number;
+  /** A machine silent this long is forgotten (`VIEWER_FORGET_AFTER`, ms). */
+  readonly forgetAfterMs: number;
+  /** A scan timestamp further ahead than this is suspect (`VIEWER_CLOCK_TOLERANCE`, ms). */
+  readonly futureToleranceMs: number;
   /** `NO_COLOR` is set (non-empty): never emit ANSI colours. */
   readonly noColor: boolean;
   /** `FORCE_COLOR` is set (non-empty, not `0`): colour even when output is not a terminal. */
@@ -158,6 +164,26 @@ export const VARIABLES = [
     description: 'Period of the per-machine statistics line (rate, gaps, latency)',
   },
   {
+    name: 'VIEWER_MAX_MACHINES',
+    defaultText: '10000',
+    allowed: 'an integer from 1 to 1000000',
+    description:
+      'Most machines tracked at once; messages of further machines are shown but not tracked (said once)',
+  },
+  {
+    name: 'VIEWER_FORGET_AFTER',
+    defaultText: '900',
+    allowed: 'seconds, a number from 1 to 604800',
+    description: 'A machine silent this long (and for 3 of its intervals) is forgotten',
+  },
+  {
+    name: 'VIEWER_CLOCK_TOLERANCE',
+    defaultText: '300',
+    allowed: 'seconds, a number from 0 to 86400',
+    description:
+      'A scan stamped further in the future is suspect: shown, but not used for gaps or latency',
+  },
+  {
     name: 'LOG_LEVEL',
     defaultText: 'info',
     allowed: LOG_LEVELS.join(', '),
@@ -254,6 +280,31 @@ export function invalidValueMessage(name: VariableName, value: string, reason?: 
   return `${name}=${shown} is not valid${reason ? ` (${reason})` : ''}: expected ${spec.allowed}${dflt}`;
 }
 
+/** Checks {@link parseConfig} borrows from libraries it does not load itself. */
+export interface ConfigChecks {
+  /**
+   * Why a topic filter is invalid, or `undefined` (mqtt-client's `assertValidFilter`). `main.ts`
+   * checks `VIEWER_TOPIC` once MQTT.js is loaded, so `--help` answers without loading it.
+   */
+  readonly filterProblem?: (filter: string) => string | undefined;
+}
+
+/**
+ * Adapts mqtt-client's throwing `assertValidFilter` to {@link ConfigChecks.filterProblem}: the
+ * filter rule lives once, in the client.
+ */
+export function mqttFilterProblem(
+  assertValidFilter: (filter: string) => void,
+  filter: string,
+): string | undefined {
+  try {
+    assertValidFilter(filter);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 /**
  * Reads the viewer's configuration from environment variables and command-line arguments. Pure: it
  * neither reads files nor exits; `main.ts` prints the errors and exits with code 2.
@@ -261,6 +312,7 @@ export function invalidValueMessage(name: VariableName, value: string, reason?: 
 export function parseConfig(
   env: Readonly<Record<string, string | undefined>>,
   argv: readonly string[],
+  checks: ConfigChecks = {},
 ): ConfigResult {
   const errors: string[] = [];
   let flagMode: ViewerMode | undefined;
@@ -325,7 +377,7 @@ export function parseConfig(
     undefined as string | undefined,
   );
   const topicRoot = read('TOPIC_ROOT', z.string().trim(), 'plc/bottlefiller', topicRootProblem);
-  const topic = read('VIEWER_TOPIC', z.string().trim(), `${topicRoot}/#`, topicFilterProblem);
+  const topic = read('VIEWER_TOPIC', nonEmpty, `${topicRoot}/#`, checks.filterProblem);
   const envMode = read(
     'VIEWER_MODE',
     z.string().trim().toLowerCase().pipe(z.enum(VIEWER_MODES)),
@@ -358,6 +410,20 @@ export function parseConfig(
       .pipe(z.number().min(0).max(86_400)),
     10,
   );
+  const seconds = (max: number) =>
+    z
+      .string()
+      .trim()
+      .regex(/^\d+(\.\d+)?$/)
+      .transform(Number)
+      .pipe(z.number().min(0).max(max));
+  const maxMachines = read('VIEWER_MAX_MACHINES', intIn(1, 1_000_000), 10_000);
+  const forgetAfterSeconds = read(
+    'VIEWER_FORGET_AFTER',
+    seconds(604_800).pipe(z.number().min(1)),
+    900,
+  );
+  const toleranceSeconds = read('VIEWER_CLOCK_TOLERANCE', seconds(86_400), 300);
   const logLevel = read(
     'LOG_LEVEL',
     z.string().trim().toLowerCase().pipe(z.enum(LOG_LEVELS)),
@@ -404,6 +470,9 @@ export function parseConfig(
       logLevel,
       maxPayloadBytes,
       statsIntervalMs: Math.round(statsSeconds * 1000),
+      maxMachines,
+      forgetAfterMs: Math.round(forgetAfterSeconds * 1000),
+      futureToleranceMs: Math.round(toleranceSeconds * 1000),
       noColor: (env['NO_COLOR'] ?? '') !== '',
       forceColor: (env['FORCE_COLOR'] ?? '0') !== '0' && env['FORCE_COLOR'] !== '',
       username,

@@ -1,17 +1,23 @@
 import type { ClientEvent, ConnectionState, MqttClientError } from '@ot-mqtt/mqtt-client';
-import type { ConnectionPayload, DataPayload } from '@ot-mqtt/tag-model';
+import {
+  createScanMonitor,
+  escapeJsonControl,
+  type MachineTracker,
+  type ReceivedMessage,
+  type TrackerEvent,
+} from '@ot-mqtt/scan-monitor';
+import type { DataPayload } from '@ot-mqtt/tag-model';
 import type { Palette } from './ansi.js';
 import type { LogLevel, ViewerMode } from './config.js';
-import { decodeMessage, type ReceivedMessage } from './decode-message.js';
 import { formatInvalidMessage, formatPrettyMessage } from './format-message.js';
 import { formatNdjson } from './format-ndjson.js';
 import { formatSummary } from './format-summary.js';
-import { createMachineTracker, type MachineTracker, type TrackerEvent } from './machine-tracker.js';
 import {
   eventRecord,
   formatEventLine,
   levelEnabled,
   levelOf,
+  type MessageCounts,
   type ViewerEvent,
 } from './viewer-event.js';
 
@@ -39,6 +45,12 @@ export interface ViewerOptions {
   readonly maxPayloadBytes: number;
   /** Report lines below this level are not written. */
   readonly logLevel: LogLevel;
+  /** Most machines tracked at once (default: the scan monitor's, 10,000). */
+  readonly maxMachines?: number;
+  /** A machine silent this long is forgotten, ms (default: the scan monitor's, 15 min). */
+  readonly forgetAfterMs?: number;
+  /** A scan stamped further in the future is suspect, ms (default: the scan monitor's, 5 min). */
+  readonly futureToleranceMs?: number;
   /** Output sinks. */
   readonly output: ViewerOutput;
 }
@@ -53,7 +65,9 @@ export interface Viewer {
   handleClientEvent(event: ClientEvent, now: number): void;
   /** Reports that the subscription failed for good. */
   handleSubscribeError(error: MqttClientError, now: number): void;
-  /** Flags machines gone silent; call it a few times per interval. */
+  /** Reports display lines dropped because the output could not keep up. */
+  reportDropped(lines: number, stream: 'stdout' | 'stderr', now: number): void;
+  /** Flags machines gone silent and forgets long-silent ones; call it a few times per interval. */
   checkStale(now: number): void;
   /** Writes the per-machine statistics. */
   reportStats(now: number): void;
@@ -62,8 +76,8 @@ export interface Viewer {
 }
 
 /**
- * Creates the viewer core: decoding with the tag model, per-machine tracking and output formatting
- * for the chosen mode. `main.ts` connects it to the MQTT client and the terminal.
+ * Creates the viewer core: decoding and per-machine tracking (`@ot-mqtt/scan-monitor`) and output
+ * formatting for the chosen mode. `main.ts` connects it to the MQTT client and the terminal.
  *
  * @example
  * ```ts
@@ -75,14 +89,27 @@ export interface Viewer {
  */
 export function createViewer(options: ViewerOptions): Viewer {
   const { mode, palette, output, url } = options;
-  const tracker = createMachineTracker();
-  const decodeOptions = { root: options.root, maxPayloadBytes: options.maxPayloadBytes };
+  const monitor = createScanMonitor({
+    root: options.root,
+    maxPayloadBytes: options.maxPayloadBytes,
+    ...(options.maxMachines === undefined ? {} : { maxMachines: options.maxMachines }),
+    ...(options.forgetAfterMs === undefined ? {} : { forgetAfterMs: options.forgetAfterMs }),
+    ...(options.futureToleranceMs === undefined
+      ? {}
+      : { plausibility: { futureToleranceMs: options.futureToleranceMs } }),
+  });
+  const { tracker } = monitor;
+  const counts: { valid: number; invalid: number; lastInvalidTopic: string | undefined } = {
+    valid: 0,
+    invalid: 0,
+    lastInvalidTopic: undefined,
+  };
 
   const report = (e: ViewerEvent, now: number) => {
     if (!levelEnabled(levelOf(e), options.logLevel)) return;
     output.log(
       mode === 'ndjson'
-        ? JSON.stringify(eventRecord(e, now, url))
+        ? escapeJsonControl(JSON.stringify(eventRecord(e, now, url)))
         : formatEventLine(e, now, url, palette),
     );
   };
@@ -98,38 +125,16 @@ export function createViewer(options: ViewerOptions): Viewer {
 
   return {
     tracker,
-    handleMessage(message, now) {
-      const m = decodeMessage(message, now, decodeOptions);
+    handleMessage(received, now) {
+      const { message: m, events } = monitor.handle(received, now);
       if (!m.ok) {
-        if (m.machineId !== undefined) tracker.recordInvalid(m.machineId);
+        counts.invalid++;
+        counts.lastInvalidTopic = m.topic;
         output.message(mode === 'ndjson' ? formatNdjson(m) : formatInvalidMessage(m, palette));
         return;
       }
-      if (m.kind === 'connection') {
-        const value = m.value as ConnectionPayload;
-        reportAll(
-          tracker.recordConnection({
-            machineId: m.machineId,
-            status: value.status,
-            publishIntervalMs: value.publishIntervalMs,
-            retained: m.retain,
-            receivedAt: now,
-          }),
-          now,
-        );
-      } else if (!m.retain && m.sequence !== undefined) {
-        // A retained scan is an old snapshot: showing it is fine, timing it would be wrong.
-        reportAll(
-          tracker.record({
-            machineId: m.machineId,
-            kind: m.kind,
-            sequence: m.sequence,
-            timestamp: Number.isNaN(m.timestamp) ? undefined : m.timestamp,
-            receivedAt: now,
-          }),
-          now,
-        );
-      }
+      counts.valid++;
+      reportAll(events, now);
       if (mode === 'ndjson') output.message(formatNdjson(m));
       else if (mode === 'pretty') output.message(formatPrettyMessage(m, palette));
       else if (m.kind === 'data') {
@@ -157,11 +162,18 @@ export function createViewer(options: ViewerOptions): Viewer {
     handleSubscribeError(error, now) {
       report({ type: 'subscribe-error', filter: options.filter, error }, now);
     },
+    reportDropped(lines, stream, now) {
+      report({ type: 'output-dropped', lines, stream }, now);
+    },
     checkStale(now) {
       reportAll(tracker.checkStale(now), now);
     },
     reportStats(now) {
-      report({ type: 'stats', machines: tracker.stats(now), filter: options.filter }, now);
+      const messages: MessageCounts = { ...counts, totals: tracker.totals() };
+      report(
+        { type: 'stats', machines: tracker.stats(now), filter: options.filter, messages },
+        now,
+      );
     },
   };
 }

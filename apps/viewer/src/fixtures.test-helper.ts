@@ -1,50 +1,10 @@
-import { encodeConnection, encodeScan, type BottleFillerTags } from '@ot-mqtt/tag-model';
-import type { ReceivedMessage } from './decode-message.js';
+import type { ReceivedMessage } from '@ot-mqtt/scan-monitor';
+import { exampleConnection, exampleScan, type TagOverrides } from '@ot-mqtt/tag-model/testing';
+import type { BottleFillerTags } from '@ot-mqtt/tag-model';
 
-/** A plausible scan of a running filler. */
-export function sampleTags(overrides: Partial<BottleFillerTags['status']> = {}): BottleFillerTags {
-  return {
-    inputs: {
-      BottlePresent: true,
-      BottleAtFill: true,
-      BottleAtCap: false,
-      LowLevel: false,
-      HighLevel: false,
-      CapPresent: true,
-    },
-    outputs: {
-      FillValve: true,
-      ConveyorMotor: false,
-      CappingMotor: false,
-      IndicatorGreen: true,
-      IndicatorRed: false,
-      IndicatorYellow: false,
-    },
-    analog: {
-      FillLevel: 63.25,
-      FillFlowRate: 12.5,
-      TankTemperature: 21.4,
-      TankPressure: 30.1,
-      ConveyorSpeed: 120,
-    },
-    status: {
-      SystemRunning: true,
-      Filling: true,
-      Ready: true,
-      Fault: false,
-      AutoMode: true,
-      ...overrides,
-    },
-    counters: { BottlesFilled: 1234, BottlesRejected: 5, BottlesPerMinute: 42 },
-    alarms: {
-      LowProductLevel: false,
-      Overfill: false,
-      Underfill: false,
-      NoBottle: false,
-      CapMissing: false,
-    },
-  };
-}
+// Example scans come from @ot-mqtt/tag-model/testing; these wrappers only fit the viewer's tests.
+export { exampleTags } from '@ot-mqtt/tag-model/testing';
+export type { TagOverrides };
 
 /** The seven messages of one scan, as the agent publishes them. */
 export function scanMessages(
@@ -52,22 +12,16 @@ export function scanMessages(
   timestamp: Date,
   options: { machineId?: string; fleet?: boolean; tags?: BottleFillerTags } = {},
 ): { topic: string; payload: string }[] {
-  return encodeScan(options.tags ?? sampleTags(), {
-    machineId: options.machineId ?? 'filler-01',
-    sequence,
-    timestamp,
-    includeMachineLevel: options.fleet ?? false,
-  });
+  return exampleScan({ sequence, timestamp, ...options });
 }
 
-/** A connection announcement. */
+/** A connection announcement of filler-01. */
 export function connectionMessage(
   status: 'online' | 'offline',
   timestamp: Date,
   publishIntervalMs?: number,
 ): { topic: string; payload: string } {
-  return encodeConnection(status, {
-    machineId: 'filler-01',
+  return exampleConnection(status, {
     timestamp,
     ...(publishIntervalMs === undefined ? {} : { publishIntervalMs }),
   });

@@ -1,4 +1,4 @@
-import type { DecodedMessage } from './decode-message.js';
+import { escapeJsonControl, type DecodedMessage } from '@ot-mqtt/scan-monitor';
 import { isoTime } from './format-message.js';
 
 /**
@@ -18,7 +18,10 @@ export function formatNdjson(m: DecodedMessage): string {
     // A pretty-printed payload would break the one-line framing; compact it.
     const payload =
       m.text.includes('\n') || m.text.includes('\r') ? JSON.stringify(m.value) : m.text;
-    return `${head},"sequence":${m.sequence ?? 'null'},"qos":${m.qos},"retain":${m.retain},"dup":${m.dup},"payload":${payload}}`;
+    // Valid JSON may still hold raw DEL/C1 characters inside strings: escaped, same value.
+    return escapeJsonControl(
+      `${head},"sequence":${m.sequence ?? 'null'},"qos":${m.qos},"retain":${m.retain},"dup":${m.dup},"payload":${payload}}`,
+    );
   }
   const error = JSON.stringify({
     path: m.path,
@@ -27,5 +30,7 @@ export function formatNdjson(m: DecodedMessage): string {
     bytes: m.bytes,
     preview: m.preview,
   });
-  return `${head},"sequence":null,"qos":${m.qos},"retain":${m.retain},"dup":${m.dup},"error":${error}}`;
+  return escapeJsonControl(
+    `${head},"sequence":null,"qos":${m.qos},"retain":${m.retain},"dup":${m.dup},"error":${error}}`,
+  );
 }

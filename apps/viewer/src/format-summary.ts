@@ -1,3 +1,4 @@
+import { escapeControl } from '@ot-mqtt/scan-monitor';
 import { TAGS, type DataPayload, type TagMetadata } from '@ot-mqtt/tag-model';
 import type { Palette } from './ansi.js';
 import { isoTime } from './format-message.js';
@@ -75,7 +76,7 @@ export function formatSummary(input: SummaryInput, palette: Palette): string {
       : palette.red(active.map((name) => `${name} (${TAGS.alarms[name].description})`).join(', '));
 
   return [
-    `${palette.cyan(palette.bold(value.machineId))}  scan #${value.sequence}  ${palette.dim(`${isoTime(input.receivedAt)}  ${input.topic}  latency ${latency} ms`)}`,
+    `${palette.cyan(palette.bold(value.machineId))}  scan #${value.sequence}  ${palette.dim(`${isoTime(input.receivedAt)}  ${escapeControl(input.topic)}  latency ${latency} ms`)}`,
     `  State     ${stateText} · ${mode}${activity}`,
     `  Analog    ${analogText}`,
     `  Counters  ${counterText}`,

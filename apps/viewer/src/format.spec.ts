@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createPalette } from './ansi.js';
-import { decodeMessage, type InvalidMessage, type ValidMessage } from './decode-message.js';
+import { decodeMessage, type InvalidMessage, type ValidMessage } from '@ot-mqtt/scan-monitor';
 import { formatInvalidMessage, formatPrettyMessage } from './format-message.js';
 import { formatNdjson } from './format-ndjson.js';
 import { formatSummary, labelOf } from './format-summary.js';
-import { received, sampleTags, scanMessages } from './fixtures.test-helper.js';
+import { exampleTags, received, scanMessages } from './fixtures.test-helper.js';
 import type { DataPayload } from '@ot-mqtt/tag-model';
 
 const T = new Date('2025-01-15T08:30:00.000Z');
@@ -14,7 +14,7 @@ const plain = createPalette(false);
 const colour = createPalette(true);
 const ESC = '\u001b[';
 
-function valid(topicIndex = 0, tags = sampleTags()): ValidMessage {
+function valid(topicIndex = 0, tags = exampleTags()): ValidMessage {
   const msg = scanMessages(42, T, { tags })[topicIndex]!;
   const m = decodeMessage(received(msg.topic, msg.payload), at, options);
   if (!m.ok) throw new Error(m.message);
@@ -34,7 +34,7 @@ describe('pretty output', () => {
     expect(header).toBe(
       '2025-01-15T08:30:00.012Z  plc/bottlefiller/analog  filler-01 #42  (qos 1)',
     );
-    expect(JSON.parse(body.join('\n'))).toMatchObject({ sequence: 42, tags: { FillLevel: 63.25 } });
+    expect(JSON.parse(body.join('\n'))).toMatchObject({ sequence: 42, tags: { FillLevel: 63.4 } });
     expect(body[1]).toBe('  "schemaVersion": 1,');
   });
 
@@ -116,7 +116,7 @@ describe('NDJSON output', () => {
 });
 
 describe('summary output', () => {
-  const summary = (tags = sampleTags()) => {
+  const summary = (tags = exampleTags()) => {
     const m = valid(0, tags);
     return formatSummary(
       {
@@ -134,18 +134,18 @@ describe('summary output', () => {
     expect(text).toContain('filler-01  scan #42');
     expect(text).toContain('latency 12 ms');
     expect(text).toContain('State     RUNNING · AUTO · filling');
-    expect(text).toContain('Fill level 63.3 %');
-    expect(text).toContain('Fill flow rate 12.5 L/min');
-    expect(text).toContain('Tank temperature 21.4 °C');
-    expect(text).toContain('Tank pressure 30.1 PSI');
-    expect(text).toContain('Conveyor speed 120.0 RPM');
-    expect(text).toContain('Bottles filled 1234 · Bottles rejected 5 ·');
-    expect(text).toContain('Bottles per minute 42 bottles/min');
+    expect(text).toContain('Fill level 63.4 %');
+    expect(text).toContain('Fill flow rate 18.2 L/min');
+    expect(text).toContain('Tank temperature 21.7 °C');
+    expect(text).toContain('Tank pressure 14.9 PSI');
+    expect(text).toContain('Conveyor speed 0.0 RPM');
+    expect(text).toContain('Bottles filled 1842 · Bottles rejected 17 ·');
+    expect(text).toContain('Bottles per minute 38 bottles/min');
     expect(text).toContain('Alarms    none');
   });
 
   it('names a fault, manual mode and the active alarms', () => {
-    const tags = sampleTags({ Fault: true, AutoMode: false, Filling: false });
+    const tags = exampleTags({ status: { Fault: true, AutoMode: false, Filling: false } });
     tags.alarms.CapMissing = true;
     tags.alarms.LowProductLevel = true;
     const text = summary(tags);

@@ -6,7 +6,7 @@ import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
 import { encodeScan } from '@ot-mqtt/tag-model';
 import { connectAsync } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sampleTags } from './fixtures.test-helper.js';
+import { exampleTags } from './fixtures.test-helper.js';
 import { startViewer, type ViewerProcess } from './viewer-process.test-helper.js';
 
 const PASSWORD = 'right-Pa55-viewer';
@@ -45,7 +45,7 @@ describe('viewer process against a broker with password authentication', () => {
     viewers.push(viewer);
     await viewer.waitForEvent((e) => e['status'] === 'connected', 'connected');
     const publisher = await connectAsync(broker.url, { username: 'agent', password: PASSWORD });
-    const [data] = encodeScan(sampleTags(), {
+    const [data] = encodeScan(exampleTags(), {
       machineId: 'filler-01',
       sequence: 5,
       timestamp: new Date(),

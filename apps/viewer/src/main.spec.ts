@@ -3,7 +3,7 @@ import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
 import { encodeConnection, encodeScan } from '@ot-mqtt/tag-model';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { sampleTags } from './fixtures.test-helper.js';
+import { exampleTags } from './fixtures.test-helper.js';
 import { startViewer, waitFor, type ViewerProcess } from './viewer-process.test-helper.js';
 
 const T0 = Date.parse('2025-01-15T08:00:00.000Z');
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 /** The seven messages of scan `sequence` under `root`, stamped on a 2 s grid. */
 const scan = (root: string, sequence: number, machineId = 'filler-01', timestamp?: number) =>
-  encodeScan(sampleTags(), {
+  encodeScan(exampleTags(), {
     machineId,
     sequence,
     timestamp: new Date(timestamp ?? T0 + sequence * 2000),
@@ -125,7 +125,7 @@ describe('viewer process against Mosquitto', () => {
       expect(r).not.toHaveProperty('error');
       expect(Date.parse(r['receivedAt'] as string)).not.toBeNaN();
     }
-    expect(records[3]).toMatchObject({ payload: { tags: { FillLevel: 63.25 } } });
+    expect(records[3]).toMatchObject({ payload: { tags: { FillLevel: 63.4 } } });
   });
 
   it('receives the same over the WebSocket listener (port 9001 in the config)', async () => {
@@ -150,7 +150,7 @@ describe('viewer process against Mosquitto', () => {
       { topic: `${root}/data`, payload: `{"x":"${'a'.repeat(300 * 1024)}"}` },
       {
         topic: analog.topic,
-        payload: analog.payload.replace('"FillLevel":63.25', '"FillLevel":150'),
+        payload: analog.payload.replace('"FillLevel":63.4', '"FillLevel":150'),
       },
     ]);
     // A third-party tool's malformed message, too.
@@ -246,10 +246,10 @@ describe('viewer process against Mosquitto', () => {
     await pretty.waitForText(`${root}/alarms  filler-01 #7`);
     await summary.waitForText('State     RUNNING · AUTO · filling');
     await summary.waitForText('Alarms    none');
-    expect(pretty.stdout.join('\n')).toContain('"FillLevel": 63.25');
+    expect(pretty.stdout.join('\n')).toContain('"FillLevel": 63.4');
     expect(pretty.stdout.join('\n')).toMatch(/connected to mqtt:\/\/127\.0\.0\.1:\d+/);
     for (const v of [pretty, summary]) expect(v.stdout.join('\n')).not.toContain('\u001b[');
-    expect(summary.stdout.join('\n')).toContain('Fill level 63.3 %');
+    expect(summary.stdout.join('\n')).toContain('Fill level 63.4 %');
   });
 
   it('keeps a persistent session with MQTT_CLIENT_ID: scans published while it was away arrive when it returns', async () => {

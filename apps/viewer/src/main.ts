@@ -4,8 +4,9 @@
 import { releaseStartupHeapLimitLater } from './startup-heap.js';
 import { randomBytes } from 'node:crypto';
 import type { TlsOptions } from '@ot-mqtt/mqtt-client';
+import { escapeControl } from '@ot-mqtt/scan-monitor';
 import { createPalette } from './ansi.js';
-import { helpText, parseConfig } from './config.js';
+import { helpText, invalidValueMessage, mqttFilterProblem, parseConfig } from './config.js';
 import { createViewer } from './create-viewer.js';
 import { createLineWriter } from './line-writer.js';
 import { loadConfigFiles } from './load-config-files.js';
@@ -34,10 +35,26 @@ async function main(): Promise<void> {
   }
 
   // Loaded only now: --help and configuration errors answer at once, without loading MQTT.js.
-  const { createMqttClient, MqttClientError } = await import('@ot-mqtt/mqtt-client');
+  const { assertValidFilter, createMqttClient, MqttClientError } =
+    await import('@ot-mqtt/mqtt-client');
+  const filterProblem = mqttFilterProblem(assertValidFilter, config.topic);
+  if (filterProblem !== undefined) {
+    process.stderr.write(
+      `viewer: ${invalidValueMessage('VIEWER_TOPIC', config.topic, filterProblem)}\n`,
+    );
+    process.exitCode = 2;
+    return;
+  }
   releaseStartupHeapLimitLater();
-  const stdout = createLineWriter(process.stdout);
-  const stderr = createLineWriter(process.stderr);
+  // Both writers drop display lines rather than buffer without bound when their reader stalls;
+  // the viewer (created below) reports how many once the reader catches up.
+  let reportDropped = (_lines: number, _stream: 'stdout' | 'stderr'): void => undefined;
+  const stdout = createLineWriter(process.stdout, {
+    onCaughtUp: (lines) => reportDropped(lines, 'stdout'),
+  });
+  const stderr = createLineWriter(process.stderr, {
+    onCaughtUp: (lines) => reportDropped(lines, 'stderr'),
+  });
   // `viewer | head` closes the pipe: that is the reader saying "enough", not an error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -70,6 +87,9 @@ async function main(): Promise<void> {
     filter: config.topic,
     url: client.url,
     maxPayloadBytes: config.maxPayloadBytes,
+    maxMachines: config.maxMachines,
+    forgetAfterMs: config.forgetAfterMs,
+    futureToleranceMs: config.futureToleranceMs,
     logLevel: config.logLevel,
     output: {
       message: (text) => stdout.write(text),
@@ -77,6 +97,8 @@ async function main(): Promise<void> {
       log: (text) => (config.mode === 'ndjson' ? stderr : stdout).write(text),
     },
   });
+
+  reportDropped = (lines, stream) => viewer.reportDropped(lines, stream, Date.now());
 
   let stopping = false;
   const timers: NodeJS.Timeout[] = [];
@@ -104,7 +126,7 @@ async function main(): Promise<void> {
       } catch (error) {
         // Never expected (decoding never throws), but one odd message must not end the viewer.
         stderr.write(
-          `viewer: could not show a message on ${message.topic}: ${error instanceof Error ? error.message : String(error)}`,
+          `viewer: could not show a message on ${escapeControl(message.topic)}: ${escapeControl(error instanceof Error ? error.message : String(error))}`,
         );
       }
     },
@@ -125,6 +147,13 @@ async function main(): Promise<void> {
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      for (const [writer, name] of [
+        [stdout, 'stdout'],
+        [stderr, 'stderr'],
+      ] as const) {
+        const dropped = writer.takeUnreported();
+        if (dropped > 0) reportDropped(dropped, name);
+      }
       viewer.reportStats(Date.now());
       void stop(0);
     });

@@ -2,14 +2,41 @@ import type { ClientEvent, ConnectionState, MqttClientError } from '@ot-mqtt/mqt
 import type { Palette } from './ansi.js';
 import type { LogLevel } from './config.js';
 import { isoTime } from './format-message.js';
-import type { MachineStats, TrackerEvent } from './machine-tracker.js';
+import {
+  escapeControl,
+  type MachineStats,
+  type TrackerEvent,
+  type TrackerTotals,
+} from '@ot-mqtt/scan-monitor';
+
+/** Messages the viewer has seen, valid or not, for the statistics. */
+export interface MessageCounts {
+  /** Valid messages shown. */
+  readonly valid: number;
+  /** Invalid messages shown. */
+  readonly invalid: number;
+  /** Topic of the last invalid message (untrusted text). */
+  readonly lastInvalidTopic: string | undefined;
+  /** The tracker's counts (machines tracked, untracked messages, forgotten machines). */
+  readonly totals: TrackerTotals;
+}
 
 /** Everything the viewer reports about itself: connection, client events, machines, statistics. */
 export type ViewerEvent =
   | { readonly type: 'state'; readonly state: ConnectionState }
   | { readonly type: 'client'; readonly event: ClientEvent }
   | { readonly type: 'subscribe-error'; readonly filter: string; readonly error: MqttClientError }
-  | { readonly type: 'stats'; readonly machines: readonly MachineStats[]; readonly filter: string }
+  | {
+      readonly type: 'stats';
+      readonly machines: readonly MachineStats[];
+      readonly filter: string;
+      readonly messages: MessageCounts;
+    }
+  | {
+      readonly type: 'output-dropped';
+      readonly lines: number;
+      readonly stream: 'stdout' | 'stderr';
+    }
   | TrackerEvent;
 
 const LEVEL_RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
@@ -37,6 +64,9 @@ export function levelOf(e: ViewerEvent): LogLevel {
     case 'reset':
     case 'stale':
     case 'duplicate':
+    case 'suspect':
+    case 'machine-limit':
+    case 'output-dropped':
       return 'warn';
     case 'connection':
       return e.status === 'offline' ? 'warn' : 'info';
@@ -60,10 +90,14 @@ const HINTS: Partial<Record<MqttClientError['code'], string>> = {
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
+// Error texts can carry what the broker or the network sent (an MQTT 5 reason string, a host
+// name): escaped like every other wire string, so they cannot drive the terminal.
 function errorText(error: MqttClientError): string {
   const hint = HINTS[error.code];
-  return `${error.message} [${error.code}]${hint ? ` — ${hint}` : ''}`;
+  return `${escapeControl(error.message)} [${error.code}]${hint ? ` — ${hint}` : ''}`;
 }
+
+const id = escapeControl;
 
 function statsLine(m: MachineStats): string {
   const latency = m.latency
@@ -71,9 +105,23 @@ function statsLine(m: MachineStats): string {
     : 'latency n/a';
   const state = [m.connection ?? 'status unknown', ...(m.stale ? ['STALE'] : [])].join(', ');
   return (
-    `${m.machineId}: ${m.ratePerSecond.toFixed(1)} msg/s, ${m.scans} scans, ${m.missing} missing, ` +
-    `${m.duplicates} duplicates, ${m.resets} restarts, ${m.invalid} invalid, ${latency} (${state})`
+    `${id(m.machineId)}: ${m.ratePerSecond.toFixed(1)} msg/s, ${m.scans} scans, ${m.missing} missing, ` +
+    `${m.duplicates} duplicates, ${m.resets} restarts, ${m.invalid} invalid` +
+    `${m.suspect > 0 ? `, ${m.suspect} suspect` : ''}, ${latency} (${state})`
   );
+}
+
+function statsText(e: Extract<ViewerEvent, { type: 'stats' }>): string {
+  const { messages } = e;
+  const lines = e.machines.map(statsLine);
+  if (messages.totals.untracked > 0)
+    lines.push(
+      `${messages.totals.untracked} valid messages of machines beyond the limit of ${messages.totals.maxMachines} (VIEWER_MAX_MACHINES) were shown but not tracked`,
+    );
+  if (lines.length > 0) return lines.join('\n');
+  if (messages.invalid > 0)
+    return `no valid messages yet on ${e.filter}: ${messages.invalid} invalid (last on ${escapeControl(messages.lastInvalidTopic ?? '?')}): check what publishes there`;
+  return `no messages yet on ${e.filter}: is the agent running and publishing under this filter?`;
 }
 
 /** The event in words, for pretty and summary modes (without time or level). */
@@ -115,25 +163,35 @@ export function describeEvent(e: ViewerEvent, url: string, at: number): string {
     case 'subscribe-error':
       return `cannot subscribe to ${e.filter}: ${errorText(e.error)}`;
     case 'stats':
-      return e.machines.length === 0
-        ? `no messages yet on ${e.filter}: is the agent running and publishing under this filter?`
-        : e.machines.map(statsLine).join('\n');
+      return statsText(e);
+    case 'output-dropped':
+      return `${e.stream} could not keep up: ${e.lines} line${e.lines === 1 ? '' : 's'} not shown (tracking and statistics include them)`;
     case 'new-machine':
-      return `machine ${e.machineId}: first message`;
+      return `machine ${id(e.machineId)}: first message`;
+    case 'suspect':
+      return e.reason === 'future-timestamp'
+        ? `${id(e.machineId)}: suspect scan #${e.sequence} on ${e.kind}: timestamp ${e.timestamp === undefined ? '?' : isoTime(e.timestamp)} is in the future; not used for gaps or latency`
+        : `${id(e.machineId)}: suspect scan #${e.sequence} on ${e.kind}: jumps from #${e.baseline} further than its publish rate allows; not used for gaps`;
+    case 'machine-limit':
+      return `tracking ${e.limit} machines, the limit (VIEWER_MAX_MACHINES): messages of further machines (first: ${id(e.machineId)}) are shown but not tracked`;
+    case 'forgotten':
+      return `forgot ${e.count} machine${e.count === 1 ? '' : 's'} silent for more than ${seconds(e.afterMs)}: ${e.machineIds.map(id).join(', ')}${e.count > e.machineIds.length ? ', …' : ''}`;
     case 'gap':
-      return `${e.machineId}: ${e.missing} scan${e.missing === 1 ? '' : 's'} missing (#${e.from}${e.to === e.from ? '' : `–#${e.to}`}) on ${e.kind}`;
+      return `${id(e.machineId)}: ${e.missing} scan${e.missing === 1 ? '' : 's'} missing (#${e.from}${e.to === e.from ? '' : `–#${e.to}`}) on ${e.kind}`;
     case 'duplicate':
-      return `${e.machineId}: duplicate scan #${e.sequence} on ${e.kind} (redelivered)`;
+      return `${id(e.machineId)}: duplicate scan #${e.sequence} on ${e.kind} (redelivered)`;
     case 'late':
-      return `${e.machineId}: scan #${e.sequence} arrived late on ${e.kind} (out of order)`;
+      return `${id(e.machineId)}: scan #${e.sequence} arrived late on ${e.kind} (out of order)`;
     case 'reset':
-      return `${e.machineId}: sequence restarted at #${e.sequence} (was #${e.previous}): the agent restarted`;
+      return e.sequence < e.previous
+        ? `${id(e.machineId)}: sequence restarted at #${e.sequence} (was #${e.previous}): the agent restarted`
+        : `${id(e.machineId)}: sequence continues at #${e.sequence} (was #${e.previous}), confirmed by consecutive scans: new baseline`;
     case 'stale':
-      return `${e.machineId}: STALE — no data for ${seconds(e.silentForMs)} (more than 2 × its ${seconds(e.intervalMs)} interval)`;
+      return `${id(e.machineId)}: STALE — no data for ${seconds(e.silentForMs)} (more than 2 × its ${seconds(e.intervalMs)} interval)`;
     case 'resumed':
-      return `${e.machineId}: data resumed after ${seconds(e.silentForMs)} of silence`;
+      return `${id(e.machineId)}: data resumed after ${seconds(e.silentForMs)} of silence`;
     case 'connection':
-      return `${e.machineId}: agent ${e.status.toUpperCase()}${e.status === 'online' && e.publishIntervalMs ? `, publishing every ${seconds(e.publishIntervalMs)}` : ''}${e.retained ? ' (retained: last known state)' : ''}`;
+      return `${id(e.machineId)}: agent ${e.status.toUpperCase()}${e.status === 'online' && e.publishIntervalMs ? `, publishing every ${seconds(e.publishIntervalMs)}` : ''}${e.retained ? ' (retained: last known state)' : ''}`;
   }
 }
 
@@ -218,6 +276,14 @@ export function eventRecord(e: ViewerEvent, at: number, url: string): Record<str
         event: 'stats',
         ...base,
         filter: e.filter,
+        messages: {
+          valid: e.messages.valid,
+          invalid: e.messages.invalid,
+          untracked: e.messages.totals.untracked,
+          machinesTracked: e.messages.totals.machines,
+          maxMachines: e.messages.totals.maxMachines,
+          forgotten: e.messages.totals.forgotten,
+        },
         machines: e.machines.map((m) => ({
           ...m,
           ratePerSecond: Math.round(m.ratePerSecond * 100) / 100,

@@ -8,7 +8,7 @@ import {
   encodeScan,
   type TagMetadata,
 } from '../src/index.js';
-import { EXAMPLE_META, exampleTags } from '../src/example-scan.test-helper.js';
+import { EXAMPLE_META, exampleTags } from '../src/testing/index.js';
 
 const pretty = (payload: string) => JSON.stringify(JSON.parse(payload), null, 2);
 

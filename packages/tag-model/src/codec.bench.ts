@@ -2,7 +2,7 @@
 // measured in the same run (so the figures compare on whatever machine runs them). The fleet budget
 // is ≤ 20 µs per scan for encodeScan (seven messages).
 import { TAG_GROUP_NAMES, encodeScan, parsePayload } from './index.js';
-import { EXAMPLE_META, exampleTags } from './example-scan.test-helper.js';
+import { EXAMPLE_META, exampleTags } from './testing/index.js';
 
 const ENCODE_BUDGET_US = 20;
 

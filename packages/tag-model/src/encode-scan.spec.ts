@@ -10,7 +10,7 @@ import {
   type BottleFillerTags,
   type TagMetadata,
 } from './index.js';
-import { exampleTags } from './example-scan.test-helper.js';
+import { exampleTags } from './testing/index.js';
 
 const meta = { machineId: 'filler-01', sequence: 42, timestamp: '2025-06-02T08:30:00.250Z' };
 

@@ -2,6 +2,7 @@ import { DEFAULT_TOPIC_ROOT, connectionTopic, topicFor } from './topics.js';
 import { SCHEMA_VERSION, type ConnectionStatus } from './payloads.js';
 import { TAGS, TAG_GROUP_NAMES, type TagMetadata } from './tag-metadata.js';
 import type { BottleFillerTags } from './tags.js';
+import { machineIdProblem } from './topic-names.js';
 
 /** Envelope fields and topic layout for {@link encodeScan}. */
 export interface ScanMeta {
@@ -25,7 +26,6 @@ export interface EncodedMessage {
   readonly payload: string;
 }
 
-const MACHINE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/u;
 const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/u;
 
 interface FieldPlan {
@@ -144,11 +144,9 @@ function timestampText(timestamp: Date | string, fn: string): string {
 }
 
 function checkMachineId(machineId: string, fn: string): void {
-  if (!MACHINE_ID_PATTERN.test(machineId)) {
-    throw new TypeError(
-      `${fn}: machineId ${JSON.stringify(machineId)} must be 1-64 characters of letters, digits, ".", "_" or "-"`,
-    );
-  }
+  const problem = machineIdProblem(machineId);
+  if (problem !== undefined)
+    throw new TypeError(`${fn}: machineId ${JSON.stringify(machineId)} ${problem}`);
 }
 
 function checkEnvelope(meta: ScanMeta): void {

@@ -36,6 +36,14 @@ export {
 export type { TopicKind, MessageKind, TopicOptions, ParsedTopic } from './topics.js';
 
 export {
+  MACHINE_ID_PATTERN,
+  MAX_TOPIC_ROOT_LENGTH,
+  machineIdProblem,
+  topicRootProblem,
+  natsPortabilityProblem,
+} from './topic-names.js';
+
+export {
   SCHEMA_VERSION,
   MachineIdSchema,
   TimestampSchema,

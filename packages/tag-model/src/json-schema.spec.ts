@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { JSON_SCHEMA_NAMES, encodeConnection, encodeScan, toJsonSchema } from './index.js';
-import { EXAMPLE_META, exampleTags } from './example-scan.test-helper.js';
+import { EXAMPLE_META, exampleTags } from './testing/index.js';
 
 const shipped = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../schemas/${name}.schema.json`, import.meta.url), 'utf8'));

@@ -7,7 +7,7 @@ import {
   parsePayload,
   type ParseResult,
 } from './index.js';
-import { EXAMPLE_META, exampleTags } from './example-scan.test-helper.js';
+import { EXAMPLE_META, exampleTags } from './testing/index.js';
 
 const [data, , , analog] = encodeScan(exampleTags(), EXAMPLE_META).map((m) => m.payload) as [
   string,

@@ -40,6 +40,11 @@ export interface ParseSuccess<K extends MessageKind> {
   readonly machineId: string;
   /** The validated payload. */
   readonly value: PayloadByKind[K];
+  /**
+   * The payload as text (decoded once here when it came as bytes), for consumers that pass it on
+   * as received, e.g. NDJSON, without serialising `value` again.
+   */
+  readonly text: string;
 }
 
 /** A payload that was rejected; nothing was thrown. */
@@ -48,6 +53,8 @@ export interface ParseFailure {
   readonly ok: false;
   /** What was wrong. */
   readonly error: PayloadError;
+  /** The payload as text when it was UTF-8 (absent for binary payloads and unknown topics). */
+  readonly text?: string;
 }
 
 /**
@@ -74,9 +81,10 @@ export interface ParseKindOptions {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-function failure(topic: string, issues: PayloadIssue[]): ParseFailure {
+function failure(topic: string, issues: PayloadIssue[], text?: string): ParseFailure {
   const first = issues[0] ?? { path: '', message: 'invalid payload' };
-  return { ok: false, error: { topic, path: first.path, message: first.message, issues } };
+  const error = { topic, path: first.path, message: first.message, issues };
+  return text === undefined ? { ok: false, error } : { ok: false, error, text };
 }
 
 function describeValue(value: unknown): string {
@@ -204,24 +212,30 @@ function parseAs<K extends MessageKind>(
   const text = decoded.text;
   if (text.trim() === '') {
     // A zero-length retained message is how MQTT clears a retained topic: name that, not "bad JSON".
-    return failure(topic, [
-      {
-        path: '',
-        message: 'payload is empty (a cleared retained message?); expected a JSON object',
-      },
-    ]);
+    return failure(
+      topic,
+      [
+        {
+          path: '',
+          message: 'payload is empty (a cleared retained message?); expected a JSON object',
+        },
+      ],
+      text,
+    );
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return failure(topic, [{ path: '', message: `payload is not JSON: ${detail}` }]);
+    return failure(topic, [{ path: '', message: `payload is not JSON: ${detail}` }], text);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return failure(topic, [
-      { path: '', message: `expected a JSON object, got ${describeValue(data)}` },
-    ]);
+    return failure(
+      topic,
+      [{ path: '', message: `expected a JSON object, got ${describeValue(data)}` }],
+      text,
+    );
   }
 
   const schema = PAYLOAD_SCHEMAS[kind] as unknown as z.ZodType<PayloadByKind[K]>;
@@ -230,19 +244,24 @@ function parseAs<K extends MessageKind>(
     return failure(
       topic,
       result.error.issues.flatMap((issue) => issueMessages(issue, data, kind)),
+      text,
     );
   }
   const value = result.data;
   const machineId = (value as { machineId: string }).machineId;
   if (topicMachineId !== undefined && topicMachineId !== machineId) {
-    return failure(topic, [
-      {
-        path: 'machineId',
-        message: `machineId ${JSON.stringify(machineId)} does not match the topic's machine level ${JSON.stringify(topicMachineId)}`,
-      },
-    ]);
+    return failure(
+      topic,
+      [
+        {
+          path: 'machineId',
+          message: `machineId ${JSON.stringify(machineId)} does not match the topic's machine level ${JSON.stringify(topicMachineId)}`,
+        },
+      ],
+      text,
+    );
   }
-  return { ok: true, kind, machineId, value } as ParseResult<K>;
+  return { ok: true, kind, machineId, value, text } as ParseResult<K>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MACHINE_ID_PATTERN } from './topic-names.js';
 import {
   AlarmsSchema,
   AnalogSchema,
@@ -16,12 +17,12 @@ import {
 export const SCHEMA_VERSION = 1;
 
 /**
- * A machine id: it is used as a topic level for fleets, so it holds letters, digits, `.`, `_` and `-`
- * only (no `/`, `+`, `#`, spaces), 1 to 64 characters.
+ * A machine id ({@link MACHINE_ID_PATTERN}): it is used as a topic level for fleets, so it holds
+ * letters, digits, `.`, `_` and `-` only (no `/`, `+`, `#`, spaces), 1 to 64 characters.
  */
 export const MachineIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9._-]{1,64}$/u, {
+  .regex(MACHINE_ID_PATTERN, {
     error: 'machineId must be 1-64 characters of letters, digits, ".", "_" or "-"',
   })
   .meta({ description: 'Machine id; also the machine level of fleet topics.' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BottleFillerTagsSchema, TAGS, TAG_GROUP_NAMES, type TagDataType } from './index.js';
-import { exampleTags } from './example-scan.test-helper.js';
+import { exampleTags } from './testing/index.js';
 
 // Transcribed by hand from the architecture document ("Bottle Filler Tag Structure"), so a rename
 // in the code cannot silently agree with itself.

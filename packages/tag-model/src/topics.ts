@@ -1,4 +1,5 @@
 import { TAG_GROUP_NAMES, type TagGroupName } from './tag-metadata.js';
+import { MACHINE_ID_PATTERN, machineIdProblem, topicRootProblem } from './topic-names.js';
 
 /**
  * Root of every bottle-filler topic, exactly as the architecture document spells it. A subscriber to
@@ -52,27 +53,17 @@ export interface ParsedTopic {
 
 const KIND_SET: ReadonlySet<string> = new Set(MESSAGE_KINDS);
 
-// A topic level must not contain the separator or a wildcard (MQTT 3.1.1 §4.7.1), and must not be
-// empty: an empty level would make `<root>//inputs`, which most tools render confusingly.
-// eslint-disable-next-line no-control-regex -- NUL is exactly what must be rejected (MQTT §1.5.3)
-const LEVEL_PATTERN = /^[^/+#\u0000]+$/u;
-
 function checkRoot(root: string): string {
-  const levels = root.split('/');
-  if (root.length === 0 || !levels.every((level) => LEVEL_PATTERN.test(level))) {
-    throw new TypeError(
-      `Invalid topic root ${JSON.stringify(root)}: expected one or more non-empty levels separated by "/", without "+", "#" or a leading/trailing "/"`,
-    );
-  }
+  const problem = topicRootProblem(root);
+  if (problem !== undefined)
+    throw new TypeError(`Invalid topic root ${JSON.stringify(root)}: it ${problem}`);
   return root;
 }
 
 function checkMachineId(machineId: string): string {
-  if (!LEVEL_PATTERN.test(machineId)) {
-    throw new TypeError(
-      `Invalid machineId ${JSON.stringify(machineId)}: it becomes a topic level, so it must be non-empty and contain no "/", "+" or "#"`,
-    );
-  }
+  const problem = machineIdProblem(machineId);
+  if (problem !== undefined)
+    throw new TypeError(`Invalid machineId ${JSON.stringify(machineId)}: it ${problem}`);
   return machineId;
 }
 
@@ -167,7 +158,7 @@ export function parseTopic(
   }
   if (rest.length === 2) {
     const [machineId, kind] = rest as [string, string];
-    if (!KIND_SET.has(kind) || !LEVEL_PATTERN.test(machineId)) return undefined;
+    if (!KIND_SET.has(kind) || !MACHINE_ID_PATTERN.test(machineId)) return undefined;
     return { kind: kind as MessageKind, machineId };
   }
   return undefined;

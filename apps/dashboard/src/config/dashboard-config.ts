@@ -53,6 +53,8 @@ export function resolveDashboardConfig(
   if (broker !== null && isWebSocketUrl(broker)) {
     mqttUrl = broker;
     source = 'query';
+    // The URL names the broker: a missing or odd served config does not matter.
+    warning = undefined;
   }
   const root = query.get('root');
   if (root !== null && /^[^#+]+$/u.test(root)) topicRoot = root;
@@ -91,7 +93,9 @@ export async function loadDashboardConfig(): Promise<DashboardConfig> {
       return resolveDashboardConfig(
         window.location,
         undefined,
-        `dashboard-config.json answered HTTP ${response.status}; using the default broker URL`,
+        response.status >= 502 && response.status <= 504
+          ? `gateway not reachable (HTTP ${response.status} for dashboard-config.json): using the default broker URL`
+          : `dashboard-config.json answered HTTP ${response.status}: using the default broker URL`,
       );
     }
     const served: unknown = await response.json().catch(() => null);

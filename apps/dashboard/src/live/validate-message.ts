@@ -1,5 +1,5 @@
 import type { ConnectionPayload, DataPayload, TagMetadata } from '@ot-mqtt/tag-model';
-import { TAGS } from '@ot-mqtt/tag-model';
+import { MACHINE_ID_PATTERN, TAGS } from '@ot-mqtt/tag-model';
 
 /** A message of the data or connection topic, checked; or what is wrong with it. */
 export type ValidatedMessage =
@@ -12,7 +12,6 @@ export type ValidatedMessage =
 // metadata the zod schemas are generated from — and validate-message.spec.ts checks with
 // fast-check that it accepts and rejects exactly what parsePayload does.
 const decoder = new TextDecoder('utf-8', { fatal: true });
-const MACHINE_ID = /^[A-Za-z0-9._-]{1,64}$/u;
 // zod's z.iso.datetime({ precision: 3 }): a real calendar date (leap years included), UTC "Z"
 // only, exactly three fraction digits.
 const DATE =
@@ -72,7 +71,7 @@ function checkEnvelopeCommon(data: Record<string, unknown>): Problem {
   if (data.schemaVersion !== 1) return ['schemaVersion', 'schemaVersion must be 1'];
   if (typeof data.timestamp !== 'string' || !TIMESTAMP.test(data.timestamp))
     return ['timestamp', 'timestamp must be ISO-8601 UTC with milliseconds'];
-  if (typeof data.machineId !== 'string' || !MACHINE_ID.test(data.machineId)) {
+  if (typeof data.machineId !== 'string' || !MACHINE_ID_PATTERN.test(data.machineId)) {
     return ['machineId', 'machineId must be 1-64 characters of letters, digits, ".", "_" or "-"'];
   }
   return undefined;

@@ -1,6 +1,13 @@
-import { parsePayload, parseTopic, type MessageKind, type PayloadByKind } from '@ot-mqtt/tag-model';
+import {
+  DEFAULT_TOPIC_ROOT,
+  parsePayload,
+  parseTopic,
+  type MessageKind,
+  type PayloadByKind,
+} from '@ot-mqtt/tag-model';
+import { PREVIEW_BYTES, payloadPreview } from './payload-preview.js';
 
-/** A message as the MQTT client delivers it (structurally `MqttMessage` of `@ot-mqtt/mqtt-client`). */
+/** A message as an MQTT client delivers it (structurally `MqttMessage` of `@ot-mqtt/mqtt-client`). */
 export interface ReceivedMessage {
   /** Topic it was published on. */
   readonly topic: string;
@@ -24,9 +31,9 @@ export interface ValidMessage {
   readonly kind: MessageKind;
   /** Machine id from the payload. */
   readonly machineId: string;
-  /** Scan sequence; `undefined` for the connection topic. */
+  /** Scan sequence; `undefined` for kinds without one (the connection topic). */
   readonly sequence: number | undefined;
-  /** Embedded timestamp, epoch ms. */
+  /** Embedded timestamp, epoch ms (`NaN` if the payload has none). */
   readonly timestamp: number;
   /** The validated payload. */
   readonly value: PayloadByKind[MessageKind];
@@ -46,9 +53,9 @@ export interface ValidMessage {
 export interface InvalidMessage {
   /** Discriminant. */
   readonly ok: false;
-  /** Topic. */
+  /** Topic (untrusted text: escape it before printing, see {@link escapeControl}). */
   readonly topic: string;
-  /** Machine id from the topic's machine level, if it has one. */
+  /** Machine level of the topic, if it has one (untrusted: anyone can publish on any topic). */
   readonly machineId: string | undefined;
   /** Kind from the topic, if it is one of ours. */
   readonly kind: MessageKind | undefined;
@@ -60,7 +67,7 @@ export interface InvalidMessage {
   readonly moreIssues: number;
   /** Payload size in bytes. */
   readonly bytes: number;
-  /** Short, printable beginning of the payload (escaped text or hex for binary). */
+  /** Short beginning of the payload: a JSON string literal of the text, or `hex …` for binary. */
   readonly preview: string;
   /** Delivery QoS. */
   readonly qos: number;
@@ -77,34 +84,40 @@ export type DecodedMessage = ValidMessage | InvalidMessage;
 
 /** Options of {@link decodeMessage}. */
 export interface DecodeOptions {
-  /** Topic root of the tag model. */
-  readonly root: string;
-  /** Larger payloads are rejected without parsing. */
-  readonly maxPayloadBytes: number;
+  /** Topic root of the tag model (default `plc/bottlefiller`). */
+  readonly root?: string;
+  /** Larger payloads are rejected without parsing (default: 262144 = 256 KiB). */
+  readonly maxPayloadBytes?: number;
 }
 
-const PREVIEW_CHARS = 60;
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-function previewOf(payload: Uint8Array, text: string | undefined): string {
-  if (text === undefined) {
-    const head = Buffer.from(payload.buffer, payload.byteOffset, Math.min(16, payload.byteLength));
-    return `hex ${head.toString('hex')}${payload.byteLength > 16 ? '…' : ''}`;
-  }
-  const head = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
-  return JSON.stringify(head);
-}
+const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
 
 /**
  * Validates one received message against the tag model. Never throws: oversized, binary, non-JSON
  * and wrong-schema payloads become an {@link InvalidMessage} saying what was wrong and where.
+ * The payload is decoded once, by the tag model's `parsePayload`.
+ *
+ * @param message - Topic, payload bytes and delivery flags.
+ * @param receivedAt - Receive time, epoch ms.
+ * @param options - Topic root and payload size limit.
+ * @returns The validated message, or what was wrong with it.
+ *
+ * @example
+ * ```ts
+ * import { decodeMessage } from '@ot-mqtt/scan-monitor';
+ * const payload = new TextEncoder().encode('{"schemaVersion":1}');
+ * const m = decodeMessage({ topic: 'plc/bottlefiller/data', payload, qos: 1, retain: false, dup: false }, Date.now());
+ * if (!m.ok) console.warn(`${m.path}: ${m.message}`); // timestamp: missing field timestamp
+ * ```
  */
 export function decodeMessage(
   message: ReceivedMessage,
   receivedAt: number,
-  options: DecodeOptions,
+  options: DecodeOptions = {},
 ): DecodedMessage {
   const { topic, payload, qos, retain, dup } = message;
+  const root = options.root ?? DEFAULT_TOPIC_ROOT;
+  const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   const bytes = payload.byteLength;
   const invalid = (
     path: string,
@@ -112,7 +125,7 @@ export function decodeMessage(
     text: string | undefined,
     moreIssues = 0,
   ): InvalidMessage => {
-    const parsedTopic = parseTopic(topic, options.root);
+    const parsedTopic = parseTopic(topic, root);
     return {
       ok: false,
       topic,
@@ -122,7 +135,7 @@ export function decodeMessage(
       message: why,
       moreIssues,
       bytes,
-      preview: previewOf(payload, text),
+      preview: payloadPreview(payload, text),
       qos,
       retain,
       dup,
@@ -130,31 +143,30 @@ export function decodeMessage(
     };
   };
   // Checked before decoding: a huge payload must cost neither parsing time nor screen space.
-  if (bytes > options.maxPayloadBytes) {
-    const head = payload.subarray(0, PREVIEW_CHARS);
-    let text: string | undefined;
+  if (bytes > maxPayloadBytes) {
+    let head: string | undefined;
     try {
-      text = decoder.decode(head);
+      // Streaming mode: a character cut at the end of the head is not an error.
+      head = new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(0, PREVIEW_BYTES), {
+        stream: true,
+      });
     } catch {
-      text = undefined;
+      head = undefined;
     }
     return invalid(
       '',
-      `payload too large: ${bytes} bytes, limit ${options.maxPayloadBytes} (VIEWER_MAX_PAYLOAD_BYTES); not parsed`,
-      text,
+      `payload too large: ${bytes} bytes, limit ${maxPayloadBytes}; not parsed`,
+      head,
     );
   }
-  let text: string;
-  try {
-    text = decoder.decode(payload);
-  } catch {
-    // The tag model words the binary case; hand it the bytes.
-    const result = parsePayload(topic, payload, { root: options.root });
-    return invalid('', result.ok ? 'payload is binary' : result.error.message, undefined);
-  }
-  const result = parsePayload(topic, text, { root: options.root });
+  const result = parsePayload(topic, payload, { root });
   if (!result.ok) {
-    return invalid(result.error.path, result.error.message, text, result.error.issues.length - 1);
+    return invalid(
+      result.error.path,
+      result.error.message,
+      result.text,
+      result.error.issues.length - 1,
+    );
   }
   const value = result.value;
   return {
@@ -162,10 +174,11 @@ export function decodeMessage(
     topic,
     kind: result.kind,
     machineId: result.machineId,
-    sequence: 'sequence' in value ? value.sequence : undefined,
-    timestamp: Date.parse(value.timestamp),
+    sequence:
+      'sequence' in value && typeof value.sequence === 'number' ? value.sequence : undefined,
+    timestamp: 'timestamp' in value ? Date.parse(value.timestamp) : Number.NaN,
     value,
-    text,
+    text: result.text,
     qos,
     retain,
     dup,

@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMessage } from './decode-message.js';
-import { connectionMessage, received, scanMessages } from './fixtures.test-helper.js';
+import { exampleConnection, exampleScan } from '@ot-mqtt/tag-model/testing';
+import type { ReceivedMessage } from './decode-message.js';
 
 const T = new Date('2025-01-15T08:30:00.000Z');
 const options = { root: 'plc/bottlefiller', maxPayloadBytes: 262_144 };
 const at = T.getTime() + 7;
+
+function received(
+  topic: string,
+  payload: string | Uint8Array,
+  extra: Partial<ReceivedMessage> = {},
+): ReceivedMessage {
+  const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
+  return { topic, payload: bytes, qos: 1, retain: false, dup: false, ...extra };
+}
+const scanMessages = (
+  sequence: number,
+  timestamp: Date,
+  options: { machineId?: string; fleet?: boolean } = {},
+) => exampleScan({ sequence, timestamp, ...options });
 
 describe('decoding received messages', () => {
   it('accepts every topic of a scan with its kind, machine, sequence and timestamp', () => {
@@ -27,7 +42,7 @@ describe('decoding received messages', () => {
       kind: 'data',
       machineId: 'filler-07',
     });
-    const online = connectionMessage('online', T, 2000);
+    const online = exampleConnection('online', { timestamp: T, publishIntervalMs: 2000 });
     expect(
       decodeMessage(received(online.topic, online.payload, { retain: true }), at, options),
     ).toMatchObject({
@@ -40,7 +55,7 @@ describe('decoding received messages', () => {
 
   it('names the tag path of an out-of-range value', () => {
     const [, , , analog] = scanMessages(1, T);
-    const bad = analog!.payload.replace('"FillLevel":63.25', '"FillLevel":150');
+    const bad = analog!.payload.replace('"FillLevel":63.4', '"FillLevel":150');
     const m = decodeMessage(received(analog!.topic, bad), at, options);
     expect(m).toMatchObject({
       ok: false,
