@@ -91,7 +91,8 @@ export default tseslint.config(
         },
         {
           sourceTag: 'scope:historian',
-          onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'],
+          // The benchmark stores a simulated filler-day (@ot-mqtt/plc-sim).
+          onlyDependOnLibsWithTags: ['scope:tag-model', 'scope:plc-sim', 'type:infra'],
         },
         // Tool tests (tools/e2e) check the libraries and apps together against a real broker.
         { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:infra'] },

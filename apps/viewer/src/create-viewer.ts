@@ -53,6 +53,12 @@ export interface ViewerOptions {
   readonly futureToleranceMs?: number;
   /** Output sinks. */
   readonly output: ViewerOutput;
+  /** Where messages and tracker events are counted for Prometheus (serve-metrics.ts), if enabled. */
+  readonly metrics?: {
+    message(machineId: string, receivedAtMs: number, scanTimestampMs?: number): void;
+    invalid(): void;
+    event(event: TrackerEvent): void;
+  };
 }
 
 /** The viewer without its network: feed it messages, client state and time; it writes the display. */
@@ -88,7 +94,7 @@ export interface Viewer {
  * ```
  */
 export function createViewer(options: ViewerOptions): Viewer {
-  const { mode, palette, output, url } = options;
+  const { mode, palette, output, url, metrics } = options;
   const monitor = createScanMonitor({
     root: options.root,
     maxPayloadBytes: options.maxPayloadBytes,
@@ -119,6 +125,7 @@ export function createViewer(options: ViewerOptions): Viewer {
   const reportAll = (events: readonly TrackerEvent[], now: number) => {
     for (const e of events) {
       if (shared && (e.type === 'gap' || e.type === 'late')) continue;
+      metrics?.event(e);
       report(e, now);
     }
   };
@@ -130,10 +137,14 @@ export function createViewer(options: ViewerOptions): Viewer {
       if (!m.ok) {
         counts.invalid++;
         counts.lastInvalidTopic = m.topic;
+        metrics?.invalid();
         output.message(mode === 'ndjson' ? formatNdjson(m) : formatInvalidMessage(m, palette));
         return;
       }
       counts.valid++;
+      // A retained scan is an old snapshot: its age is not a latency.
+      if (!m.retain && m.sequence !== undefined && m.kind !== 'connection')
+        metrics?.message(m.machineId, now, Number.isNaN(m.timestamp) ? undefined : m.timestamp);
       reportAll(events, now);
       if (mode === 'ndjson') output.message(formatNdjson(m));
       else if (mode === 'pretty') output.message(formatPrettyMessage(m, palette));

@@ -80,7 +80,12 @@ async function main(): Promise<void> {
     ...(Object.keys(tls).length > 0 ? { tls } : {}),
   });
 
+  // Metrics (README "Monitoring"): prom-client is loaded only when METRICS_PORT is set.
+  const metrics = process.env['METRICS_PORT']?.trim()
+    ? (await import('./serve-metrics.js')).loadViewerMetrics(process.env)
+    : undefined;
   const viewer = createViewer({
+    ...(metrics === undefined ? {} : { metrics: metrics.ingest }),
     mode: config.mode,
     palette: createPalette(!config.noColor && (config.forceColor || process.stdout.isTTY === true)),
     root: config.topicRoot,
@@ -141,6 +146,14 @@ async function main(): Promise<void> {
     },
   });
 
+  if (metrics !== undefined)
+    await metrics.serve(client).then(
+      (server) => stderr.write(`viewer: metrics on ${server.url}`),
+      (error: unknown) => {
+        stderr.write(`viewer: metrics not served: ${(error as Error).message}`);
+        void stop(1);
+      },
+    );
   timers.push(setInterval(() => viewer.checkStale(Date.now()), STALE_CHECK_MS));
   if (config.statsIntervalMs > 0)
     timers.push(setInterval(() => viewer.reportStats(Date.now()), config.statsIntervalMs));

@@ -80,6 +80,8 @@ export async function openPostgresStore(
   const tagIds = await syncTags(pool, catalog);
   const tagByName = new Map(catalog.map((t) => [t.name, t]));
   const alarmTags = catalog.filter((t) => t.group === 'alarms');
+  /** Machine ids known to have a row (bounded; a miss only costs one idempotent insert). */
+  const knownMachines = new Set<string>();
 
   const machineRow = async (machineId: string): Promise<MachineRow | undefined> =>
     (await pool.query<MachineRow>('SELECT * FROM machine WHERE machine_id = $1', [machineId]))
@@ -191,10 +193,14 @@ export async function openPostgresStore(
       try {
         await client.query('BEGIN');
         const names = [...new Set(normalized.map((s) => s.machineId))].sort();
-        await client.query(
-          'INSERT INTO machine (machine_id) SELECT unnest($1::text[]) ON CONFLICT (machine_id) DO NOTHING',
-          [names],
-        );
+        // Round trips are what a commit costs here: machines already known skip the insert.
+        const unknown = names.filter((n) => !knownMachines.has(n));
+        if (unknown.length > 0) {
+          await client.query(
+            'INSERT INTO machine (machine_id) SELECT unnest($1::text[]) ON CONFLICT (machine_id) DO NOTHING',
+            [unknown],
+          );
+        }
         // Locked in id order: two gateways with overlapping batches wait, never deadlock, and
         // each sees the other's deadband reference.
         const { rows: machines } = await client.query<{
@@ -208,6 +214,7 @@ export async function openPostgresStore(
           [names],
         );
         const idOf = new Map(machines.map((m) => [m.machine_id, m.id]));
+        for (const m of machines) if (knownMachines.size < 100_000) knownMachines.add(m.machine_id);
         const { rows: inserted } = await client.query<{ machine: number; ts: number; seq: string }>(
           `INSERT INTO scan (machine, ts, seq, received)
            SELECT m, to_timestamp(t / 1000), s, to_timestamp($4::float8 / 1000)
@@ -235,32 +242,29 @@ export async function openPostgresStore(
           ]),
         );
         const plan = planWrites(fresh, states, catalog, settings.heartbeatMs);
-        if (plan.samples.length > 0) {
+        if (plan.samples.length > 0 || plan.machines.length > 0) {
+          // One statement (a data-modifying CTE) for the samples and the machine rows.
           await client.query(
-            `INSERT INTO sample (machine, tag, ts, value)
-             SELECT m, g, to_timestamp(t / 1000), v
-               FROM unnest($1::int[], $2::int2[], $3::float8[], $4::float8[]) AS u(m, g, t, v)
-             ON CONFLICT DO NOTHING`,
+            `WITH s AS (
+               INSERT INTO sample (machine, tag, ts, value)
+               SELECT m, g, to_timestamp(t / 1000), v
+                 FROM unnest($1::int[], $2::int2[], $3::float8[], $4::float8[]) AS u(m, g, t, v)
+               ON CONFLICT DO NOTHING
+             )
+             UPDATE machine m SET
+                reference = u.ref,
+                last_ts = CASE WHEN u.has THEN to_timestamp(u.t / 1000) ELSE m.last_ts END,
+                last_seq = CASE WHEN u.has THEN u.s ELSE m.last_seq END,
+                latest = CASE WHEN u.has THEN u.latest ELSE m.latest END,
+                last_received = CASE WHEN u.has THEN to_timestamp($11::float8 / 1000) ELSE m.last_received END
+               FROM unnest($5::int[], $6::jsonb[], $7::bool[], $8::float8[], $9::int8[], $10::jsonb[])
+                 AS u(id, ref, has, t, s, latest)
+              WHERE m.id = u.id`,
             [
               plan.samples.map((s) => idOf.get(s.machineId)!),
               plan.samples.map((s) => tagIds.get(s.tag)!),
               plan.samples.map((s) => s.ts),
               plan.samples.map((s) => s.value),
-            ],
-          );
-        }
-        if (plan.machines.length > 0) {
-          await client.query(
-            `UPDATE machine m SET
-                reference = u.ref,
-                last_ts = CASE WHEN u.has THEN to_timestamp(u.t / 1000) ELSE m.last_ts END,
-                last_seq = CASE WHEN u.has THEN u.s ELSE m.last_seq END,
-                latest = CASE WHEN u.has THEN u.latest ELSE m.latest END,
-                last_received = CASE WHEN u.has THEN to_timestamp($7::float8 / 1000) ELSE m.last_received END
-               FROM unnest($1::int[], $2::jsonb[], $3::bool[], $4::float8[], $5::int8[], $6::jsonb[])
-                 AS u(id, ref, has, t, s, latest)
-              WHERE m.id = u.id`,
-            [
               plan.machines.map((m) => idOf.get(m.machineId)!),
               plan.machines.map((m) => JSON.stringify(m.reference)),
               plan.machines.map((m) => m.latest !== undefined),

@@ -62,6 +62,12 @@ describe('ingest metrics', () => {
     expect(await valueOf(registry, 'otmqtt_ingest_machine_stale', m)).toBe(0);
     expect(await valueOf(registry, 'otmqtt_ingest_stale_machines')).toBe(0);
     expect(await valueOf(registry, 'otmqtt_ingest_machine_online', m)).toBe(0);
+
+    metrics.event({ type: 'stale', machineId: 'filler-1' });
+    metrics.event({ type: 'forgotten', machineIds: ['filler-1'] });
+    expect(await valueOf(registry, 'otmqtt_ingest_stale_machines')).toBe(0);
+    expect(await valueOf(registry, 'otmqtt_ingest_machines')).toBe(0);
+    expect(await valueOf(registry, 'otmqtt_ingest_machine_online', m)).toBeUndefined();
   });
 
   it('bounds the machine label: machines beyond the limit share machine="_other"', async () => {

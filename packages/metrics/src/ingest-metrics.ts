@@ -7,10 +7,12 @@ import { createMachineLabels, OTHER_MACHINES } from './machine-labels.js';
  * Unknown `type`s are ignored, so a monitor may report more than the metrics use.
  */
 export interface IngestEvent {
-  /** `new-machine`, `gap`, `duplicate`, `late`, `reset`, `stale`, `resumed` or `connection`. */
+  /** `new-machine`, `gap`, `duplicate`, `late`, `reset`, `stale`, `resumed`, `connection` or `forgotten`. */
   readonly type: string;
-  /** Machine the event is about. */
-  readonly machineId: string;
+  /** Machine the event is about (absent for `forgotten`). */
+  readonly machineId?: string;
+  /** For `forgotten`: the machines the monitor dropped after a long silence. */
+  readonly machineIds?: readonly string[];
   /** For `gap`: sequence numbers missing. */
   readonly missing?: number;
   /** For `connection`: what the agent announced. */
@@ -202,7 +204,18 @@ export function createIngestMetrics(options: IngestMetricsOptions): IngestMetric
       invalid.inc();
     },
     event(event) {
+      if (event.type === 'forgotten') {
+        // The monitor forgot them: so do the per-machine gauges (their counters keep their totals).
+        for (const id of event.machineIds ?? []) {
+          seen.delete(id);
+          stale.delete(id);
+          online.delete(id);
+          lastSeen.delete(id);
+        }
+        return;
+      }
       const { machineId } = event;
+      if (machineId === undefined) return;
       const machine = labels.of(machineId);
       start(machine);
       switch (event.type) {

@@ -46,11 +46,13 @@ describe('backoff reset and session takeover', () => {
       timer?.run();
       return timer?.ms ?? -1;
     };
-    const retry = (ms: number) => ms !== stableAfterMs;
+    const connectTimeoutMs = 23_456;
+    const retry = (ms: number) => ms !== stableAfterMs && ms !== connectTimeoutMs;
     const c = make({
       url: broker.url,
       clientId: 'backoff-reset',
       clock,
+      connectTimeoutMs,
       random: () => 0.5,
       reconnect: { initialDelayMs: 1_000, maxDelayMs: 60_000, stableAfterMs },
     });

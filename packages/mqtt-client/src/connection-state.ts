@@ -22,6 +22,8 @@ export interface ConnectingState {
   readonly status: 'connecting';
   /** Number of this attempt in the current series (1 = first). */
   readonly attempt: number;
+  /** The broker this attempt goes to (credentials removed); set by the client. */
+  readonly url?: string;
 }
 
 /** The broker accepted the connection. */
@@ -32,6 +34,8 @@ export interface ConnectedState {
   readonly sessionPresent: boolean;
   /** When the CONNACK arrived. */
   readonly since: Date;
+  /** The broker connected to (credentials removed); set by the client. */
+  readonly url?: string;
 }
 
 /** Waiting before the next attempt after a failure or a lost connection. */
@@ -42,8 +46,10 @@ export interface ReconnectingState {
   readonly attempt: number;
   /** When the next attempt starts. */
   readonly nextRetryAt: Date;
-  /** Why the previous attempt or connection ended. */
+  /** Why the previous attempt or connection ended (its message names that broker). */
   readonly lastError: MqttClientError;
+  /** The broker the next attempt goes to (with `urls`, the next one in turn); set by the client. */
+  readonly url?: string;
 }
 
 /** Final: no more attempts; every stream of the client has completed. */
@@ -67,9 +73,26 @@ export interface ClosedState {
  * - `subscribe-failed` — the broker refused a filter (that `observe()` stream errors)
  */
 export type ClientEvent =
-  | { readonly type: 'connected'; readonly sessionPresent: boolean; readonly attempt: number }
-  | { readonly type: 'disconnected'; readonly error: MqttClientError }
-  | { readonly type: 'connect-failed'; readonly attempt: number; readonly error: MqttClientError }
+  | {
+      readonly type: 'connected';
+      readonly sessionPresent: boolean;
+      readonly attempt: number;
+      /** The broker connected to; set by the client. */
+      readonly url?: string;
+    }
+  | {
+      readonly type: 'disconnected';
+      readonly error: MqttClientError;
+      /** The broker the connection was to; set by the client. */
+      readonly url?: string;
+    }
+  | {
+      readonly type: 'connect-failed';
+      readonly attempt: number;
+      readonly error: MqttClientError;
+      /** The broker the attempt went to; set by the client. */
+      readonly url?: string;
+    }
   | { readonly type: 'session-lost' }
   | { readonly type: 'resubscribed'; readonly filters: readonly string[] }
   | { readonly type: 'republished'; readonly count: number; readonly sessionPresent: boolean }

@@ -23,7 +23,7 @@ function recordingClock(): ClientClock & { readonly asked: number[] } {
 }
 
 describe('every timer of the client runs on the injected clock', () => {
-  it('stable timer, close() drain wait and the DISCONNECT fallback all ask the given clock', async () => {
+  it('connect timeout, stable timer, close() drain wait and the DISCONNECT fallback all ask the given clock', async () => {
     const broker = await startMosquitto({ persistence: false });
     brokers.push(broker);
     const clock = recordingClock();
@@ -31,15 +31,16 @@ describe('every timer of the client runs on the injected clock', () => {
       url: broker.url,
       clientId: 'clock',
       clock,
+      connectTimeoutMs: 9_999,
       reconnect: { stableAfterMs: 7_777 },
     });
     await reach(c, 'connected');
-    expect(clock.asked).toEqual([7_777]);
+    expect(clock.asked).toEqual([9_999, 7_777]);
     const pending = c.publish('clock/t', 'x', { qos: 1 });
     await c.close({ timeoutMs: 3_333 });
     await pending;
     // The drain wait only when something was held; the fallback for a DISCONNECT never answered.
     expect(clock.asked).toContain(2_000);
-    expect(clock.asked.every((ms) => [7_777, 3_333, 2_000].includes(ms))).toBe(true);
+    expect(clock.asked.every((ms) => [9_999, 7_777, 3_333, 2_000].includes(ms))).toBe(true);
   });
 });

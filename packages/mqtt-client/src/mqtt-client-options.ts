@@ -60,10 +60,19 @@ export interface ClientClock {
   now(): number;
 }
 
-/** Options of {@link createMqttClient}. Only `url` is required. */
+/** Options of {@link createMqttClient}. Only `url` (or `urls`) is required. */
 export interface MqttClientOptions {
-  /** Broker URL: `mqtt://`, `mqtts://`, `ws://` or `wss://` (credentials in it are taken out and never logged). */
-  readonly url: string;
+  /**
+   * Broker URL: `mqtt://`, `mqtts://`, `ws://` or `wss://` (credentials in it are taken out and
+   * never logged). Give `url` or `urls`.
+   */
+  readonly url?: string;
+  /**
+   * Several broker URLs, e.g. the nodes of a cluster: the client connects to the first and, whenever
+   * an attempt fails or a connection is lost, tries the next one (round robin), with the backoff
+   * growing once per round over all of them. It stays on a node that works. Give `url` or `urls`.
+   */
+  readonly urls?: readonly string[];
   /** Client id; keep it stable so the broker keeps the session across reconnects (default: `ot-mqtt-<random>`). */
   readonly clientId?: string;
   /** User name for the CONNECT packet. */

@@ -86,7 +86,7 @@ export interface MqttClientStats {
 export interface MqttClient {
   /** The client id in use (the generated one if none was given). */
   readonly clientId: string;
-  /** Broker URL with any credentials removed, safe to log. */
+  /** URL of the broker in use or tried next (with `urls`, it changes on failover), credentials removed, safe to log. */
   readonly url: string;
   /** Connection state: replays the latest value to each subscriber, emits only changes, completes on close. */
   readonly state$: Observable<ConnectionState>;

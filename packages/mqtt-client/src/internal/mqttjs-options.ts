@@ -1,12 +1,12 @@
 import type { IClientOptions } from 'mqtt';
-import type { ResolvedOptions } from './resolve-options.js';
+import type { BrokerNode, ResolvedOptions } from './resolve-options.js';
 import { toWire } from './wire.js';
 
 /**
  * The mqtt.js options of one connection attempt. mqtt.js's reconnect, resubscribe and offline queue
  * are switched off: the client does those itself.
  */
-export function toMqttJsOptions(o: ResolvedOptions): IClientOptions {
+export function toMqttJsOptions(o: ResolvedOptions, node: BrokerNode): IClientOptions {
   const tls = o.source.tls;
   const will = o.source.will;
   return {
@@ -14,7 +14,8 @@ export function toMqttJsOptions(o: ResolvedOptions): IClientOptions {
     protocolVersion: o.protocolVersion,
     keepalive: o.keepaliveSeconds,
     clean: o.clean,
-    connectTimeout: o.connectTimeoutMs,
+    // Ours runs on the injected clock and ends the attempt; mqtt.js's is only a backstop.
+    connectTimeout: o.connectTimeoutMs + 1_000,
     // Our loop, not mqtt.js's: its reconnect is a fixed interval (no backoff/jitter), its
     // resubscribe has duplicated SUBSCRIBEs, and its offline queue is unbounded.
     reconnectPeriod: 0,
@@ -23,8 +24,8 @@ export function toMqttJsOptions(o: ResolvedOptions): IClientOptions {
     // mqtt-packet would otherwise pre-build 65,536 two-byte Buffers for packet ids and lengths on
     // the first write: ~9 MB of resident memory (issue 6, benchmark 5) to save a 2-byte allocation.
     writeCache: false,
-    ...(o.username === undefined ? {} : { username: o.username }),
-    ...(o.password === undefined ? {} : { password: o.password }),
+    ...(node.username === undefined ? {} : { username: node.username }),
+    ...(node.password === undefined ? {} : { password: node.password }),
     ...(o.protocolVersion === 5 && o.sessionExpirySeconds
       ? { properties: { sessionExpiryInterval: o.sessionExpirySeconds } }
       : {}),

@@ -23,7 +23,7 @@ import type {
 import { noop, type ConnectionHost, type Link } from './link.js';
 import { setNoDelay, toMqttJsOptions } from './mqttjs-options.js';
 import { PublishPump } from './publish-pump.js';
-import type { ResolvedOptions } from './resolve-options.js';
+import type { BrokerNode, ResolvedOptions } from './resolve-options.js';
 import { Subscriptions } from './subscriptions.js';
 import { TakeoverDetector } from './takeover-detector.js';
 import { toClientError } from './to-client-error.js';
@@ -35,7 +35,6 @@ import { toClientError } from './to-client-error.js';
  */
 export class ReconnectingClient implements MqttClient, ConnectionHost {
   readonly clientId: string;
-  readonly url: string;
   readonly state$: Observable<ConnectionState>;
   readonly events$: Observable<ClientEvent>;
 
@@ -58,6 +57,9 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
   private attempt = 1;
   private failures = 0;
   private retryTimer: unknown;
+  private connectTimer: unknown;
+  /** Index of the broker in use or tried next in `opts.nodes`. */
+  private nodeIndex = 0;
   private stableTimer: unknown;
   private everConnected = false;
   private hadSession = false;
@@ -73,10 +75,10 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
 
   constructor(private readonly opts: ResolvedOptions) {
     this.clientId = opts.clientId;
-    this.url = opts.redactedUrl;
     this.subscriptions = new Subscriptions(this, opts.clean, opts.protocolVersion);
     this.pump = new PublishPump(this, opts);
     this.takeover = new TakeoverDetector(opts.clientId, opts.reconnect.stableAfterMs);
+    this.currentState = { status: 'connecting', attempt: 1, url: this.node.redactedUrl };
     this.stateSubject.next(this.currentState);
     this.state$ = this.stateSubject.asObservable();
     this.events$ = this.eventsSubject.asObservable();
@@ -85,6 +87,15 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
 
   get state(): ConnectionState {
     return this.currentState;
+  }
+
+  /** The broker in use or tried next (credentials removed). */
+  get url(): string {
+    return this.node.redactedUrl;
+  }
+
+  private get node(): BrokerNode {
+    return this.opts.nodes[this.nodeIndex]!;
   }
 
   // ---------------------------------------------------------------- ConnectionHost
@@ -168,10 +179,22 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
   private connect(): void {
     const gen = ++this.generation;
     this.lastError = undefined;
-    this.setState({ status: 'connecting', attempt: this.attempt });
+    const node = this.node;
+    this.setState({ status: 'connecting', attempt: this.attempt, url: node.redactedUrl });
+    // Never a hang: an attempt that gets no CONNACK in time (a node that accepts TCP and stalls,
+    // e.g. a cluster electing a leader) fails, and the loop goes on to the next broker.
+    this.connectTimer = this.opts.clock.setTimeout(() => {
+      this.connectTimer = undefined;
+      if (gen !== this.generation || this.connectedOn === gen) return;
+      this.lastError ??= new MqttClientError(
+        'CONNECT_TIMEOUT',
+        `No CONNACK from ${node.redactedUrl} within ${this.opts.connectTimeoutMs} ms`,
+      );
+      this.onClose(gen);
+    }, this.opts.connectTimeoutMs);
     let client: MqttJsClient;
     try {
-      client = mqtt.connect(this.opts.url, toMqttJsOptions(this.opts));
+      client = mqtt.connect(node.url, toMqttJsOptions(this.opts, node));
     } catch (error) {
       this.lastError = this.wrapError(error);
       queueMicrotask(() => this.onClose(gen));
@@ -187,7 +210,7 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
     });
     client.on('disconnect', (packet: IDisconnectPacket) => {
       if (gen === this.generation)
-        this.lastError = this.takeover.serverDisconnect(packet, this.opts.redactedUrl);
+        this.lastError = this.takeover.serverDisconnect(packet, node.redactedUrl);
     });
     client.on('connect', (connack: IConnackPacket) => this.onConnect(gen, connack));
     client.on('packetreceive', (packet: Packet) => {
@@ -201,16 +224,18 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
   }
 
   private wrapError(error: unknown): MqttClientError {
+    const node = this.node;
     return toClientError(error, {
-      url: this.opts.redactedUrl,
+      url: node.redactedUrl,
       protocolVersion: this.opts.protocolVersion,
-      ...(this.opts.password === undefined ? {} : { password: this.opts.password }),
+      ...(node.password === undefined ? {} : { password: node.password }),
     });
   }
 
   private onConnect(gen: number, connack: IConnackPacket): void {
     if (gen !== this.generation || this.closed) return;
     const sessionPresent = connack.sessionPresent === true;
+    this.clearConnectTimer();
     this.connectedOn = gen;
     this.connectedAt = this.opts.clock.now();
     this.carriedTraffic = false;
@@ -227,8 +252,14 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
     }, this.opts.reconnect.stableAfterMs);
 
     const previouslyAcked = this.subscriptions.beforeConnected(sessionPresent);
-    this.setState({ status: 'connected', sessionPresent, since: new Date(this.opts.clock.now()) });
-    this.emit({ type: 'connected', sessionPresent, attempt: this.attempt });
+    const url = this.node.redactedUrl;
+    this.setState({
+      status: 'connected',
+      sessionPresent,
+      since: new Date(this.opts.clock.now()),
+      url,
+    });
+    this.emit({ type: 'connected', sessionPresent, attempt: this.attempt, url });
     if (lostSession) this.emit({ type: 'session-lost' });
     this.subscriptions.afterConnected(sessionPresent, this.everConnected, previouslyAcked);
     this.everConnected = true;
@@ -241,6 +272,7 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
 
   private onClose(gen: number): void {
     if (gen !== this.generation) return;
+    this.clearConnectTimer();
     const client = this.conn;
     this.conn = undefined;
     if (client) this.discard(client);
@@ -257,12 +289,13 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
       lifetimeMs: this.opts.clock.now() - this.connectedAt,
       sessionPresent: this.session,
       error: this.lastError,
-      url: this.opts.redactedUrl,
+      url: this.node.redactedUrl,
     });
+    const url = this.node.redactedUrl;
     this.emit(
       wasConnected
-        ? { type: 'disconnected', error }
-        : { type: 'connect-failed', attempt: this.attempt, error },
+        ? { type: 'disconnected', error, url }
+        : { type: 'connect-failed', attempt: this.attempt, error, url },
     );
     if (this.closing || this.closed) return;
     // Only the broker's own word (reason code 0x8E) stops us; the kick pattern could also be a
@@ -288,12 +321,18 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
     }
     this.failures++;
     this.attempt++;
-    const delay = backoffDelay(this.failures, this.opts.reconnect, this.opts.random);
+    // With several brokers every failure moves on to the next; the delay grows once per round over
+    // all of them, so a dead node costs one initial delay, not a doubling.
+    const nodes = this.opts.nodes.length;
+    this.nodeIndex = (this.nodeIndex + 1) % nodes;
+    const round = Math.ceil(this.failures / nodes);
+    const delay = backoffDelay(round, this.opts.reconnect, this.opts.random);
     this.setState({
       status: 'reconnecting',
       attempt: this.attempt,
       nextRetryAt: new Date(this.opts.clock.now() + delay),
       lastError: error,
+      url: this.node.redactedUrl,
     });
     this.retryTimer = this.opts.clock.setTimeout(() => {
       this.retryTimer = undefined;
@@ -339,6 +378,7 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
     if (this.retryTimer !== undefined) this.opts.clock.clearTimeout(this.retryTimer);
     if (this.stableTimer !== undefined) this.opts.clock.clearTimeout(this.stableTimer);
     this.retryTimer = this.stableTimer = undefined;
+    this.clearConnectTimer();
     this.pump.settleAll(
       reason === 'user'
         ? new MqttClientError(
@@ -351,6 +391,12 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
     this.subscriptions.completeAll();
     this.stateSubject.complete();
     this.eventsSubject.complete();
+  }
+
+  private clearConnectTimer(): void {
+    if (this.connectTimer === undefined) return;
+    this.opts.clock.clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
   }
 
   private setState(next: ConnectionState): void {

@@ -6,6 +6,9 @@ import { SharedBudget } from './shared-budget.js';
 
 /** Options after validation, with defaults applied and credentials moved out of the URL. */
 export interface ResolvedOptions {
+  /** The brokers to connect to, tried in turn (one unless `urls` was given). */
+  readonly nodes: readonly BrokerNode[];
+  /** The first node's URL. */
   readonly url: string;
   readonly redactedUrl: string;
   readonly clientId: string;
@@ -65,33 +68,40 @@ function randomId(random: () => number): string {
   return `ot-mqtt-${id}`;
 }
 
-/** Validates options and fills in defaults; throws `INVALID_URL`/`INVALID_OPTIONS`. */
-export function resolveOptions(options: MqttClientOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null)
-    throw invalid('createMqttClient needs an options object with at least { url }');
-  if (typeof options.url !== 'string' || options.url.trim() === '')
+/** One broker of {@link ResolvedOptions.nodes}, with its credentials out of the URL. */
+export interface BrokerNode {
+  /** The URL to connect to, credentials removed. */
+  readonly url: string;
+  /** The same, safe to log. */
+  readonly redactedUrl: string;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+function parseNode(raw: unknown, name: string, options: MqttClientOptions): BrokerNode {
+  if (typeof raw !== 'string' || raw.trim() === '')
     throw new MqttClientError(
       'INVALID_URL',
-      'url must be a non-empty string such as mqtt://localhost:1883',
+      `${name} must be a non-empty string such as mqtt://localhost:1883`,
     );
   let parsed: URL;
   try {
-    parsed = new URL(options.url);
+    parsed = new URL(raw);
   } catch {
     throw new MqttClientError(
       'INVALID_URL',
-      `url ${JSON.stringify(redactUrl(options.url))} is not a valid URL (expected e.g. mqtt://localhost:1883)`,
+      `${name} ${JSON.stringify(redactUrl(raw))} is not a valid URL (expected e.g. mqtt://localhost:1883)`,
     );
   }
   if (!SCHEMES.has(parsed.protocol))
     throw new MqttClientError(
       'INVALID_URL',
-      `url scheme ${JSON.stringify(parsed.protocol)} is not supported: use mqtt:, mqtts:, ws: or wss:`,
+      `${name} scheme ${JSON.stringify(parsed.protocol)} is not supported: use mqtt:, mqtts:, ws: or wss:`,
     );
   if (parsed.hostname === '')
     throw new MqttClientError(
       'INVALID_URL',
-      `url ${JSON.stringify(redactUrl(options.url))} has no host`,
+      `${name} ${JSON.stringify(redactUrl(raw))} has no host`,
     );
   const username =
     options.username ?? (parsed.username ? decodeURIComponent(parsed.username) : undefined);
@@ -100,6 +110,34 @@ export function resolveOptions(options: MqttClientOptions): ResolvedOptions {
   parsed.username = '';
   parsed.password = '';
   const url = parsed.toString();
+  return {
+    url,
+    redactedUrl: redactUrl(url),
+    ...(username === undefined ? {} : { username }),
+    ...(password === undefined ? {} : { password }),
+  };
+}
+
+function parseNodes(options: MqttClientOptions): BrokerNode[] {
+  const { url, urls } = options;
+  if (urls === undefined) return [parseNode(url, 'url', options)];
+  if (url !== undefined)
+    throw invalid('give either url or urls, not both (urls: every broker, tried in turn)');
+  if (!Array.isArray(urls) || urls.length === 0)
+    throw new MqttClientError(
+      'INVALID_URL',
+      'urls must be a non-empty array of broker URLs such as ["mqtt://node-a:1883", "mqtt://node-b:1883"]',
+    );
+  if (urls.length > 64) throw invalid(`urls may list at most 64 brokers, got ${urls.length}`);
+  return urls.map((raw, i) => parseNode(raw, `urls[${i}]`, options));
+}
+
+/** Validates options and fills in defaults; throws `INVALID_URL`/`INVALID_OPTIONS`. */
+export function resolveOptions(options: MqttClientOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null)
+    throw invalid('createMqttClient needs an options object with at least { url }');
+  const nodes = parseNodes(options);
+  const { url, redactedUrl, username, password } = nodes[0]!;
 
   const random = options.random ?? Math.random;
   const clientId = options.clientId ?? randomId(random);
@@ -168,8 +206,9 @@ export function resolveOptions(options: MqttClientOptions): ResolvedOptions {
   if (o.budget !== undefined && !(o.budget instanceof SharedBudget))
     throw invalid('outbox.budget must be made by createOutboxBudget()');
   return {
+    nodes,
     url,
-    redactedUrl: redactUrl(url),
+    redactedUrl,
     clientId,
     ...(username === undefined ? {} : { username }),
     ...(password === undefined ? {} : { password }),

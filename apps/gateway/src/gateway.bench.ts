@@ -1,0 +1,138 @@
+// Gateway benchmarks (issue 11): end-to-end ingest (MQTT → committed, acknowledged) into SQLite
+// and PostgreSQL beside a plain mqtt.js QoS 1 subscriber on the same broker (no database), and
+// /latest p99 at 100 requests/s (autocannon) beside /healthz. `npx nx run gateway:bench`.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import mqtt from 'mqtt';
+import { startMosquitto } from '@ot-mqtt/broker';
+import { encodeScan } from '@ot-mqtt/tag-model';
+import { parseConfig } from './config.js';
+import { createLogger } from './log.js';
+import { someTags } from './gateway-process.test-helper.js';
+import { startGateway } from './start-gateway.js';
+
+const N = Number(process.env['BENCH_GATEWAY_SCANS'] ?? 10_000);
+const MACHINES = 5_000;
+const silent = createLogger(
+  'error',
+  () => undefined,
+  () => undefined,
+);
+const broker = await startMosquitto();
+const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
+const lines: string[] = [];
+const report = (l: string) => {
+  lines.push(l);
+  console.log(l);
+};
+
+async function publishAll(prefix: string): Promise<number> {
+  const pub = await mqtt.connectAsync(broker.url, { clientId: `bench-pub-${prefix}`, clean: true });
+  const start = Date.now() - 3_600_000;
+  const payloads = Array.from({ length: N }, (_, n) =>
+    encodeScan(someTags(n % 100), {
+      machineId: `${prefix}-${n % MACHINES}`,
+      sequence: Math.floor(n / MACHINES),
+      timestamp: new Date(start + n),
+      includeMachineLevel: true,
+    }).find((m) => m.topic.endsWith('/data'))!,
+  );
+  const t0 = Date.now();
+  const window = 200;
+  for (let i = 0; i < payloads.length; i += window) {
+    await Promise.all(
+      payloads.slice(i, i + window).map((m) => pub.publishAsync(m.topic, m.payload, { qos: 1 })),
+    );
+  }
+  await pub.endAsync();
+  return t0;
+}
+
+async function waitUntil(f: () => boolean, timeoutMs = 600_000) {
+  const end = Date.now() + timeoutMs;
+  while (!f()) {
+    if (Date.now() > end) throw new Error('timeout');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function baselineSubscriber(): Promise<number> {
+  const sub = await mqtt.connectAsync(broker.url, {
+    clientId: 'bench-raw',
+    clean: true,
+    protocolVersion: 5,
+  });
+  let got = 0;
+  sub.on('message', () => got++);
+  await sub.subscribeAsync('$share/raw/plc/bottlefiller/+/data', { qos: 1 });
+  const t0 = await publishAll('raw');
+  await waitUntil(() => got >= N);
+  const ms = Date.now() - t0;
+  await sub.endAsync();
+  return ms;
+}
+
+async function gatewayIngest(engine: string, db: string, connections: number): Promise<number> {
+  const parsed = parseConfig(
+    {
+      MQTT_URL: broker.url,
+      HISTORIAN_DB: db,
+      GATEWAY_PORT: '0',
+      MQTT_CLIENT_ID: `bench-${engine}-${connections}`,
+      GATEWAY_SHARE_GROUP: `bench-${engine}-${connections}`,
+      GATEWAY_INGEST_CONNECTIONS: String(connections),
+    },
+    [],
+  );
+  if (parsed.kind !== 'ok') throw new Error(JSON.stringify(parsed));
+  const gw = await startGateway(parsed.config, silent);
+  try {
+    await waitUntil(() => gw.ingest.status().connected === connections, 30_000);
+    await new Promise((r) => setTimeout(r, 500)); // subscriptions granted
+    const t0 = await publishAll(`${engine}${connections}`);
+    await waitUntil(() => gw.queue.status().stored >= N);
+    const ms = Date.now() - t0;
+    const q = gw.queue.status();
+    report(
+      `| ${engine}, ${connections} ingest connection(s) | ${Math.round((N / ms) * 1000)} scans/s | largest batch ${q.largestBatch}, ${q.batches} commits |`,
+    );
+    if (engine === 'SQLite' && connections === 4) await latencyBench(gw.url, `${engine}4-0`);
+    return ms;
+  } finally {
+    await gw.close();
+  }
+}
+
+async function latencyBench(url: string, machine: string) {
+  const run = (path: string) =>
+    autocannon({ url: `${url}${path}`, connections: 4, overallRate: 100, duration: 10 });
+  const healthz = await run('/healthz');
+  const latest = await run(`/api/machines/${machine}/latest`);
+  report(
+    `| /latest at 100 req/s (autocannon, 10 s) | p99 ${latest.latency.p99} ms, p50 ${latest.latency.p50} ms, ${latest.non2xx} non-2xx | /healthz same rate: p99 ${healthz.latency.p99} ms |`,
+  );
+}
+
+console.log(
+  `gateway bench: ${N} scans over ${MACHINES} machines, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+const rawMs = await baselineSubscriber();
+report(
+  `| baseline: plain mqtt.js QoS 1 subscriber (no database) | ${Math.round((N / rawMs) * 1000)} scans/s | |`,
+);
+for (const c of [1, 4, 16]) await gatewayIngest('SQLite', join(dir, `bench-${c}.sqlite`), c);
+if (process.env['BENCH_PG_URL']) {
+  for (const c of [4, 16]) await gatewayIngest('PostgreSQL', process.env['BENCH_PG_URL'], c);
+}
+console.log(
+  `load average after: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+await broker.stop();
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);
