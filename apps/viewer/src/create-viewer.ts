@@ -1,6 +1,7 @@
 import type { ClientEvent, ConnectionState, MqttClientError } from '@ot-mqtt/mqtt-client';
 import {
   createScanMonitor,
+  decodeControlMessage,
   escapeJsonControl,
   type MachineTracker,
   type ReceivedMessage,
@@ -9,6 +10,7 @@ import {
 import type { DataPayload } from '@ot-mqtt/tag-model';
 import type { Palette } from './ansi.js';
 import type { LogLevel, ViewerMode } from './config.js';
+import { formatControlLine, formatControlNdjson } from './format-control.js';
 import { formatInvalidMessage, formatPrettyMessage } from './format-message.js';
 import { formatNdjson } from './format-ndjson.js';
 import { formatSummary } from './format-summary.js';
@@ -133,6 +135,14 @@ export function createViewer(options: ViewerOptions): Viewer {
   return {
     tracker,
     handleMessage(received, now) {
+      // Commands, replies, PackML state and alarm events: one line each, beside the scans.
+      const control = decodeControlMessage(received, now, { root: options.root });
+      if (control !== undefined) {
+        output.message(
+          mode === 'ndjson' ? formatControlNdjson(control) : formatControlLine(control, palette),
+        );
+        return;
+      }
       const { message: m, events } = monitor.handle(received, now);
       if (!m.ok) {
         counts.invalid++;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envSpecProblems, missingEnvTableRows } from '@ot-mqtt/app-kit';
 import { describe, expect, it } from 'vitest';
 import { FLAGS, VARIABLES } from './config.js';
 
@@ -11,6 +12,14 @@ describe('docs/viewer.md', () => {
 
   it('has a table row for every variable the viewer reads', () => {
     for (const v of VARIABLES) expect(text).toMatch(new RegExp(`^\\| \`${v.name}\` +\\|`, 'm'));
+  });
+
+  it('holds exactly the table generated from what the viewer validates', () => {
+    expect(missingEnvTableRows(text, VARIABLES)).toEqual([]);
+  });
+
+  it('documents every default as the value the viewer really uses', () => {
+    expect(envSpecProblems(VARIABLES)).toEqual([]);
   });
 
   it('names every flag', () => {

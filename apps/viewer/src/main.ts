@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 // The viewer's wiring: configuration → MQTT client → viewer core → terminal. Logic lives in the
 // modules it imports (and in @ot-mqtt/tag-model and @ot-mqtt/mqtt-client).
-import { releaseStartupHeapLimitLater } from './startup-heap.js';
+import '@ot-mqtt/app-kit/startup-heap';
 import { randomBytes } from 'node:crypto';
-import type { TlsOptions } from '@ot-mqtt/mqtt-client';
+import { exitOnConfigErrors, releaseStartupHeapLimitLater } from '@ot-mqtt/app-kit';
 import { escapeControl } from '@ot-mqtt/scan-monitor';
 import { createPalette } from './ansi.js';
 import { helpText, invalidValueMessage, mqttFilterProblem, parseConfig } from './config.js';
 import { createViewer } from './create-viewer.js';
 import { createLineWriter } from './line-writer.js';
-import { loadConfigFiles } from './load-config-files.js';
 
 const STALE_CHECK_MS = 250;
 const EXIT_FLUSH_MS = 2000;
@@ -21,28 +20,19 @@ async function main(): Promise<void> {
     return;
   }
   if (parsed.kind === 'error') {
-    for (const error of parsed.errors) process.stderr.write(`viewer: ${error}\n`);
-    process.stderr.write('viewer: run with --help for every option and its default\n');
-    process.exitCode = 2;
+    exitOnConfigErrors('viewer', parsed.errors);
     return;
   }
   const config = parsed.config;
-  const files = await loadConfigFiles(config);
-  if (!files.ok) {
-    for (const error of files.errors) process.stderr.write(`viewer: ${error}\n`);
-    process.exitCode = 2;
-    return;
-  }
 
   // Loaded only now: --help and configuration errors answer at once, without loading MQTT.js.
   const { assertValidFilter, createMqttClient, MqttClientError } =
     await import('@ot-mqtt/mqtt-client');
   const filterProblem = mqttFilterProblem(assertValidFilter, config.topic);
   if (filterProblem !== undefined) {
-    process.stderr.write(
-      `viewer: ${invalidValueMessage('VIEWER_TOPIC', config.topic, filterProblem)}\n`,
-    );
-    process.exitCode = 2;
+    exitOnConfigErrors('viewer', [
+      invalidValueMessage('VIEWER_TOPIC', config.topic, filterProblem),
+    ]);
     return;
   }
   releaseStartupHeapLimitLater();
@@ -63,21 +53,11 @@ async function main(): Promise<void> {
     });
   }
 
-  const tls: TlsOptions = {
-    ...(files.files.ca ? { ca: files.files.ca } : {}),
-    ...(files.files.cert ? { cert: files.files.cert } : {}),
-    ...(files.files.key ? { key: files.files.key } : {}),
-    ...(config.tlsServername ? { servername: config.tlsServername } : {}),
-  };
   const client = createMqttClient({
-    url: config.url,
+    ...config.connection,
     clientId: config.clientId ?? `ot-viewer-${randomBytes(4).toString('hex')}`,
     clean: config.clean,
     protocolVersion: config.protocolVersion,
-    keepaliveSeconds: 60,
-    ...(config.username ? { username: config.username } : {}),
-    ...(files.files.password ? { password: files.files.password } : {}),
-    ...(Object.keys(tls).length > 0 ? { tls } : {}),
   });
 
   // Metrics (README "Monitoring"): prom-client is loaded only when METRICS_PORT is set.

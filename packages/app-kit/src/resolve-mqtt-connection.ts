@@ -101,17 +101,17 @@ export function resolveMqttConnection(
     url = `${tls ? 'mqtts' : 'mqtt'}://${hostPart}:${g.MQTT_BROKER_PORT ?? (tls ? 8883 : 1883)}`;
   }
 
+  if ((g.MQTT_CERT_FILE === undefined) !== (g.MQTT_KEY_FILE === undefined)) {
+    const missing = g.MQTT_CERT_FILE === undefined ? 'MQTT_CERT_FILE' : 'MQTT_KEY_FILE';
+    const given = missing === 'MQTT_CERT_FILE' ? 'MQTT_KEY_FILE' : 'MQTT_CERT_FILE';
+    fail(given, `needs ${missing} as well (a certificate and its key go together)`);
+  }
   for (const name of TLS_FILES)
     if (g[name] !== undefined && !tls)
       fail(
         name,
         'is set but the connection is not TLS (set MQTT_TLS=true, or an mqtts:// or wss:// MQTT_URL)',
       );
-  if ((g.MQTT_CERT_FILE === undefined) !== (g.MQTT_KEY_FILE === undefined)) {
-    const missing = g.MQTT_CERT_FILE === undefined ? 'MQTT_CERT_FILE' : 'MQTT_KEY_FILE';
-    const given = missing === 'MQTT_CERT_FILE' ? 'MQTT_KEY_FILE' : 'MQTT_CERT_FILE';
-    fail(given, `needs ${missing} as well (a certificate and its key go together)`);
-  }
   if (g.MQTT_PASSWORD !== undefined && g.MQTT_PASSWORD_FILE !== undefined)
     fail('MQTT_PASSWORD_FILE', 'set together with MQTT_PASSWORD: choose one');
   if (

@@ -43,3 +43,5 @@ export type {
 } from './alarm-lifecycle.js';
 export { computeOee, oeeByHour, shiftWindow } from './oee.js';
 export type { OeeOptions, OeeResult, OeeSample, ShiftPattern } from './oee.js';
+export { controlTopicKind, decodeControlMessage } from './decode-control-message.js';
+export type { ControlHead, ControlKind, ControlMessage } from './decode-control-message.js';
