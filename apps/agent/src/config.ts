@@ -10,8 +10,10 @@ import { DEFAULT_FLEET_PREFIX, fleetMachineId, shardRange, type Shard } from './
 
 /** The agent's validated configuration, built from the environment by {@link loadConfig}. */
 export interface AgentConfig {
-  /** Broker URL to connect to (never holds credentials). */
+  /** Broker URL to connect to (never holds credentials); the first when MQTT_URL lists several. */
   readonly url: string;
+  /** Every broker when MQTT_URL lists several (a cluster): the client fails over between them. */
+  readonly urls?: readonly string[];
   /** MQTT client id (stable: the broker keeps the session across reconnects). */
   readonly clientId: string;
   /** MQTT keepalive in seconds. */
@@ -148,6 +150,7 @@ export function loadConfig(env: Env, readFile?: ReadTextFile): LoadConfigResult 
   };
   const config: AgentConfig = {
     url: connection.url,
+    ...(connection.urls === undefined ? {} : { urls: connection.urls }),
     clientId,
     keepaliveSeconds: connection.keepaliveSeconds,
     ...(connection.username === undefined

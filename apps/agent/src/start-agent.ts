@@ -90,7 +90,7 @@ export function startAgent(config: AgentConfig, logger: Logger, hooks?: AgentHoo
   const connect = (clientId: string, willFor: string | undefined, fillers: number): MqttClient => {
     const will = willFor === undefined ? undefined : connection('offline', willFor);
     return createMqttClient({
-      url: config.url,
+      ...(config.urls === undefined ? { url: config.url } : { urls: config.urls }),
       clientId,
       protocolVersion: 4,
       keepaliveSeconds: config.keepaliveSeconds,

@@ -156,6 +156,43 @@ export const brokerUrl: z.ZodType<string, string> = z
   });
 
 /**
+ * One broker URL or several, comma-separated (the nodes of a cluster, tried in turn), each as
+ * {@link brokerUrl} accepts it; normalised to `a,b,c` without spaces.
+ *
+ * @example
+ * ```ts
+ * import { brokerUrlList } from '@ot-mqtt/app-kit';
+ * brokerUrlList.parse('mqtt://node-a:1883, mqtt://node-b:1883'); // 'mqtt://node-a:1883,mqtt://node-b:1883'
+ * ```
+ */
+export const brokerUrlList: z.ZodType<string, string> = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((u) => u.trim())
+      .join(','),
+  )
+  .superRefine((v, ctx) => {
+    const urls = v.split(',');
+    if (urls.length > 16) ctx.addIssue({ code: 'custom', message: 'at most 16 broker URLs' });
+    urls.forEach((u, i) => {
+      const problem = u === '' ? 'an empty entry' : brokerUrlProblem(u);
+      if (problem !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: urls.length > 1 ? `entry ${i + 1} (${u || '""'}): ${problem}` : problem,
+        });
+    });
+    const tls = new Set(urls.map((u) => /^(mqtts|wss):/i.test(u)));
+    if (tls.size > 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'mixes TLS (mqtts://, wss://) and plain URLs: all brokers must use the same',
+      });
+  });
+
+/**
  * An MQTT client id: 1-128 printable ASCII characters without spaces — every broker accepts it,
  * and it reads well in broker logs.
  *

@@ -18,6 +18,7 @@ export {
   BROKER_URL_SCHEMES,
   boolean,
   brokerUrl,
+  brokerUrlList,
   brokerUrlProblem,
   clientId,
   filePath,

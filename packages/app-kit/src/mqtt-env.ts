@@ -2,7 +2,7 @@ import { envVar } from './env-var.js';
 import {
   BOOLEAN_ALLOWED,
   boolean,
-  brokerUrl,
+  brokerUrlList,
   clientId,
   filePath,
   host,
@@ -42,9 +42,10 @@ export const MQTT_URL = envVar({
   name: 'MQTT_URL',
   group: 'Broker',
   description:
-    'Full broker URL; overrides MQTT_BROKER_HOST/PORT (e.g. ws://host:9001 for WebSockets).',
-  allowed: 'a URL with scheme mqtt://, mqtts://, ws:// or wss://, without credentials',
-  schema: brokerUrl,
+    'Full broker URL; overrides MQTT_BROKER_HOST/PORT (e.g. ws://host:9001 for WebSockets). Several, comma-separated (the nodes of a cluster): the client fails over between them in turn.',
+  allowed:
+    'URLs with scheme mqtt://, mqtts://, ws:// or wss://, without credentials, comma-separated (at most 16, all TLS or all plain)',
+  schema: brokerUrlList,
   defaultText: '(unset: mqtt://MQTT_BROKER_HOST:MQTT_BROKER_PORT)',
 });
 

@@ -52,6 +52,23 @@ describe('resolveMqttConnection', () => {
     expect(warnings).toEqual(['MQTT_BROKER_HOST is ignored: MQTT_URL is set']);
   });
 
+  it('MQTT_URL may list several brokers (a cluster), all TLS or all plain', () => {
+    expect(resolve({ MQTT_URL: 'mqtt://a:1883, mqtt://b:1884,mqtt://c' })).toMatchObject({
+      connection: { url: 'mqtt://a:1883', urls: ['mqtt://a:1883', 'mqtt://b:1884', 'mqtt://c'] },
+      errors: [],
+    });
+    expect(resolve({ MQTT_URL: 'mqtt://a' }).connection).not.toHaveProperty('urls');
+    expect(resolve({ MQTT_URL: 'mqtt://a,mqtts://b' }).errors).toEqual([
+      expect.stringContaining('mixes TLS'),
+    ]);
+    expect(resolve({ MQTT_URL: 'mqtt://a,,mqtt://c' }).errors).toEqual([
+      expect.stringContaining('entry 2 (""): an empty entry'),
+    ]);
+    expect(resolve({ MQTT_URL: 'mqtt://a,http://b' }).errors).toEqual([
+      expect.stringContaining('entry 2 (http://b): scheme http: is not supported'),
+    ]);
+  });
+
   it('refuses contradictions, naming the variable to change', () => {
     expect(resolve({ MQTT_URL: 'mqtt://b', MQTT_TLS: 'true' }).errors).toEqual([
       expect.stringContaining('Invalid MQTT_TLS="true": contradicts MQTT_URL'),

@@ -7,8 +7,16 @@ export type ReadTextFile = (path: string) => string;
 
 /** Broker connection settings from the `MQTT_*` variables, ready to spread into `createMqttClient`. */
 export interface MqttConnection {
-  /** Broker URL (`MQTT_URL`, or built from host, port and `MQTT_TLS`); never holds credentials. */
+  /**
+   * Broker URL (`MQTT_URL`, or built from host, port and `MQTT_TLS`); never holds credentials. The
+   * first one when `MQTT_URL` lists several.
+   */
   readonly url: string;
+  /**
+   * Every broker, when `MQTT_URL` lists more than one (a cluster): give `createMqttClient`
+   * `{ urls }` instead of `{ url }` then, and it fails over between them.
+   */
+  readonly urls?: readonly string[];
   /** Keepalive in seconds (`MQTT_KEEPALIVE`). */
   readonly keepaliveSeconds: number;
   /** `MQTT_USERNAME`, when set. */
@@ -81,8 +89,9 @@ export function resolveMqttConnection(
 
   let tls = v.MQTT_TLS;
   let url: string;
+  let urls: string[] | undefined;
   if (g.MQTT_URL !== undefined) {
-    const scheme = new URL(g.MQTT_URL).protocol;
+    const scheme = new URL(g.MQTT_URL.split(',')[0]!).protocol;
     const secure = scheme === 'mqtts:' || scheme === 'wss:';
     if (g.MQTT_TLS === false && secure)
       fail('MQTT_TLS', `contradicts MQTT_URL, whose scheme ${scheme} is TLS`);
@@ -92,7 +101,9 @@ export function resolveMqttConnection(
         `contradicts MQTT_URL, whose scheme ${scheme} is plain: use mqtts:// or wss://`,
       );
     tls = secure;
-    url = g.MQTT_URL;
+    const all = g.MQTT_URL.split(',');
+    url = all[0]!;
+    if (all.length > 1) urls = all;
     for (const name of ['MQTT_BROKER_HOST', 'MQTT_BROKER_PORT'] as const)
       if (g[name] !== undefined) parsed.warn(`${name} is ignored: MQTT_URL is set`);
   } else {
@@ -153,6 +164,7 @@ export function resolveMqttConnection(
 
   return {
     url,
+    ...(urls === undefined ? {} : { urls }),
     keepaliveSeconds: v.MQTT_KEEPALIVE,
     ...(g.MQTT_USERNAME === undefined ? {} : { username: g.MQTT_USERNAME }),
     ...(password ? { password } : {}),

@@ -1,0 +1,26 @@
+import { freePort, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, killAll, spawnAgent } from './agent-process.test-helper.js';
+
+describe('MQTT_URL with several brokers (issue 15)', () => {
+  let broker: RunningMosquitto;
+  beforeAll(async () => {
+    assertBuilt();
+    broker = await startMosquitto({ persistence: false });
+  });
+  afterEach(killAll);
+  afterAll(async () => broker?.stop());
+
+  it('a dead first node is a failed attempt named in the log; the agent goes on to the next and publishes', async () => {
+    const dead = `mqtt://127.0.0.1:${await freePort()}`;
+    const agent = spawnAgent({
+      MQTT_URL: `${dead}, ${broker.url}`,
+      PUBLISH_INTERVAL: '0.2',
+      SUMMARY_INTERVAL: '0',
+    });
+    await agent.line(/INFO\s+connected/, 30_000);
+    expect([...agent.stdout, ...agent.stderr].join('\n')).toContain(dead.replace('mqtt://', ''));
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toBe(0);
+  });
+});
