@@ -3,6 +3,9 @@ import { createMqttClient, createOutboxBudget, type MqttClient } from '@ot-mqtt/
 import { createBottleFiller, type BottleFiller } from '@ot-mqtt/plc-sim';
 import { encodeConnection, type EncodedMessage } from '@ot-mqtt/tag-model';
 import { filter, interval, type Subscription } from 'rxjs';
+import { startCommandHandler, type CommandTarget } from './commands/command-handler.js';
+import { createPackmlPublisher, type PackmlPublisher } from './commands/packml-publisher.js';
+import { createRecentRequests } from './commands/recent-requests.js';
 import type { AgentConfig } from './config.js';
 import { startFleetScheduler } from './fleet-scheduler.js';
 import { outboxLimits } from './outbox-limits.js';
@@ -39,6 +42,16 @@ export interface RunningAgent {
   stop(): Promise<{ readonly undelivered: number }>;
 }
 
+/** Optional behaviour of {@link startAgent}. */
+export interface StartAgentOptions {
+  /**
+   * Publish each machine's PackML state, retained, on `<root>[/<machineId>]/packml` (default:
+   * false). Off until the viewer and the end-to-end checks know the write-path topics: they treat
+   * every topic under the root but the seven and `connection` as invalid (docs/commands.md).
+   */
+  readonly publishPackml?: boolean;
+}
+
 /** One MQTT connection and the machines publishing over it. */
 interface Link {
   readonly client: MqttClient;
@@ -50,6 +63,7 @@ interface Machine {
   readonly id: string;
   readonly filler: BottleFiller;
   readonly publisher: ScanPublisher;
+  readonly packml: PackmlPublisher;
   startedAt: number | undefined;
   advancedMs: number;
   failed: boolean;
@@ -72,7 +86,12 @@ const sum = (counters: readonly ScanCounters[]): ScanCounters => {
  * Starts simulating and publishing. Scanning does not depend on the connection: while the broker
  * is unreachable scans wait in the client's bounded outbox and go out, in order, after reconnecting.
  */
-export function startAgent(config: AgentConfig, logger: Logger, hooks?: AgentHooks): RunningAgent {
+export function startAgent(
+  config: AgentConfig,
+  logger: Logger,
+  hooks?: AgentHooks,
+  options: StartAgentOptions = {},
+): RunningAgent {
   const root = config.topicRoot;
   const { fleet } = config;
   const includeMachineLevel = fleet.includeMachineLevel;
@@ -87,12 +106,17 @@ export function startAgent(config: AgentConfig, logger: Logger, hooks?: AgentHoo
 
   // One budget for the process: per-filler connections would otherwise each hold a full outbox.
   const budget = createOutboxBudget({ maxBytes: config.outbox.budgetBytes });
-  const connect = (clientId: string, willFor: string | undefined, fillers: number): MqttClient => {
+  const connect = (
+    clientId: string,
+    willFor: string | undefined,
+    fillers: number,
+    protocolVersion: 4 | 5 = 4,
+  ): MqttClient => {
     const will = willFor === undefined ? undefined : connection('offline', willFor);
     return createMqttClient({
       ...(config.urls === undefined ? { url: config.url } : { urls: config.urls }),
       clientId,
-      protocolVersion: 4,
+      protocolVersion,
       keepaliveSeconds: config.keepaliveSeconds,
       // A persistent session: QoS 1 messages in flight when the link drops are completed after the
       // reconnect instead of being forgotten by the broker.
@@ -180,6 +204,13 @@ export function startAgent(config: AgentConfig, logger: Logger, hooks?: AgentHoo
               reason: (error as Error).message,
             }),
         }),
+        packml: createPackmlPublisher({
+          publish: (topic, payload, options) => link.client.publish(topic, payload, options),
+          machineId: id,
+          root,
+          includeMachineLevel,
+          onFailure,
+        }),
         startedAt: undefined,
         advancedMs: 0,
         failed: false,
@@ -226,7 +257,49 @@ export function startAgent(config: AgentConfig, logger: Logger, hooks?: AgentHoo
       },
     );
 
+  // Stepped to the wall clock, not by counting intervals: simulated time keeps pace even when a
+  // timer fires late (the same rule as plc-sim's simulate$). Commands step to their arrival first.
+  const timeScale = config.timeScale;
+  const advance = (machine: Machine, now: number): void => {
+    machine.startedAt ??= now;
+    const targetMs = Math.round((now - machine.startedAt) * timeScale);
+    if (targetMs > machine.advancedMs) {
+      machine.filler.step(targetMs - machine.advancedMs);
+      machine.advancedMs = targetMs;
+    }
+  };
+
   const subscriptions: Subscription[] = [];
+  // Commands arrive on a connection of their own, over MQTT 5: a request's response topic,
+  // correlation data and message expiry reach a subscriber only over MQTT 5, while the data
+  // connections keep the architecture document's MQTT 3.1.1 (docs/commands.md). Its session is
+  // persistent, so commands sent while the agent is away are delivered — or expire — on restart.
+  const commandClient = connect(`${config.clientId}-commands`, undefined, 1, 5);
+  const targets = new Map<string, CommandTarget>();
+  for (const machine of machines) {
+    targets.set(machine.id, {
+      filler: machine.filler,
+      catchUp: (now) => advance(machine, now),
+      applied: (now) => {
+        if (!options.publishPackml) return;
+        machine.packml.update(
+          machine.filler.packml,
+          new Date(now),
+          Math.max(0, machine.publisher.counters().nextSequence - 1),
+        );
+      },
+    });
+  }
+  subscriptions.push(
+    startCommandHandler({
+      client: commandClient,
+      machines: targets,
+      root,
+      includeMachineLevel,
+      recent: createRecentRequests(),
+      logger,
+    }),
+  );
   let allUp = false;
   for (const link of links) {
     subscriptions.push(
@@ -276,7 +349,6 @@ export function startAgent(config: AgentConfig, logger: Logger, hooks?: AgentHoo
     );
   }
 
-  const timeScale = config.timeScale;
   const scheduler = startFleetScheduler({
     count: machines.length,
     intervalMs: config.publishIntervalMs,
@@ -285,15 +357,15 @@ export function startAgent(config: AgentConfig, logger: Logger, hooks?: AgentHoo
       hooks?.onScanLag(now - dueAt);
       if (machine.failed) return;
       try {
-        // Stepped to the wall clock, not by counting intervals: simulated time keeps pace even when
-        // a timer fires late (the same rule as plc-sim's simulate$).
-        machine.startedAt ??= now;
-        const targetMs = Math.round((now - machine.startedAt) * timeScale);
-        if (targetMs > machine.advancedMs) {
-          machine.filler.step(targetMs - machine.advancedMs);
-          machine.advancedMs = targetMs;
-        }
-        machine.publisher.publish(machine.filler.snapshot(), new Date(now));
+        advance(machine, now);
+        const at = new Date(now);
+        machine.publisher.publish(machine.filler.snapshot(), at);
+        if (options.publishPackml)
+          machine.packml.update(
+            machine.filler.packml,
+            at,
+            machine.publisher.counters().nextSequence - 1,
+          );
       } catch (error) {
         machine.failed = true;
         logger.error('simulator stopped', {
@@ -324,7 +396,9 @@ export function startAgent(config: AgentConfig, logger: Logger, hooks?: AgentHoo
         const failedBefore = counters().failed;
         const announced = links.map((link) => announce(link, 'offline'));
         await Promise.all(
-          links.map((l) => l.client.close({ timeoutMs: config.shutdownTimeoutMs })),
+          [...links.map((l) => l.client), commandClient].map((c) =>
+            c.close({ timeoutMs: config.shutdownTimeoutMs }),
+          ),
         );
         const offlineSent = (await Promise.all(announced)).every(Boolean);
         summary();

@@ -1,4 +1,4 @@
-import { connectionTopic, type TopicOptions } from './topics.js';
+import { DEFAULT_TOPIC_ROOT, connectionTopic, type TopicOptions } from './topics.js';
 
 // Built from the connection topic so that root and machine id pass exactly the checks every other
 // topic of the package passes (one rule, in topics.ts).
@@ -48,4 +48,47 @@ export function commandReplyTopic(options?: TopicOptions): string {
  */
 export function packmlTopic(options?: TopicOptions): string {
   return under('packml', options);
+}
+
+/** What {@link parseWriteTopic} found: which write-path message, and for which machine. */
+export interface WriteTopic {
+  readonly kind: 'command' | 'command-reply' | 'packml';
+  readonly machineId?: string;
+}
+
+const WRITE_KINDS: Readonly<Record<string, WriteTopic['kind']>> = {
+  command: 'command',
+  'command/reply': 'command-reply',
+  packml: 'packml',
+};
+
+/**
+ * Recognises the topics of the write path under a root — `command`, `command/reply` and `packml`,
+ * with or without a machine level — so that a consumer of `<root>/#` can tell them from the seven
+ * data topics (which {@link parseTopic} reads) instead of reporting them as unknown. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { parseWriteTopic } from '@ot-mqtt/tag-model';
+ * parseWriteTopic('plc/bottlefiller/filler-02/command/reply'); // { kind: 'command-reply', machineId: 'filler-02' }
+ * parseWriteTopic('plc/bottlefiller/packml'); // { kind: 'packml' }
+ * parseWriteTopic('plc/bottlefiller/data'); // undefined
+ * ```
+ */
+export function parseWriteTopic(
+  topic: string,
+  root: string = DEFAULT_TOPIC_ROOT,
+): WriteTopic | undefined {
+  const prefix = `${root}/`;
+  if (!topic.startsWith(prefix)) return undefined;
+  const rest = topic.slice(prefix.length);
+  const direct = WRITE_KINDS[rest];
+  if (direct !== undefined) return { kind: direct };
+  const slash = rest.indexOf('/');
+  if (slash <= 0) return undefined;
+  const machineId = rest.slice(0, slash);
+  const kind = WRITE_KINDS[rest.slice(slash + 1)];
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what must be rejected (MQTT §1.5.3)
+  if (kind === undefined || /[+#\u0000]/u.test(machineId)) return undefined;
+  return { kind, machineId };
 }

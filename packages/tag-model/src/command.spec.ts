@@ -11,6 +11,7 @@ import {
   commandTopic,
   packmlTopic,
   parseCommand,
+  parseWriteTopic,
 } from './index.js';
 
 const shipped = (name: string) =>
@@ -117,6 +118,28 @@ describe('command topics', () => {
       'site/line-3/f2/command/reply',
     );
     expect(packmlTopic({ machineId: 'f2' })).toBe('plc/bottlefiller/f2/packml');
+  });
+
+  it('tells write-path topics from data topics, with and without a machine level', () => {
+    expect(parseWriteTopic('plc/bottlefiller/command')).toEqual({ kind: 'command' });
+    expect(parseWriteTopic('plc/bottlefiller/command/reply')).toEqual({ kind: 'command-reply' });
+    expect(parseWriteTopic('plc/bottlefiller/f2/packml')).toEqual({
+      kind: 'packml',
+      machineId: 'f2',
+    });
+    expect(parseWriteTopic('site/l3/f2/command/reply', 'site/l3')).toEqual({
+      kind: 'command-reply',
+      machineId: 'f2',
+    });
+    for (const other of [
+      'plc/bottlefiller/data',
+      'plc/bottlefiller/f2/status',
+      'plc/other/command',
+      'plc/bottlefiller/a/b/command',
+      'plc/bottlefiller/command/reply/x',
+    ]) {
+      expect(parseWriteTopic(other), other).toBeUndefined();
+    }
   });
 
   it('refuses a machine id or root that cannot be a topic level', () => {

@@ -105,7 +105,8 @@ export {
   CommandReplySchema,
 } from './command.js';
 export type { CommandName, FaultName, Command, CommandReply } from './command.js';
-export { commandTopic, commandReplyTopic, packmlTopic } from './command-topics.js';
+export { commandTopic, commandReplyTopic, packmlTopic, parseWriteTopic } from './command-topics.js';
+export type { WriteTopic } from './command-topics.js';
 export { parseCommand } from './parse-command.js';
 export type {
   CommandParseResult,
