@@ -50,6 +50,12 @@ export interface StartMosquittoOptions {
    */
   readonly runAs?: { readonly uid: number; readonly gid: number };
   /**
+   * Run Mosquitto inside this network namespace (`ip netns exec`, needs root; tools/netlab). Its
+   * ports are then not reachable from here: readiness comes from its log ("… running") instead,
+   * and `ports` should be given (free ports are looked up in our namespace, not its).
+   */
+  readonly netns?: string;
+  /**
    * Run Mosquitto in its own process group (default false), so a terminal's Ctrl-C reaches only
    * the parent, which then stops its clients before the broker.
    */
@@ -206,7 +212,12 @@ async function launch(
     listeners: readonly ListenerInfo[];
   },
 ): Promise<RunningMosquitto> {
-  const child = spawn(bin, ['-c', paths.configPath], {
+  const [command, args] = options.netns
+    ? ['ip', ['netns', 'exec', options.netns, bin, '-c', paths.configPath]]
+    : [bin, ['-c', paths.configPath]];
+  const logStart = (await readFile(paths.logFile, 'utf8').catch(() => '')).length;
+  // `ip netns exec` enters the namespace and then execs Mosquitto: the pid is Mosquitto's.
+  const child = spawn(command, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: options.detached ?? false,
     // libuv also drops supplementary groups: the process holds exactly this uid and gid.
@@ -218,15 +229,17 @@ async function launch(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
     child.once('exit', (code, signal) => (running.delete(child), res({ code, signal }))),
   );
-  const waitFor = Promise.all(
-    Object.values(paths.ports).map((p) =>
-      waitForPort(
-        p,
-        paths.host === '0.0.0.0' ? '127.0.0.1' : paths.host,
-        options.startTimeoutMs ?? 10_000,
-      ),
-    ),
-  );
+  const waitFor = options.netns
+    ? waitForLogLine(paths.logFile, logStart, / running$/m, options.startTimeoutMs ?? 10_000)
+    : Promise.all(
+        Object.values(paths.ports).map((p) =>
+          waitForPort(
+            p,
+            paths.host === '0.0.0.0' ? '127.0.0.1' : paths.host,
+            options.startTimeoutMs ?? 10_000,
+          ),
+        ),
+      );
   const early = exited.then(() => {
     throw new Error(`mosquitto exited at start: ${stderr.trim() || 'see ' + paths.logFile}`);
   });
@@ -271,4 +284,19 @@ async function launch(
     kill: () => end('SIGKILL'),
     restart: () => launch(bin, options, paths),
   };
+}
+
+/** Resolves once `pattern` appears in the log after `from`; rejects after `timeoutMs`. */
+async function waitForLogLine(
+  logFile: string,
+  from: number,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test((await readFile(logFile, 'utf8').catch(() => '')).slice(from))) {
+    if (Date.now() > deadline)
+      throw new Error(`mosquitto did not log "running" within ${timeoutMs} ms (see ${logFile})`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

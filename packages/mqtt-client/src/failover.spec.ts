@@ -110,6 +110,10 @@ describe('several broker URLs: failover under the backoff (issue 15)', () => {
     expect(() => createMqttClient({ url: 'mqtt://a', urls: ['mqtt://b'] })).toThrow(
       /either url or urls/,
     );
+    // A spread config naming its first broker as url too.
+    const both = createMqttClient({ url: 'mqtt://127.0.0.1:1', urls: ['mqtt://127.0.0.1:1'] });
+    clients.push(both);
+    expect(both.url).toBe('mqtt://127.0.0.1:1');
     expect(() => createMqttClient({ urls: [] })).toThrow(/urls must be a non-empty array/);
     expect(() => createMqttClient({ urls: ['mqtt://a:1883', 'http://b'] })).toThrow(
       /urls\[1\] scheme "http:" is not supported/,

@@ -70,7 +70,8 @@ export interface MqttClientOptions {
   /**
    * Several broker URLs, e.g. the nodes of a cluster: the client connects to the first and, whenever
    * an attempt fails or a connection is lost, tries the next one (round robin), with the backoff
-   * growing once per round over all of them. It stays on a node that works. Give `url` or `urls`.
+   * growing once per round over all of them. It stays on a node that works. Give `url` or `urls`
+   * (a `url` that is one of `urls` is accepted and ignored).
    */
   readonly urls?: readonly string[];
   /** Client id; keep it stable so the broker keeps the session across reconnects (default: `ot-mqtt-<random>`). */

@@ -33,6 +33,8 @@ export interface StartSecureMosquittoOptions {
   readonly runDir?: string;
   /** Run Mosquitto as this uid/gid (we must be root), as the Docker image runs it (1883). */
   readonly runAs?: { readonly uid: number; readonly gid: number };
+  /** Run Mosquitto in this network namespace (give `ports`; see `StartMosquittoOptions.netns`). */
+  readonly netns?: string;
 }
 
 /** A running secure-profile Mosquitto, with the URLs of its listeners. */
@@ -90,6 +92,7 @@ export async function startSecureMosquitto(
     ...(options.bindAddress ? { bindAddress: options.bindAddress } : {}),
     ...(options.extra ? { extra: options.extra } : {}),
     ...(options.runAs ? { runAs: options.runAs } : {}),
+    ...(options.netns ? { netns: options.netns } : {}),
   });
   const host = broker.host === '0.0.0.0' ? '127.0.0.1' : broker.host;
   const url = (scheme: string, port: number | undefined) =>

@@ -44,7 +44,7 @@ describe('@ot-mqtt/broker/testing', () => {
     expect(pub.code).toBe(0);
     await expect
       .poll(() => sub.messagesOn('t/x'))
-      .toEqual([{ topic: 't/x', qos: 1, retain: false, payload }]);
+      .toEqual([{ topic: 't/x', qos: 1, retain: false, payload, receivedAt: expect.any(Number) }]);
   });
 
   it('a subscriber that cannot connect rejects with the tool’s own words', async ({ broker }) => {

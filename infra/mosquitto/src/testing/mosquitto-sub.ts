@@ -13,6 +13,8 @@ export interface MosquittoSubOptions extends MosquittoClientOptions {
   readonly args?: readonly string[];
   /** How long to wait for the SUBACKs (default 15 s). */
   readonly readyTimeoutMs?: number;
+  /** Run it inside this network namespace (`ip netns exec`, root; tools/netlab). */
+  readonly netns?: string;
 }
 
 /** One message as the subscriber printed it. */
@@ -22,6 +24,8 @@ export interface SubMessage {
   readonly retain: boolean;
   /** Payload as text (`mosquitto_sub -F %j` escapes it into JSON). */
   readonly payload: string;
+  /** When mosquitto_sub received it (its own clock, ms since the epoch, µs precision). */
+  readonly receivedAt: number;
 }
 
 /** A running `mosquitto_sub`. */
@@ -80,7 +84,11 @@ export async function startMosquittoSub(options: MosquittoSubOptions): Promise<M
         ]),
     ...(options.args ?? []),
   ];
-  const child = spawn('stdbuf', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = options.netns
+    ? spawn('ip', ['netns', 'exec', options.netns, 'stdbuf', ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawn('stdbuf', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const lines: string[] = [];
   const messages: SubMessage[] = [];
@@ -152,6 +160,7 @@ function parseMessage(line: string): SubMessage | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
     const json = JSON.parse(line) as {
+      tst?: unknown;
       topic?: unknown;
       qos?: unknown;
       retain?: unknown;
@@ -164,8 +173,18 @@ function parseMessage(line: string): SubMessage | undefined {
       retain: json.retain === 1 || json.retain === true,
       payload:
         typeof json.payload === 'string' ? json.payload : JSON.stringify(json.payload ?? null),
+      receivedAt: parseTst(json.tst),
     };
   } catch {
     return undefined;
   }
+}
+
+/** mosquitto_sub's `"tst":"2026-11-30T07:39:07.165313Z+0000"` → ms since the epoch (µs kept). */
+function parseTst(tst: unknown): number {
+  if (typeof tst !== 'string') return Number.NaN;
+  const match = /^(.+T\d\d:\d\d:\d\d)(?:\.(\d+))?Z/.exec(tst);
+  if (!match) return Number.NaN;
+  const fraction = Number(`0.${match[2] ?? '0'}`);
+  return Date.parse(`${match[1]}Z`) + fraction * 1000;
 }

@@ -121,7 +121,8 @@ function parseNode(raw: unknown, name: string, options: MqttClientOptions): Brok
 function parseNodes(options: MqttClientOptions): BrokerNode[] {
   const { url, urls } = options;
   if (urls === undefined) return [parseNode(url, 'url', options)];
-  if (url !== undefined)
+  // `{ ...connection }` from a config that names its first broker as `url` too is fine.
+  if (url !== undefined && !(Array.isArray(urls) && urls.includes(url)))
     throw invalid('give either url or urls, not both (urls: every broker, tried in turn)');
   if (!Array.isArray(urls) || urls.length === 0)
     throw new MqttClientError(
