@@ -7,6 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const url = process.argv[2];
 const windowMs = Number(process.argv[3] ?? 15) * 1000;
@@ -17,7 +19,6 @@ const cpuMs = (pid) => {
 };
 const rssMb = (pid) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function run(fillers, metrics, port) {
   const env = {
@@ -39,7 +40,7 @@ async function run(fillers, metrics, port) {
     const times = [];
     for (let i = 0; i < 20; i++) {
       const t = performance.now();
-      await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      await (await globalThis.fetch(`http://127.0.0.1:${port}/metrics`)).text();
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
