@@ -1,9 +1,6 @@
 // Metrics on vs off in the same run (issue 14): the built agent at the seed's defaults and at 1,000
-/* global fetch */
 // fillers against one Mosquitto; CPU per scan and RSS over a window, and /metrics scrape time.
 // Usage: node tools/bench/scripts/metrics-overhead.mjs <mqtt-url> [windowSeconds]
-import { setTimeout } from 'node:timers';
-import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
