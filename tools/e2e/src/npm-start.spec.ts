@@ -65,8 +65,10 @@ describe('npm start next to a broker that already runs', () => {
     const running = await line(/^\[start\]\s+running: /, 'npm start to start its processes');
     const pids = [...running.matchAll(/(\w+) pid (\d+)/g)].map((m) => Number(m[2]));
     appPids = [...pids];
+    // The gateway (history and the dashboard's files) joined npm start with issue 11.
     expect([...running.matchAll(/(\w+) pid/g)].map((m) => m[1]).sort()).toEqual([
       'agent',
+      'gateway',
       'viewer',
     ]);
     // Live data in the terminal: the viewer's summary of a scan.
