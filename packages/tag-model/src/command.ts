@@ -71,10 +71,10 @@ export const RequestIdSchema = z
  */
 export const CommandSchema = z
   .strictObject({
-    command: z.enum(COMMANDS, {
+    command: z.literal(COMMANDS, {
       error: `must be one of ${COMMANDS.join(', ')}`,
     }),
-    fault: z.enum(FAULT_NAMES, { error: `must be one of ${FAULT_NAMES.join(', ')}` }).optional(),
+    fault: z.literal(FAULT_NAMES, { error: `must be one of ${FAULT_NAMES.join(', ')}` }).optional(),
     requestId: RequestIdSchema,
   })
   .superRefine((c, ctx) => {

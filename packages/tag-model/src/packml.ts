@@ -65,7 +65,9 @@ export const StopReasonSchema = z
 /** See {@link StopReasonSchema}. */
 export type StopReason = z.infer<typeof StopReasonSchema>;
 
-const STATE_ENUM = z.enum(PACKML_STATE_NAMES as [PackmlStateName, ...PackmlStateName[]]);
+// Literal unions rather than z.enum (as payloads.ts): the same validation and JSON Schema, without
+// z.enum's `{ Execute: 'Execute', … }` helper object type leaking into the public declarations.
+const STATE_ENUM = z.literal(PACKML_STATE_NAMES);
 
 // The PackML fields, shared by the bare status and the published payload.
 const packmlFields = {
@@ -76,7 +78,7 @@ const packmlFields = {
     .min(0)
     .max(17)
     .meta({ description: 'Numeric PackML state (PackTags StateCurrent).' }),
-  mode: z.enum(['Production', 'Manual']).meta({ description: 'PackML unit mode.' }),
+  mode: z.literal(['Production', 'Manual']).meta({ description: 'PackML unit mode.' }),
   modeCode: z.union([z.literal(1), z.literal(3)]).meta({
     description: 'Numeric unit mode (PackTags UnitModeCurrent): 1 Production, 3 Manual.',
   }),
