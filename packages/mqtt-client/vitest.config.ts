@@ -9,5 +9,7 @@ export default defineProject({
     // Integration tests start real Mosquitto processes on a shared 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // What the specs wait for (a reconnect, a message through a restarted broker) takes seconds here.
+    expect: { poll: { timeout: 20_000, interval: 20 } },
   },
 });

@@ -1,29 +1,14 @@
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createMqttClient,
-  type MqttClient,
-  type MqttClientOptions,
-  type ReconnectingState,
-} from './index.js';
-import { first, reach, waitFor } from './test-support.test-helper.js';
-
-const clients: MqttClient[] = [];
-const brokers: RunningMosquitto[] = [];
-const make = (options: MqttClientOptions) => {
-  const c = createMqttClient(options);
-  clients.push(c);
-  return c;
-};
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close({ timeoutMs: 500 })));
-  await Promise.all(brokers.splice(0).map((b) => b.kill()));
-});
+import { describe, expect } from 'vitest';
+import { clientTest as it } from './client-test.test-helper.js';
+import type { ReconnectingState } from './index.js';
+import { first, reach } from './test-support.test-helper.js';
 
 describe('backoff reset and session takeover', () => {
-  it('restarts the backoff from the initial delay only after a connection stayed up stableAfterMs', async () => {
-    let broker = await startMosquitto({ persistence: false });
-    brokers.push(broker);
+  it('restarts the backoff from the initial delay only after a connection stayed up stableAfterMs', async ({
+    freshBroker,
+    makeClient: make,
+  }) => {
+    let broker = freshBroker;
     // A manual clock: the test decides when timers fire, and reads the delays asked for.
     const timers: Array<{ ms: number; run: () => void; handle: object }> = [];
     const clock = {
@@ -40,7 +25,7 @@ describe('backoff reset and session takeover', () => {
     };
     const stableAfterMs = 12_345;
     const fire = async (predicate: (ms: number) => boolean, what: string) => {
-      await waitFor(() => timers.some((t) => predicate(t.ms)), what);
+      await expect.poll(() => timers.some((t) => predicate(t.ms)), { message: what }).toBe(true);
       const i = timers.findIndex((t) => predicate(t.ms));
       const [timer] = timers.splice(i, 1);
       timer?.run();
@@ -63,13 +48,11 @@ describe('backoff reset and session takeover', () => {
     delays.push(await fire(retry, 'retry 1')); // refused (broker down)
     delays.push(await fire(retry, 'retry 2'));
     broker = await broker.restart();
-    brokers.push(broker);
     delays.push(await fire(retry, 'retry 3'));
     await reach(c, 'connected');
     await broker.kill(); // dropped again before stableAfterMs: no reset
     delays.push(await fire(retry, 'retry 4')); // refused
     broker = await broker.restart();
-    brokers.push(broker);
     delays.push(await fire(retry, 'retry 5'));
     await reach(c, 'connected');
     await fire((ms) => ms === stableAfterMs, 'stable timer'); // now it has been up long enough
@@ -79,9 +62,10 @@ describe('backoff reset and session takeover', () => {
   });
 
   for (const protocolVersion of [4, 5] as const) {
-    it(`a second client with the same id is reported as SESSION_TAKEN_OVER and the battle backs off (MQTT ${protocolVersion === 4 ? '3.1.1' : '5'})`, async () => {
-      const broker = await startMosquitto({ persistence: false });
-      brokers.push(broker);
+    it(`a second client with the same id is reported as SESSION_TAKEN_OVER and the battle backs off (MQTT ${protocolVersion === 4 ? '3.1.1' : '5'})`, async ({
+      broker,
+      makeClient: make,
+    }) => {
       const options = {
         url: broker.url,
         clientId: `same-id-${protocolVersion}`,

@@ -2,9 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { freePort, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { freePort } from '@ot-mqtt/broker';
 import { firstValueFrom, toArray } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { clientTest as it } from './client-test.test-helper.js';
 import {
   createMqttClient,
   MqttClientError,
@@ -13,18 +14,6 @@ import {
   type ReconnectingState,
 } from './index.js';
 import { first, reach } from './test-support.test-helper.js';
-
-const clients: MqttClient[] = [];
-const brokers: RunningMosquitto[] = [];
-const make = (options: MqttClientOptions) => {
-  const c = createMqttClient(options);
-  clients.push(c);
-  return c;
-};
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close({ timeoutMs: 200 })));
-  await Promise.all(brokers.splice(0).map((b) => b.kill()));
-});
 
 const thrown = (fn: () => unknown): MqttClientError => {
   try {
@@ -71,7 +60,9 @@ describe('bad input gets a specific error, never a crash or a hang', () => {
     expect(error.message).toMatch(message);
   });
 
-  it('unreachable host: state$ shows reconnecting with ECONNREFUSED in words', async () => {
+  it('unreachable host: state$ shows reconnecting with ECONNREFUSED in words', async ({
+    makeClient: make,
+  }) => {
     const port = await freePort();
     const c = make({ url: `mqtt://127.0.0.1:${port}`, reconnect: { initialDelayMs: 50 } });
     const s = await reconnecting(c);
@@ -81,13 +72,16 @@ describe('bad input gets a specific error, never a crash or a hang', () => {
     expect(s.nextRetryAt.getTime()).toBeGreaterThan(Date.now() - 1000);
   });
 
-  it('unknown host name: HOST_NOT_FOUND', async () => {
+  it('unknown host name: HOST_NOT_FOUND', async ({ makeClient: make }) => {
     const c = make({ url: 'mqtt://no-such-host.invalid:1883', reconnect: { initialDelayMs: 50 } });
     const s = await reconnecting(c);
     expect(s.lastError.code).toBe('HOST_NOT_FOUND');
   });
 
-  it('wrong password: BAD_CREDENTIALS / NOT_AUTHORIZED with the return code, password never shown', async () => {
+  it('wrong password: BAD_CREDENTIALS / NOT_AUTHORIZED with the return code, password never shown', async ({
+    startBroker,
+    makeClient: make,
+  }) => {
     const dir = await mkdtemp(join(tmpdir(), 'ot-mqtt-auth-'));
     const passwd = join(dir, 'passwd');
     await writeFile(passwd, '');
@@ -104,8 +98,7 @@ describe('bad input gets a specific error, never a crash or a hang', () => {
         'connection_messages true',
       ].join('\n'),
     );
-    const broker = await startMosquitto({ configFile: conf, persistence: false });
-    brokers.push(broker);
+    const broker = await startBroker({ configFile: conf, persistence: false });
     for (const protocolVersion of [4, 5] as const) {
       const c = make({
         url: broker.url.replace('mqtt://', 'mqtt://operator:wrong-pass@'),
@@ -134,7 +127,9 @@ describe('bad input gets a specific error, never a crash or a hang', () => {
     await reach(ok, 'connected');
   });
 
-  it('observe() of an invalid filter errors that stream with INVALID_FILTER', async () => {
+  it('observe() of an invalid filter errors that stream with INVALID_FILTER', async ({
+    makeClient: make,
+  }) => {
     const c = make({ url: `mqtt://127.0.0.1:${await freePort()}` });
     await expect(firstValueFrom(c.observe('a/#/b'))).rejects.toMatchObject({
       code: 'INVALID_FILTER',
@@ -142,7 +137,9 @@ describe('bad input gets a specific error, never a crash or a hang', () => {
     await expect(firstValueFrom(c.observe('a+'))).rejects.toMatchObject({ code: 'INVALID_FILTER' });
   });
 
-  it('publish() to a topic with a wildcard rejects with INVALID_TOPIC and queues nothing', async () => {
+  it('publish() to a topic with a wildcard rejects with INVALID_TOPIC and queues nothing', async ({
+    makeClient: make,
+  }) => {
     const c = make({ url: `mqtt://127.0.0.1:${await freePort()}` });
     await expect(c.publish('plc/+/data', 'x')).rejects.toMatchObject({ code: 'INVALID_TOPIC' });
     await expect(c.publish('plc/#', 'x', { qos: 1 })).rejects.toMatchObject({
@@ -154,7 +151,9 @@ describe('bad input gets a specific error, never a crash or a hang', () => {
     expect(c.stats().outboxDepth).toBe(0);
   });
 
-  it('after close(): publish rejects with CLOSED, observe errors with CLOSED, streams are complete', async () => {
+  it('after close(): publish rejects with CLOSED, observe errors with CLOSED, streams are complete', async ({
+    makeClient: make,
+  }) => {
     const c = make({ url: `mqtt://127.0.0.1:${await freePort()}` });
     const events = firstValueFrom(c.events$.pipe(toArray()));
     await c.close();

@@ -1,27 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { freePort, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createMqttClient,
-  type ClientEvent,
-  type ConnectionState,
-  type MqttClient,
-  type MqttClientOptions,
-} from './index.js';
-import { reach, text, waitFor } from './test-support.test-helper.js';
+import { freePort } from '@ot-mqtt/broker';
+import { afterEach, describe, expect } from 'vitest';
+import { clientTest as it } from './client-test.test-helper.js';
+import { createMqttClient, type ClientEvent, type ConnectionState } from './index.js';
+import { reach, text } from './test-support.test-helper.js';
 
-const clients: MqttClient[] = [];
-const brokers: RunningMosquitto[] = [];
 const servers: Server[] = [];
 const stalled: Socket[] = [];
-const make = (options: MqttClientOptions) => {
-  const c = createMqttClient(options);
-  clients.push(c);
-  return c;
-};
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close({ timeoutMs: 500 })));
-  await Promise.all(brokers.splice(0).map((b) => b.kill()));
+afterEach(() => {
   for (const s of stalled.splice(0)) s.destroy();
   for (const s of servers.splice(0)) s.close();
 });
@@ -40,9 +26,10 @@ async function stallingNode(): Promise<string> {
 }
 
 describe('several broker URLs: failover under the backoff (issue 15)', () => {
-  it('a node that stalls before CONNACK and a dead one are failed attempts, each named in events and state$; the client ends up on the live node', async () => {
-    const broker = await startMosquitto({ persistence: false });
-    brokers.push(broker);
+  it('a node that stalls before CONNACK and a dead one are failed attempts, each named in events and state$; the client ends up on the live node', async ({
+    broker,
+    makeClient: make,
+  }) => {
     const stalling = await stallingNode();
     const dead = `mqtt://127.0.0.1:${await freePort()}`;
     const c = make({
@@ -74,12 +61,11 @@ describe('several broker URLs: failover under the backoff (issue 15)', () => {
     ]);
   });
 
-  it('the node in use is killed mid-stream: the client fails over to the other and every QoS 1 message arrives there', async () => {
-    const [a, b] = await Promise.all([
-      startMosquitto({ persistence: false }),
-      startMosquitto({ persistence: false }),
-    ]);
-    brokers.push(a!, b!);
+  it('the node in use is killed mid-stream: the client fails over to the other and every QoS 1 message arrives there', async ({
+    startBroker,
+    makeClient: make,
+  }) => {
+    const [a, b] = await Promise.all([startBroker(), startBroker()]);
     const publisher = make({
       urls: [a!.url, b!.url],
       clientId: 'failover-pub',
@@ -99,20 +85,20 @@ describe('several broker URLs: failover under the backoff (issue 15)', () => {
     expect(publisher.state).toMatchObject({ status: 'connected', url: `${b!.url}` });
     // What A acknowledged before its death is A's; everything after, and everything unacknowledged,
     // went to B — so B has at least the second half, and nothing was lost by the client.
-    await waitFor(
-      () => Array.from({ length: 200 }, (_, i) => String(200 + i)).every((s) => got.has(s)),
-      'the second half on B',
-    );
+    await expect
+      .poll(() => Array.from({ length: 200 }, (_, i) => String(200 + i)).filter((s) => !got.has(s)))
+      .toEqual([]);
     expect(publisher.stats().dropped).toBe(0);
   });
 
-  it('rejects url together with urls, and an empty or bad list, naming the entry', () => {
+  it('rejects url together with urls, and an empty or bad list, naming the entry', ({
+    makeClient,
+  }) => {
     expect(() => createMqttClient({ url: 'mqtt://a', urls: ['mqtt://b'] })).toThrow(
       /either url or urls/,
     );
     // A spread config naming its first broker as url too.
-    const both = createMqttClient({ url: 'mqtt://127.0.0.1:1', urls: ['mqtt://127.0.0.1:1'] });
-    clients.push(both);
+    const both = makeClient({ url: 'mqtt://127.0.0.1:1', urls: ['mqtt://127.0.0.1:1'] });
     expect(both.url).toBe('mqtt://127.0.0.1:1');
     expect(() => createMqttClient({ urls: [] })).toThrow(/urls must be a non-empty array/);
     expect(() => createMqttClient({ urls: ['mqtt://a:1883', 'http://b'] })).toThrow(

@@ -1,34 +1,26 @@
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMqttClient, type MqttClient, type ReconnectingState } from './index.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.test-helper.js';
-import { waitFor } from './test-support.test-helper.js';
+import { afterEach, describe, expect } from 'vitest';
+import { clientTest as it } from './client-test.test-helper.js';
+import type { ReconnectingState } from './index.js';
 
-const clients: MqttClient[] = [];
-const brokers: RunningMosquitto[] = [];
-const proxies: TcpProxy[] = [];
 const timers: Array<ReturnType<typeof setInterval>> = [];
-afterEach(async () => {
+afterEach(() => {
   for (const t of timers.splice(0)) clearInterval(t);
-  await Promise.all(clients.splice(0).map((c) => c.close({ timeoutMs: 500 })));
-  await Promise.all(proxies.splice(0).map((p) => p.close()));
-  await Promise.all(brokers.splice(0).map((b) => b.kill()));
 });
 
 describe('a flapping link is not a session takeover', () => {
   // ~17 s: four connections of 3 s each (the link's pace is the point) plus the retries between.
-  it('a proxy that kills every connection after 3 s: never SESSION_TAKEN_OVER, every retry after the initial delay, nothing lost', async () => {
-    const broker = await startMosquitto({ persistence: false });
-    brokers.push(broker);
-    const proxy = await startTcpProxy(Number(new URL(broker.url).port), { killAfterMs: 3_000 });
-    proxies.push(proxy);
-    const c = createMqttClient({
+  it('a proxy that kills every connection after 3 s: never SESSION_TAKEN_OVER, every retry after the initial delay, nothing lost', async ({
+    broker,
+    makeClient,
+    tcpProxy,
+  }) => {
+    const proxy = await tcpProxy(broker.url, { killAfterMs: 3_000 });
+    const c = makeClient({
       url: `mqtt://127.0.0.1:${proxy.port}`,
       clientId: 'flapping',
       // The defaults (1 s doubling to 60 s, stable after 10 s) with the jitter pinned to its middle.
       random: () => 0.5,
     });
-    clients.push(c);
     const retries: Array<{ delayMs: number; state: ReconnectingState }> = [];
     c.state$.subscribe((s) => {
       if (s.status === 'reconnecting')
@@ -39,7 +31,7 @@ describe('a flapping link is not a session takeover', () => {
     let n = 0;
     timers.push(setInterval(() => sent.push(c.publish('flap/scan', String(n++), { qos: 1 })), 200));
 
-    await waitFor(() => retries.length >= 4, 'four dropped connections', 40_000);
+    await expect.poll(() => retries.length, { timeout: 40_000 }).toBeGreaterThanOrEqual(4);
     clearInterval(timers.pop());
     expect(retries.map((r) => r.state.lastError.code)).not.toContain('SESSION_TAKEN_OVER');
     for (const r of retries) expect(r.delayMs).toBeLessThanOrEqual(1_000);

@@ -1,12 +1,7 @@
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { clientTest as it } from './client-test.test-helper.js';
 import { createMqttClient, type ClientClock } from './index.js';
 import { reach } from './test-support.test-helper.js';
-
-const brokers: RunningMosquitto[] = [];
-afterEach(async () => {
-  await Promise.all(brokers.splice(0).map((b) => b.kill()));
-});
 
 /** A clock that runs timers on the real one but records every timer asked of it. */
 function recordingClock(): ClientClock & { readonly asked: number[] } {
@@ -23,9 +18,9 @@ function recordingClock(): ClientClock & { readonly asked: number[] } {
 }
 
 describe('every timer of the client runs on the injected clock', () => {
-  it('connect timeout, stable timer, close() drain wait and the DISCONNECT fallback all ask the given clock', async () => {
-    const broker = await startMosquitto({ persistence: false });
-    brokers.push(broker);
+  it('connect timeout, stable timer, close() drain wait and the DISCONNECT fallback all ask the given clock', async ({
+    broker,
+  }) => {
     const clock = recordingClock();
     const c = createMqttClient({
       url: broker.url,

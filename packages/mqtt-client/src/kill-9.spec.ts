@@ -1,23 +1,18 @@
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMqttClient, type MqttClient, type MqttClientOptions } from './index.js';
-import { probe, text, waitFor } from './test-support.test-helper.js';
+import { describe, expect } from 'vitest';
+import { createClientTest } from './client-test.test-helper.js';
+import { probe, text } from './test-support.test-helper.js';
 
-const clients: MqttClient[] = [];
-const brokers: RunningMosquitto[] = [];
-const make = (options: MqttClientOptions) => {
-  const c = createMqttClient(options);
-  clients.push(c);
-  return c;
-};
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close({ timeoutMs: 500 })));
-  await Promise.all(brokers.splice(0).map((b) => b.kill()));
+const it = createClientTest({
+  persistence: true,
+  extra: 'autosave_on_changes true\nautosave_interval 1',
 });
 const fast = { initialDelayMs: 50, maxDelayMs: 400 };
 
 describe('reconnecting through broker crashes (kill -9, persistence on)', () => {
-  it('kill -9 of the broker (3×) while 1,200 QoS 1 messages are published: every number the broker had not acknowledged arrives', async () => {
+  it('kill -9 of the broker (3×) while 1,200 QoS 1 messages are published: every number the broker had not acknowledged arrives', async ({
+    freshBroker,
+    makeClient: make,
+  }) => {
     // Mosquitto writes its database only at autosave or clean shutdown, so a kill -9 forgets every
     // message it acknowledged since the last save. `autosave_on_changes` + `autosave_interval 1`
     // saves after every change, which shrinks that window to the rest of one turn of its event loop
@@ -25,11 +20,7 @@ describe('reconnecting through broker crashes (kill -9, persistence on)', () => 
     // What the client must guarantee is the rest: whatever the broker had not acknowledged when it
     // died is kept and re-sent. So a missing number fails the test unless its PUBACK reached the
     // publisher before a kill, moments before it — the broker's loss, counted and shown.
-    let broker = await startMosquitto({
-      persistence: true,
-      extra: 'autosave_on_changes true\nautosave_interval 1',
-    });
-    brokers.push(broker);
+    let broker = freshBroker;
     const url = broker.url;
     const sub = make({ url, clientId: 'kill9-sub', reconnect: fast });
     const counts = new Map<number, number>();
@@ -55,11 +46,10 @@ describe('reconnecting through broker crashes (kill -9, persistence on)', () => 
     );
     const killedAt: number[] = [];
     for (const at of [250, 550, 850]) {
-      await waitFor(() => pub.stats().acknowledged >= at, `${at} acknowledged`);
+      await expect.poll(() => pub.stats().acknowledged).toBeGreaterThanOrEqual(at);
       killedAt.push(Date.now());
       await broker.kill();
       broker = await broker.restart();
-      brokers.push(broker);
     }
     await Promise.all(published);
     // Acknowledged before a kill (the broker's to keep) within a generous bound of its last turn.
@@ -70,18 +60,23 @@ describe('reconnecting through broker crashes (kill -9, persistence on)', () => 
       });
     const missing = () => Array.from({ length: total }, (_, i) => i).filter((i) => !counts.has(i));
     // Quiet: messages still on their way, and no missing number the client could have saved.
-    await waitFor(
-      () => missing().every(lostByBroker) && pub.stats().outboxDepth === 0,
-      `every sequence number not lost by the broker`,
-      30_000,
-    ).catch((error: Error) => {
-      console.info(
-        `DEBUG missing ${missing().length}: ${missing().slice(0, 40).join(',')} sessions ${subSessions.join(',')} pub ${JSON.stringify(pub.stats())} sub ${JSON.stringify(sub.stats())}`,
-      );
-      throw error;
-    });
+    await expect
+      .poll(() => missing().every(lostByBroker) && pub.stats().outboxDepth === 0, {
+        timeout: 30_000,
+        message: 'every sequence number not lost by the broker',
+      })
+      .toBe(true)
+      .catch((error: Error) => {
+        console.info(
+          `DEBUG missing ${missing().length}: ${missing().slice(0, 40).join(',')} sessions ${subSessions.join(',')} pub ${JSON.stringify(pub.stats())} sub ${JSON.stringify(sub.stats())}`,
+        );
+        throw error;
+      });
     // Give the messages in transit the chance to arrive before reading what is missing.
-    await waitFor(() => counts.size === total, 'the last messages', 2_000).catch(() => undefined);
+    await expect
+      .poll(() => counts.size, { timeout: 2_000 })
+      .toBe(total)
+      .catch(() => undefined);
     const duplicates = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
     const lost = missing();
     console.info(

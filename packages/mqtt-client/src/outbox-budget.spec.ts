@@ -1,5 +1,6 @@
-import { freePort, startMosquitto } from '@ot-mqtt/broker';
-import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '@ot-mqtt/broker';
+import { afterEach, describe, expect } from 'vitest';
+import { clientTest as it } from './client-test.test-helper.js';
 import {
   createMqttClient,
   createOutboxBudget,
@@ -8,7 +9,7 @@ import {
   type MqttClient,
   type OutboxOptions,
 } from './index.js';
-import { reach, waitFor } from './test-support.test-helper.js';
+import { reach } from './test-support.test-helper.js';
 
 const clients: MqttClient[] = [];
 afterEach(async () => {
@@ -80,23 +81,19 @@ describe('one outbox budget shared by many clients', () => {
     expect(await later).toBe('CLOSED');
   });
 
-  it('online, messages are charged until acknowledged and the budget returns to zero', async () => {
-    const broker = await startMosquitto({ persistence: false });
-    try {
-      const budget = createOutboxBudget({ maxBytes: 1024 * 1024 });
-      const pair = await Promise.all([1, 2].map(() => offlineClient({ budget }, broker.url)));
-      await Promise.all(pair.map((c) => reach(c, 'connected')));
-      const sent = pair.flatMap((c, i) =>
-        Array.from({ length: 500 }, (_, n) => c.publish(`b/${i}`, `m${n}`, { qos: 1 })),
-      );
-      expect(budget.messages).toBeGreaterThan(0);
-      await Promise.all(sent);
-      await waitFor(() => budget.messages === 0, 'every message released');
-      expect(budget.bytes).toBe(0);
-    } finally {
-      await Promise.all(clients.splice(0).map((c) => c.close({ timeoutMs: 100 })));
-      await broker.kill();
-    }
+  it('online, messages are charged until acknowledged and the budget returns to zero', async ({
+    broker,
+  }) => {
+    const budget = createOutboxBudget({ maxBytes: 1024 * 1024 });
+    const pair = await Promise.all([1, 2].map(() => offlineClient({ budget }, broker.url)));
+    await Promise.all(pair.map((c) => reach(c, 'connected')));
+    const sent = pair.flatMap((c, i) =>
+      Array.from({ length: 500 }, (_, n) => c.publish(`b/${i}`, `m${n}`, { qos: 1 })),
+    );
+    expect(budget.messages).toBeGreaterThan(0);
+    await Promise.all(sent);
+    await expect.poll(() => budget.messages).toBe(0);
+    expect(budget.bytes).toBe(0);
   });
 
   it('rejects a budget it did not make and bad bounds', () => {

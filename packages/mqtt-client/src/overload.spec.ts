@@ -1,27 +1,14 @@
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMqttClient, type MqttClient, type MqttClientOptions } from './index.js';
+import { describe, expect } from 'vitest';
+import { clientTest } from './client-test.test-helper.js';
+import type { MqttClient, MqttClientOptions } from './index.js';
 import { reach } from './test-support.test-helper.js';
 
 // A publisher faster than its link (benchmark fleet of 5,000+ machines): the outbox overflows while
 // connected. Publishing synchronously keeps every PUBACK out until the burst is over, so what was
 // written during the burst is exact.
-let broker: RunningMosquitto;
-const clients: MqttClient[] = [];
-const client = (clientId: string, outbox: MqttClientOptions['outbox']) => {
-  const c = createMqttClient({ url: broker.url, clientId, clean: true, outbox });
-  clients.push(c);
-  return c;
-};
-
-beforeAll(async () => {
-  broker = await startMosquitto({ persistence: false });
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close({ timeoutMs: 1000 })));
-});
-afterAll(async () => {
-  await broker?.kill();
+const it = clientTest.extend('client', async ({ broker, makeClient }) => {
+  return (clientId: string, outbox: MqttClientOptions['outbox']) =>
+    makeClient({ url: broker.url, clientId, clean: true, outbox });
 });
 
 function burst(c: MqttClient, count: number): Array<Promise<string>> {
@@ -34,7 +21,9 @@ function burst(c: MqttClient, count: number): Array<Promise<string>> {
 }
 
 describe('drop-oldest while connected and overloaded', () => {
-  it('drops messages not yet sent, so every message written to the broker is acknowledged', async () => {
+  it('drops messages not yet sent, so every message written to the broker is acknowledged', async ({
+    client,
+  }) => {
     const c = client('overload-queued', {
       maxMessages: 50,
       maxInFlight: 10,
@@ -52,7 +41,9 @@ describe('drop-oldest while connected and overloaded', () => {
     expect(c.stats()).toMatchObject({ sent: 50, acknowledged: 50, dropped: 450, inFlight: 0 });
   });
 
-  it('when everything held is in flight, the new message is refused (OUTBOX_FULL) and the sent ones are acknowledged', async () => {
+  it('when everything held is in flight, the new message is refused (OUTBOX_FULL) and the sent ones are acknowledged', async ({
+    client,
+  }) => {
     // Window larger than the outbox: everything held is on the wire, nothing is evictable.
     const c = client('overload-inflight', {
       maxMessages: 5,

@@ -1,17 +1,9 @@
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createMqttClient, MqttClientError, type MqttClient } from './index.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.test-helper.js';
-import { reach, waitFor } from './test-support.test-helper.js';
+import { describe, expect } from 'vitest';
+import { createClientTest } from './client-test.test-helper.js';
+import { MqttClientError } from './index.js';
+import { reach } from './test-support.test-helper.js';
 
-const clients: MqttClient[] = [];
-const brokers: RunningMosquitto[] = [];
-const proxies: TcpProxy[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close({ timeoutMs: 500 })));
-  await Promise.all(proxies.splice(0).map((p) => p.close()));
-  await Promise.all(brokers.splice(0).map((b) => b.kill()));
-});
+const it = createClientTest({ extra: 'log_type all' });
 
 /** `Received PUBLISH from <id> (d1, q0, r0, m0, 'topic', ... (N bytes))` lines of Mosquitto's log. */
 const received = (log: string, clientId: string) =>
@@ -20,24 +12,26 @@ const received = (log: string, clientId: string) =>
     .map((m) => ({ dup: m[2] === '1', qos: Number(m[3]), topic: m[4]! }));
 
 describe('QoS 0 is at most once (MQTT-3.3.1-2)', () => {
-  it('QoS 0 writes cut off by a lost connection are never sent again and never carry DUP; QoS 1 is re-sent with DUP', async () => {
-    const broker = await startMosquitto({ persistence: false, extra: 'log_type all' });
-    brokers.push(broker);
-    const proxy = await startTcpProxy(Number(new URL(broker.url).port));
-    proxies.push(proxy);
+  it('QoS 0 writes cut off by a lost connection are never sent again and never carry DUP; QoS 1 is re-sent with DUP', async ({
+    broker,
+    makeClient,
+    tcpProxy,
+  }) => {
+    const proxy = await tcpProxy(broker.url);
     const clientId = 'qos0-dup';
-    const c = createMqttClient({
+    const c = makeClient({
       url: `mqtt://127.0.0.1:${proxy.port}`,
       clientId,
       reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
       outbox: { maxBytes: 256 * 1024 * 1024, maxMessages: 1_000, maxInFlight: 60 },
     });
-    clients.push(c);
     await reach(c, 'connected');
     // A first connection makes the session persistent: the reconnect below has sessionPresent
     // true, the case in which a re-sent message carried DUP.
     proxy.cut();
-    await waitFor(() => c.stats().reconnects === 1 && c.state.status === 'connected', 'reconnect');
+    await expect
+      .poll(() => ({ reconnects: c.stats().reconnects, status: c.state.status }))
+      .toEqual({ reconnects: 1, status: 'connected' });
 
     // The uplink stalls: the socket's buffers fill, so the QoS 0 writes wait for 'drain'.
     proxy.stall(true);
@@ -50,16 +44,17 @@ describe('QoS 0 is at most once (MQTT-3.3.1-2)', () => {
       );
     results.push(settle(c.publish('q/1/0', 'first', { qos: 1 })));
     for (let i = 0; i < 200; i++) results.push(settle(c.publish(`q/0/${i}`, payload)));
-    await waitFor(() => c.stats().inFlight === 60, 'a full window waiting for drain');
+    await expect
+      .poll(() => c.stats().inFlight, { message: 'a full window waiting for drain' })
+      .toBe(60);
     proxy.stall(false);
     proxy.cut();
-    await waitFor(() => c.stats().outboxDepth === 0, 'outbox emptied after reconnecting');
+    await expect.poll(() => c.stats().outboxDepth).toBe(0);
     const outcomes = await Promise.all(results);
 
-    await waitFor(
-      async () => received(await broker.readLog(), clientId).some((r) => r.topic === 'q/0/199'),
-      'the last QoS 0 message in the broker log',
-    );
+    await expect
+      .poll(async () => received(await broker.readLog(), clientId).map((r) => r.topic))
+      .toContain('q/0/199');
     const publishes = received(await broker.readLog(), clientId);
     const qos0 = publishes.filter((p) => p.qos === 0);
     expect(qos0.filter((p) => p.dup)).toEqual([]);

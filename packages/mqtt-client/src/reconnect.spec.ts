@@ -1,34 +1,17 @@
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createMqttClient,
-  type ClientEvent,
-  type MqttClient,
-  type MqttClientOptions,
-  type ReconnectingState,
-} from './index.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.test-helper.js';
-import { first, probe, reach, text, waitFor } from './test-support.test-helper.js';
+import { describe, expect } from 'vitest';
+import { createClientTest } from './client-test.test-helper.js';
+import type { ClientEvent, ReconnectingState } from './index.js';
+import { first, probe, reach, text } from './test-support.test-helper.js';
 
-const clients: MqttClient[] = [];
-const brokers: RunningMosquitto[] = [];
-const proxies: TcpProxy[] = [];
-const make = (options: MqttClientOptions) => {
-  const c = createMqttClient(options);
-  clients.push(c);
-  return c;
-};
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close({ timeoutMs: 500 })));
-  await Promise.all(proxies.splice(0).map((p) => p.close()));
-  await Promise.all(brokers.splice(0).map((b) => b.kill()));
-});
+const it = createClientTest({ extra: 'log_type all' });
 const fast = { initialDelayMs: 50, maxDelayMs: 400 };
 
 describe('reconnecting through broker crashes and restarts', () => {
-  it('broker restarted without persistence: subscriptions come back once, the outbox is republished in order', async () => {
-    let broker = await startMosquitto({ persistence: false, extra: 'log_type all' });
-    brokers.push(broker);
+  it('broker restarted without persistence: subscriptions come back once, the outbox is republished in order', async ({
+    freshBroker,
+    makeClient: make,
+  }) => {
+    let broker = freshBroker;
     const c = make({ url: broker.url, clientId: 'np-client', reconnect: fast });
     const events: ClientEvent[] = [];
     c.events$.subscribe((e) => events.push(e));
@@ -43,12 +26,8 @@ describe('reconnecting through broker crashes and restarts', () => {
     const offline = [1, 2, 3, 4, 5].map((i) => c.publish('np/a', `offline-${i}`, { qos: 1 }));
     expect(c.stats().outboxDepth).toBe(5);
     broker = await broker.restart();
-    brokers.push(broker);
     await Promise.all(offline);
-    await waitFor(
-      () => got.filter((g) => g.startsWith('offline')).length === 5,
-      'offline messages',
-    );
+    await expect.poll(() => got.filter((g) => g.startsWith('offline')).length).toBe(5);
 
     expect(got.filter((g) => g !== 'probe')).toEqual([1, 2, 3, 4, 5].map((i) => `offline-${i}`));
     expect(events.filter((e) => e.type === 'resubscribed')).toEqual([
@@ -62,11 +41,12 @@ describe('reconnecting through broker crashes and restarts', () => {
     expect(log.match(/\(QoS 0\)/g)).toBeNull();
   });
 
-  it('detects a half-open connection by keepalive and reconnects; the QoS 1 message sent into the void arrives', async () => {
-    const broker = await startMosquitto({ persistence: false });
-    brokers.push(broker);
-    const proxy = await startTcpProxy(Number(new URL(broker.url).port));
-    proxies.push(proxy);
+  it('detects a half-open connection by keepalive and reconnects; the QoS 1 message sent into the void arrives', async ({
+    broker,
+    makeClient: make,
+    tcpProxy,
+  }) => {
+    const proxy = await tcpProxy(broker.url);
     const c = make({
       url: `mqtt://127.0.0.1:${proxy.port}`,
       clientId: 'half-open',
@@ -91,15 +71,17 @@ describe('reconnecting through broker crashes and restarts', () => {
     proxy.blackhole(false);
     await reach(c, 'connected', 15_000);
     await sent;
-    await waitFor(() => got.includes('into-the-void'), 'the message sent during the black hole');
+    await expect.poll(() => got).toContain('into-the-void');
   });
 
-  it('does not loop tightly against a broker that refuses every CONNACK: one CONNECT per attempt, growing delays', async () => {
-    const broker = await startMosquitto({
+  it('does not loop tightly against a broker that refuses every CONNACK: one CONNECT per attempt, growing delays', async ({
+    startBroker,
+    makeClient: make,
+  }) => {
+    const broker = await startBroker({
       persistence: false,
       extra: 'allow_anonymous false\nlog_type all',
     });
-    brokers.push(broker);
     const c = make({
       url: broker.url,
       clientId: 'refused',
@@ -107,7 +89,7 @@ describe('reconnecting through broker crashes and restarts', () => {
     });
     const failedAt: number[] = [];
     c.events$.subscribe((e) => e.type === 'connect-failed' && failedAt.push(Date.now()));
-    await waitFor(() => failedAt.length >= 6, 'six refused attempts');
+    await expect.poll(() => failedAt.length).toBeGreaterThanOrEqual(6);
     await c.close();
     const gaps = failedAt.slice(1).map((t, i) => t - (failedAt[i] ?? t));
     // Timers never fire early, so each gap is at least the configured delay (a small margin for
@@ -123,9 +105,10 @@ describe('reconnecting through broker crashes and restarts', () => {
 });
 
 describe('close()', () => {
-  it('waits for in-flight QoS 1 acknowledgements, disconnects cleanly and completes every stream', async () => {
-    const broker = await startMosquitto({ persistence: false, extra: 'log_type all' });
-    brokers.push(broker);
+  it('waits for in-flight QoS 1 acknowledgements, disconnects cleanly and completes every stream', async ({
+    broker,
+    makeClient: make,
+  }) => {
     const c = make({
       url: broker.url,
       clientId: 'closer',
@@ -144,10 +127,7 @@ describe('close()', () => {
     expect(completed).toBe(2);
     expect(c.state).toEqual({ status: 'closed', reason: 'user' });
     // A DISCONNECT, not a dropped socket: the broker does not publish the will.
-    await waitFor(
-      async () => /Client closer disconnected\./.test(await broker.readLog()),
-      'clean disconnect in the broker log',
-    );
+    await expect.poll(() => broker.readLog()).toMatch(/Client closer disconnected\./);
     expect(await broker.readLog()).not.toMatch(/Sending PUBLISH .*closer\/status/);
   });
 });

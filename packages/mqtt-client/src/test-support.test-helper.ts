@@ -1,19 +1,6 @@
 import { firstValueFrom, filter, timeout, type Observable } from 'rxjs';
+import { vi } from 'vitest';
 import type { ConnectionState, MqttClient } from './index.js';
-
-/** Polls `predicate` until true; fails with `what` after `timeoutMs`. No fixed sleeps in tests. */
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline)
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Resolves with the first value of `source$` matching `predicate`, or fails after `timeoutMs`. */
 export function first<T>(
@@ -44,8 +31,11 @@ export async function probe(
   seen: () => boolean,
   topic: string,
 ): Promise<void> {
-  await waitFor(async () => {
-    await publisher.publish(topic, 'probe', { qos: 1 });
-    return seen();
-  }, `subscription on ${topic} active`);
+  await vi.waitFor(
+    async () => {
+      await publisher.publish(topic, 'probe', { qos: 1 });
+      if (!seen()) throw new Error(`subscription on ${topic} not active yet`);
+    },
+    { timeout: 20_000, interval: 20 },
+  );
 }
