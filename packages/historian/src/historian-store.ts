@@ -1,4 +1,11 @@
 import type { BottleFillerTags, ConnectionStatus } from '@ot-mqtt/tag-model';
+import type {
+  AlarmJournalEntry,
+  AlarmJournalQuery,
+  ScanValues,
+  ScanValuesQuery,
+  StoredAlarmEntry,
+} from './alarm-journal.js';
 
 /** One PLC scan to store: the envelope of a `data` message (a `DataPayload` is one). */
 export interface ScanRecord {
@@ -216,7 +223,22 @@ export interface HistorianStore {
   scans(machineId: string, range: TimeRange, limit: number): Promise<ScanRef[] | undefined>;
   /** Raises and clears of alarm tags in time order. */
   alarmTransitions(query: AlarmQuery): Promise<AlarmTransition[]>;
-  /** Drops data older than `retentionDays` before `now`. */
+  /**
+   * Appends lines to the alarm journal in one transaction (the alarm server's transitions).
+   * Resolving means committed.
+   */
+  appendAlarmEvents(entries: readonly AlarmJournalEntry[]): Promise<void>;
+  /** Journal lines in `[from, to)`, filtered; the newest `limit`, in time order. */
+  alarmJournal(query: AlarmJournalQuery): Promise<StoredAlarmEntry[]>;
+  /** The newest journal line of every (machine, alarm): the alarm states to rebuild from. */
+  latestAlarmEntries(): Promise<StoredAlarmEntry[]>;
+  /**
+   * The values of `tags` in force at every stored scan of a machine in `[from, to)`, plus the last
+   * scan before `from` (so a computation over the range knows the state at its start); `undefined`
+   * if the machine is unknown. What OEE is computed from.
+   */
+  tagValuesAtScans(query: ScanValuesQuery): Promise<ScanValues[] | undefined>;
+  /** Drops data older than `retentionDays` before `now` (of the alarm journal: all but each alarm's newest line). */
   enforceRetention(retentionDays: number, now?: number): Promise<RetentionResult>;
   /** Checks the database answers and accepts writes; rejects otherwise. */
   checkWritable(): Promise<void>;

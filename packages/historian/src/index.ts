@@ -22,3 +22,11 @@ export type {
   TimeRange,
   WriteResult,
 } from './historian-store.js';
+export type {
+  AlarmJournalEntry,
+  AlarmJournalQuery,
+  JournalAlarmState,
+  ScanValues,
+  ScanValuesQuery,
+  StoredAlarmEntry,
+} from './alarm-journal.js';

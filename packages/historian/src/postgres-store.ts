@@ -16,6 +16,7 @@ import type {
   WriteResult,
 } from './historian-store.js';
 import { loadMigrations } from './migrations.js';
+import { postgresAlarmJournal } from './postgres-alarm-journal.js';
 import type { OpenHistorianOptions } from './open-historian.js';
 import { normalizeScans, planWrites, toMillis, type MachineState } from './plan-writes.js';
 import { DailyPartitions } from './postgres-partitions.js';
@@ -181,9 +182,20 @@ export async function openPostgresStore(
     };
   };
 
+  const journal = postgresAlarmJournal(
+    pool,
+    catalog,
+    tagIds,
+    async (id) => (await machineRow(id))?.id,
+  );
+
   return {
     engine: useTimescale ? 'timescaledb' : 'postgres',
     location: redactUrl(url),
+    appendAlarmEvents: journal.appendAlarmEvents,
+    alarmJournal: journal.alarmJournal,
+    latestAlarmEntries: journal.latestAlarmEntries,
+    tagValuesAtScans: journal.tagValuesAtScans,
     async writeScans(scans: readonly ScanRecord[]): Promise<WriteResult> {
       const normalized = normalizeScans(scans);
       if (normalized.length === 0) return { stored: 0, duplicates: 0, samples: 0 };
@@ -367,7 +379,7 @@ export async function openPostgresStore(
         ? await partitions.dropBefore(cutoff)
         : await dropChunks(pool, cutoff);
       if (partitions) await partitions.ensure([now, now + DAY_MS]);
-      return { cutoff: iso(cutoff), removed };
+      return { cutoff: iso(cutoff), removed: removed + (await journal.pruneJournal(cutoff)) };
     },
     async checkWritable() {
       const client = await pool.connect();

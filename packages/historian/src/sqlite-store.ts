@@ -18,6 +18,7 @@ import type {
   WriteResult,
 } from './historian-store.js';
 import { loadMigrations } from './migrations.js';
+import { sqliteAlarmJournal } from './sqlite-alarm-journal.js';
 import {
   normalizeScans,
   planWrites,
@@ -236,9 +237,15 @@ export async function openSqliteStore(
     };
   };
 
+  const journal = sqliteAlarmJournal(db, catalog, tagIds, (id) => machineRow(id)?.id);
+
   return {
     engine: 'sqlite',
     location: file,
+    appendAlarmEvents: journal.appendAlarmEvents,
+    alarmJournal: journal.alarmJournal,
+    latestAlarmEntries: journal.latestAlarmEntries,
+    tagValuesAtScans: journal.tagValuesAtScans,
     async writeScans(scans: readonly ScanRecord[]): Promise<WriteResult> {
       const normalized = normalizeScans(scans);
       if (normalized.length === 0) return { stored: 0, duplicates: 0, samples: 0 };
@@ -323,6 +330,7 @@ export async function openSqliteStore(
           })
           .immediate();
       }
+      removed += journal.pruneJournal(cutoff);
       return { cutoff: iso(cutoff), removed };
     },
     async checkWritable() {

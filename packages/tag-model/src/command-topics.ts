@@ -50,6 +50,23 @@ export function packmlTopic(options?: TopicOptions): string {
   return under('packml', options);
 }
 
+/**
+ * The topic a machine's alarm events are published on (QoS 1, not retained).
+ *
+ * @param options - Custom root and/or a machine level for fleets.
+ * @returns `plc/bottlefiller/alarms/events`, or `plc/bottlefiller/<machineId>/alarms/events`.
+ * @throws TypeError if the root or machine id cannot form a valid topic.
+ *
+ * @example
+ * ```ts
+ * import { alarmEventsTopic } from '@ot-mqtt/tag-model';
+ * alarmEventsTopic({ machineId: 'filler-02' }); // 'plc/bottlefiller/filler-02/alarms/events'
+ * ```
+ */
+export function alarmEventsTopic(options?: TopicOptions): string {
+  return under('alarms/events', options);
+}
+
 /** What {@link parseWriteTopic} found: which write-path message, and for which machine. */
 export interface WriteTopic {
   readonly kind: 'command' | 'command-reply' | 'packml';

@@ -105,7 +105,13 @@ export {
   CommandReplySchema,
 } from './command.js';
 export type { CommandName, FaultName, Command, CommandReply } from './command.js';
-export { commandTopic, commandReplyTopic, packmlTopic, parseWriteTopic } from './command-topics.js';
+export {
+  commandTopic,
+  commandReplyTopic,
+  packmlTopic,
+  alarmEventsTopic,
+  parseWriteTopic,
+} from './command-topics.js';
 export type { WriteTopic } from './command-topics.js';
 export { parseCommand } from './parse-command.js';
 export type {
@@ -128,6 +134,9 @@ export type {
   PackmlStatus,
   PackmlPayload,
 } from './packml.js';
+
+export { ALARM_STATES, ALARM_EVENT_TYPES, AlarmEventPayloadSchema } from './alarm-event.js';
+export type { AlarmStateName, AlarmEventType, AlarmEventPayload } from './alarm-event.js';
 
 export { JSON_SCHEMA_NAMES, toJsonSchema } from './json-schema.js';
 export type { JsonSchemaName, JsonSchemaDocument } from './json-schema.js';

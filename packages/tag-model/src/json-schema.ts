@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlarmEventPayloadSchema } from './alarm-event.js';
 import { CommandReplySchema, CommandSchema } from './command.js';
 import { PackmlPayloadSchema } from './packml.js';
 import { PAYLOAD_SCHEMAS } from './payloads.js';
@@ -8,9 +9,10 @@ import { MESSAGE_KINDS, type MessageKind } from './topics.js';
 /**
  * Names of the JSON Schema documents shipped in the package as `schemas/<name>.schema.json`: one
  * per message kind, `tags` for the bare {@link BottleFillerTags} object, and the write path:
- * `command`, `command-reply` and `packml`.
+ * `command`, `command-reply` and `packml`; and the alarm server's `alarm-event`.
  */
-export type JsonSchemaName = MessageKind | 'tags' | 'command' | 'command-reply' | 'packml';
+export type JsonSchemaName =
+  MessageKind | 'tags' | 'command' | 'command-reply' | 'packml' | 'alarm-event';
 
 /** Every name in {@link JsonSchemaName}, in file order. */
 export const JSON_SCHEMA_NAMES: readonly JsonSchemaName[] = [
@@ -19,12 +21,14 @@ export const JSON_SCHEMA_NAMES: readonly JsonSchemaName[] = [
   'command',
   'command-reply',
   'packml',
+  'alarm-event',
 ];
 
 const WRITE_PATH_SCHEMAS = {
   command: CommandSchema,
   'command-reply': CommandReplySchema,
   packml: PackmlPayloadSchema,
+  'alarm-event': AlarmEventPayloadSchema,
 } as const;
 
 /** A JSON Schema (draft 2020-12) document as plain JSON data. */
@@ -50,8 +54,8 @@ export function toJsonSchema(name: JsonSchemaName): JsonSchemaDocument {
   const schema =
     name === 'tags'
       ? BottleFillerTagsSchema
-      : name === 'command' || name === 'command-reply' || name === 'packml'
-        ? WRITE_PATH_SCHEMAS[name]
-        : PAYLOAD_SCHEMAS[name];
+      : name in WRITE_PATH_SCHEMAS
+        ? WRITE_PATH_SCHEMAS[name as keyof typeof WRITE_PATH_SCHEMAS]
+        : PAYLOAD_SCHEMAS[name as MessageKind];
   return z.toJSONSchema(schema, { target: 'draft-2020-12' }) as JsonSchemaDocument;
 }
