@@ -1,8 +1,7 @@
 import { startBenchBroker } from '../harness/bench-broker.js';
 import { envNumber, type BenchContext } from '../harness/bench-context.js';
-import { describeMachine } from '../harness/machine.js';
 import { openCpuWindow } from '../harness/proc-stats.js';
-import { publishReport, type GoalResult, type Row } from '../harness/report.js';
+import { finishRun, startRun, type GoalResult, type Row } from '../harness/report.js';
 import { median, summarize } from '../harness/stats.js';
 import { hold, waitFor } from '../harness/wait-for.js';
 import {
@@ -173,9 +172,7 @@ async function latency(
 
 /** Benchmark 1: `@ot-mqtt/mqtt-client` vs raw mqtt.js, same broker, same run. */
 export async function runClientOverhead(ctx: BenchContext): Promise<string> {
-  const started = performance.now();
-  const startedAt = new Date().toISOString();
-  const machine = describeMachine();
+  const run = startRun();
   const sizes = ctx.smoke ? [200] : [200, 2048];
   const qosLevels: (0 | 1)[] = [0, 1];
   const reps = ctx.smoke ? 1 : envNumber('BENCH_REPS', 3);
@@ -293,26 +290,14 @@ export async function runClientOverhead(ctx: BenchContext): Promise<string> {
     `Throughput is a closed loop of at most ${envNumber('BENCH_INFLIGHT', 500)} messages in flight end to end, so no broker queue limit is reached; ${reps} repetition(s), median shown, contenders alternate order.`,
     `Latency: ${lat.count} messages at ${lat.rate} msg/s per cell, first ${lat.warmup} discarded, samples of all repetitions pooled; payloads carry their index, one clock (performance.now).`,
   );
-  return publishReport(
-    {
-      name: 'client-overhead',
-      title: 'Benchmark 1 — client overhead: @ot-mqtt/mqtt-client vs raw mqtt.js',
-      smoke: ctx.smoke,
-      command: ctx.command,
-      startedAt,
-      durationS: (performance.now() - started) / 1000,
-      machine,
-      broker: {
-        config: 'infra/mosquitto/config/mosquitto.conf (dev profile), ephemeral port',
-        ...bench.settings,
-      },
-      baseline:
-        'raw mqtt.js 5 (callback publish, same protocol 3.1.1, clean session, keepalive 60 s), same broker, same run',
-      method: notes.slice(-3),
-      rows,
-      goals,
-      notes,
-    },
-    { ...(ctx.reportDir ? { reportDir: ctx.reportDir } : {}), log: ctx.log },
-  );
+  return finishRun(ctx, run, {
+    name: 'client-overhead',
+    title: 'Benchmark 1 — client overhead: @ot-mqtt/mqtt-client vs raw mqtt.js',
+    brokerSettings: bench.settings,
+    baseline:
+      'raw mqtt.js 5 (callback publish, same protocol 3.1.1, clean session, keepalive 60 s), same broker, same run',
+    rows,
+    goals,
+    notes,
+  });
 }

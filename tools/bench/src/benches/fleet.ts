@@ -1,12 +1,11 @@
+import { variedTags } from '@ot-mqtt/tag-model/testing';
 import { encodeScan } from '@ot-mqtt/tag-model';
 import { join } from 'node:path';
 import { startBenchBroker } from '../harness/bench-broker.js';
 import { envList, envNumber, type BenchContext } from '../harness/bench-context.js';
 import { spawnCounted, type CountedChild } from '../harness/child-process.js';
-import { describeMachine } from '../harness/machine.js';
 import { openCpuWindow, processMemory } from '../harness/proc-stats.js';
-import { publishReport, type GoalResult, type Row } from '../harness/report.js';
-import { sampleTags } from '../harness/sample-scan.js';
+import { finishRun, startRun, type GoalResult, type Row } from '../harness/report.js';
 import { ScanProbe } from '../harness/scan-probe.js';
 import { summarize } from '../harness/stats.js';
 import { hold, waitFor } from '../harness/wait-for.js';
@@ -21,7 +20,7 @@ interface Cell {
 
 /** The seven `[kind, tags JSON]` pairs of a realistic scan, for the raw baseline publisher. */
 function templates(): string {
-  const messages = encodeScan(sampleTags(1), {
+  const messages = encodeScan(variedTags(1), {
     machineId: 'x',
     sequence: 0,
     timestamp: new Date(0),
@@ -102,9 +101,7 @@ async function measure(
 
 /** Benchmark 3: N fillers at the 2 s interval, the agent's fleet mode vs a raw mqtt.js publisher. */
 export async function runFleet(ctx: BenchContext): Promise<string> {
-  const started = performance.now();
-  const startedAt = new Date().toISOString();
-  const machine = describeMachine();
+  const run = startRun();
   const ns = ctx.smoke ? [1, 10] : envList('BENCH_FLEET_N', [1, 10, 100, 1000, 5000, 10000]);
   const intervalMs = ctx.smoke ? 300 : envNumber('BENCH_FLEET_INTERVAL_MS', 2000);
   const windowMs = ctx.smoke ? 700 : envNumber('BENCH_FLEET_WINDOW_MS', 10_000);
@@ -212,26 +209,14 @@ export async function runFleet(ctx: BenchContext): Promise<string> {
     'Latency = subscriber clock − the timestamp embedded in the payload (ms resolution). A scan is late when its timestamp is more than 1.5 intervals after the machine’s previous one; missing = gaps in a machine’s sequence.',
     `Per cell: first message, then until every machine has published ('all up after s', bounded; – = not all within it), then one interval (${intervalMs} ms) + 0.5 s warm-up, then a ${windowMs / 1000} s window; CPU from /proc/<pid>/stat over the window, RSS = VmRSS at its end, peak = VmHWM.`,
   );
-  return publishReport(
-    {
-      name: 'fleet',
-      title: `Benchmark 3 — fleet: N fillers at a ${intervalMs / 1000} s interval, agent vs raw mqtt.js publisher`,
-      smoke: ctx.smoke,
-      command: ctx.command,
-      startedAt,
-      durationS: (performance.now() - started) / 1000,
-      machine,
-      broker: {
-        config: 'infra/mosquitto/config/mosquitto.conf (dev profile), ephemeral port',
-        ...bench.settings,
-      },
-      baseline:
-        'tools/bench/scripts/fleet-baseline.mjs: raw mqtt.js, one connection, the same seven envelope payloads per filler per interval, phases spread, QoS 1, no simulator',
-      method: notes.slice(-3),
-      rows: cells.map((c) => c.row),
-      goals,
-      notes,
-    },
-    { ...(ctx.reportDir ? { reportDir: ctx.reportDir } : {}), log: ctx.log },
-  );
+  return finishRun(ctx, run, {
+    name: 'fleet',
+    title: `Benchmark 3 — fleet: N fillers at a ${intervalMs / 1000} s interval, agent vs raw mqtt.js publisher`,
+    brokerSettings: bench.settings,
+    baseline:
+      'tools/bench/scripts/fleet-baseline.mjs: raw mqtt.js, one connection, the same seven envelope payloads per filler per interval, phases spread, QoS 1, no simulator',
+    rows: cells.map((c) => c.row),
+    goals,
+    notes,
+  });
 }

@@ -1,12 +1,11 @@
+import { variedTags } from '@ot-mqtt/tag-model/testing';
 import { encodeScan } from '@ot-mqtt/tag-model';
 import { join } from 'node:path';
 import { startBenchBroker } from '../harness/bench-broker.js';
 import { envNumber, type BenchContext } from '../harness/bench-context.js';
 import { spawnCounted, type CountedChild } from '../harness/child-process.js';
-import { describeMachine } from '../harness/machine.js';
 import { processCpuMs, processMemory } from '../harness/proc-stats.js';
-import { publishReport, type GoalResult, type Row } from '../harness/report.js';
-import { sampleTags } from '../harness/sample-scan.js';
+import { finishRun, startRun, type GoalResult, type Row } from '../harness/report.js';
 import { ScanProbe } from '../harness/scan-probe.js';
 import { median } from '../harness/stats.js';
 import { hold, waitFor } from '../harness/wait-for.js';
@@ -45,9 +44,7 @@ async function timeToFirstPublish(
 
 /** Benchmark 5: RSS of agent and viewer at the seed's defaults and the agent's time to first publish. */
 export async function runFootprint(ctx: BenchContext): Promise<string> {
-  const started = performance.now();
-  const startedAt = new Date().toISOString();
-  const machine = describeMachine();
+  const run = startRun();
   const settleMs = ctx.smoke ? 1500 : envNumber('BENCH_SETTLE_MS', 10_000);
   const reps = ctx.smoke ? 1 : envNumber('BENCH_STARTUP_REPS', 5);
   const notes: string[] = [];
@@ -61,7 +58,7 @@ export async function runFootprint(ctx: BenchContext): Promise<string> {
   const port = String(bench.broker.ports[1883]);
   // The seed's defaults: only the broker's port differs (an ephemeral one, not 1883).
   const appEnv = { MQTT_BROKER_HOST: '127.0.0.1', MQTT_BROKER_PORT: port, NO_COLOR: '1' };
-  const payload = encodeScan(sampleTags(0), {
+  const payload = encodeScan(variedTags(0), {
     machineId: 'filler-01',
     sequence: 0,
     timestamp: new Date(),
@@ -207,26 +204,14 @@ export async function runFootprint(ctx: BenchContext): Promise<string> {
     `Memory: all processes started together at their defaults (agent and viewer from apps/*/dist, only MQTT_BROKER_PORT set to the bench broker's); once every subscriber has printed a message, ${settleMs / 1000} s more, then VmRSS from /proc; peak = VmHWM.`,
     'Baselines: tools/bench/scripts/footprint-baseline.mjs (raw mqtt.js doing the same job, no validation, no simulator) and an idle `node -e` process (Node’s own floor).',
   );
-  return publishReport(
-    {
-      name: 'footprint',
-      title: "Benchmark 5 — footprint at the seed's defaults: RSS and time to first publish",
-      smoke: ctx.smoke,
-      command: ctx.command,
-      startedAt,
-      durationS: (performance.now() - started) / 1000,
-      machine,
-      broker: {
-        config: 'infra/mosquitto/config/mosquitto.conf (dev profile), ephemeral port',
-        ...bench.settings,
-      },
-      baseline:
-        'raw mqtt.js publisher / subscriber doing the same job, and an idle node process, same run',
-      method: notes.slice(-3),
-      rows,
-      goals,
-      notes,
-    },
-    { ...(ctx.reportDir ? { reportDir: ctx.reportDir } : {}), log: ctx.log },
-  );
+  return finishRun(ctx, run, {
+    name: 'footprint',
+    title: "Benchmark 5 — footprint at the seed's defaults: RSS and time to first publish",
+    brokerSettings: bench.settings,
+    baseline:
+      'raw mqtt.js publisher / subscriber doing the same job, and an idle node process, same run',
+    rows,
+    goals,
+    notes,
+  });
 }

@@ -1,12 +1,11 @@
+import { variedTags } from '@ot-mqtt/tag-model/testing';
 import { encodeScan, type EncodedMessage } from '@ot-mqtt/tag-model';
 import mqtt from 'mqtt';
 import { startBenchBroker } from '../harness/bench-broker.js';
 import { envNumber, type BenchContext } from '../harness/bench-context.js';
 import { spawnCounted, type CountedChild } from '../harness/child-process.js';
-import { describeMachine } from '../harness/machine.js';
 import { openCpuWindow, processMemory } from '../harness/proc-stats.js';
-import { publishReport, type GoalResult, type Row } from '../harness/report.js';
-import { sampleTags } from '../harness/sample-scan.js';
+import { finishRun, startRun, type GoalResult, type Row } from '../harness/report.js';
 import { median } from '../harness/stats.js';
 import { waitFor } from '../harness/wait-for.js';
 import { VIEWER_MAIN, missingApp } from '../harness/workspace-paths.js';
@@ -70,14 +69,14 @@ function burst(k: number): EncodedMessage[] {
   const out: EncodedMessage[] = [];
   const t0 = Date.now();
   for (let scan = 0; out.length < k - 1; scan++) {
-    const messages = encodeScan(sampleTags(scan), {
+    const messages = encodeScan(variedTags(scan), {
       machineId: 'filler-01',
       sequence: scan,
       timestamp: new Date(t0 + scan * 2000),
     });
     for (const m of messages) if (out.length < k - 1) out.push(m);
   }
-  const last = encodeScan(sampleTags(0), {
+  const last = encodeScan(variedTags(0), {
     machineId: MARKER,
     sequence: 0,
     timestamp: new Date(),
@@ -141,7 +140,7 @@ async function startSubscribed(
     clean: true,
     reconnectPeriod: 0,
   });
-  const message = encodeScan(sampleTags(0), {
+  const message = encodeScan(variedTags(0), {
     machineId: 'bench-probe',
     sequence: 0,
     timestamp: new Date(),
@@ -190,28 +189,37 @@ async function live(
     // QoS 0 from the publisher too: a QoS 1 publisher waits for PUBACKs from a broker that is busy
     // delivering, and would set the pace (about 4,000 msg/s here) instead of the consumer.
     const publishRate = await publishAll(url, messages, 0);
-    await waitFor(
-      () => child.markerAt() !== undefined || child.exit() !== undefined,
-      Math.max(30_000, messages.length),
-      `${consumer.name} to print the last message`,
-      2,
-    );
-    const usage = cpu.stop();
-    if (child.markerAt() === undefined)
-      throw new Error(`${consumer.name} exited: ${child.stderr()}`);
-    const drainMs = child.markerAt()! - t0;
-    return {
-      rate: (messages.length / drainMs) * 1000,
-      lines: child.lines(),
-      drainMs,
-      cpuPct: usage['consumer'] ?? Number.NaN,
-      brokerCpuPct: usage['broker'] ?? Number.NaN,
-      rssMb: processMemory(child.pid)?.hwmMb ?? null,
-      publishRate,
-    };
+    return await drained(consumer, child, cpu, { from: t0, count: messages.length, publishRate });
   } finally {
     await child.stop();
   }
+}
+
+/** Waits for the consumer's marker line and measures the drain from `from` over `count` messages. */
+async function drained(
+  consumer: Consumer,
+  child: CountedChild,
+  cpu: ReturnType<typeof openCpuWindow>,
+  { from, count, publishRate }: { from: number; count: number; publishRate: number },
+): Promise<Drain> {
+  await waitFor(
+    () => child.markerAt() !== undefined || child.exit() !== undefined,
+    Math.max(30_000, count),
+    `${consumer.name} to print the last message`,
+    2,
+  );
+  const usage = cpu.stop();
+  if (child.markerAt() === undefined) throw new Error(`${consumer.name} exited: ${child.stderr()}`);
+  const drainMs = child.markerAt()! - from;
+  return {
+    rate: (count / drainMs) * 1000,
+    lines: child.lines(),
+    drainMs,
+    cpuPct: usage['consumer'] ?? Number.NaN,
+    brokerCpuPct: usage['broker'] ?? Number.NaN,
+    rssMb: processMemory(child.pid)?.hwmMb ?? null,
+    publishRate,
+  };
 }
 
 interface Drain {
@@ -248,27 +256,12 @@ async function replay(
       1,
     );
     const cpu = openCpuWindow({ consumer: child.pid, broker: brokerPid });
-    const timeoutMs = Math.max(30_000, k);
-    await waitFor(
-      () => child.markerAt() !== undefined || child.exit() !== undefined,
-      timeoutMs,
-      `${consumer.name} to print the last message`,
-      2,
-    );
-    const usage = cpu.stop();
-    if (child.markerAt() === undefined)
-      throw new Error(`${consumer.name} exited: ${child.stderr()}`);
-    const drainMs = child.markerAt()! - child.firstOutputAt()!;
     // The first output is the first message: k − 1 more messages followed it.
-    return {
-      rate: ((k - 1) / drainMs) * 1000,
-      lines: child.lines(),
-      drainMs,
-      cpuPct: usage['consumer'] ?? Number.NaN,
-      brokerCpuPct: usage['broker'] ?? Number.NaN,
-      rssMb: processMemory(child.pid)?.hwmMb ?? null,
+    return await drained(consumer, child, cpu, {
+      from: child.firstOutputAt()!,
+      count: k - 1,
       publishRate,
-    };
+    });
   } finally {
     await child.stop();
   }
@@ -276,9 +269,7 @@ async function replay(
 
 /** Benchmark 4: how fast the viewer ingests (NDJSON, summary) vs mosquitto_sub, same broker, same run. */
 export async function runViewerIngest(ctx: BenchContext): Promise<string> {
-  const started = performance.now();
-  const startedAt = new Date().toISOString();
-  const machine = describeMachine();
+  const run = startRun();
   const k = ctx.smoke ? 701 : Math.round(envNumber('BENCH_INGEST_K', 35_001));
   const reps = ctx.smoke ? 1 : envNumber('BENCH_REPS', 3);
   const notes: string[] = [];
@@ -376,26 +367,14 @@ export async function runViewerIngest(ctx: BenchContext): Promise<string> {
     'live: the consumer is subscribed at QoS 0 during a QoS 0 burst; rate = K / (marker on stdout − first publish). When a consumer keeps up, this is bounded by the publisher (see the publisher column). replay: the consumer subscribes at QoS 1 with a persistent session and stops, a QoS 1 burst is queued on the broker, the consumer restarts; rate = (K − 1) / (marker − first stdout byte), bounded by how fast Mosquitto replays a queue with max_inflight_messages 20 per round trip.',
     `${reps} repetition(s), median shown. Summary mode prints one block per data message (1 in 7), so it writes far less than NDJSON.`,
   );
-  return publishReport(
-    {
-      name: 'viewer-ingest',
-      title: 'Benchmark 4 — viewer ingest: NDJSON and summary modes vs mosquitto_sub',
-      smoke: ctx.smoke,
-      command: ctx.command,
-      startedAt,
-      durationS: (performance.now() - started) / 1000,
-      machine,
-      broker: {
-        config: 'infra/mosquitto/config/mosquitto.conf (dev profile), ephemeral port',
-        ...bench.settings,
-      },
-      baseline:
-        'mosquitto_sub (C client of the same Mosquitto release, same QoS and session settings), same broker, same burst',
-      method: notes.slice(-3),
-      rows,
-      goals,
-      notes,
-    },
-    { ...(ctx.reportDir ? { reportDir: ctx.reportDir } : {}), log: ctx.log },
-  );
+  return finishRun(ctx, run, {
+    name: 'viewer-ingest',
+    title: 'Benchmark 4 — viewer ingest: NDJSON and summary modes vs mosquitto_sub',
+    brokerSettings: bench.settings,
+    baseline:
+      'mosquitto_sub (C client of the same Mosquitto release, same QoS and session settings), same broker, same burst',
+    rows,
+    goals,
+    notes,
+  });
 }

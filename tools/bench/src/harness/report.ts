@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MachineDescription } from './machine.js';
+import type { BenchContext } from './bench-context.js';
+import { describeMachine, type MachineDescription } from './machine.js';
 import { round } from './stats.js';
 
 /** A cell of a results table: numbers are rounded for display, `null` prints as `–`. */
@@ -106,4 +107,53 @@ export async function publishReport(
   );
   log(`report: ${path}`);
   return path;
+}
+
+/** When a bench started and on what machine: {@link startRun} at its start, {@link finishRun} at its end. */
+export interface BenchRun {
+  readonly started: number;
+  readonly startedAt: string;
+  readonly machine: MachineDescription;
+}
+
+/** Marks the start of a bench run (the load average is read now, before the bench adds its own). */
+export function startRun(): BenchRun {
+  return {
+    started: performance.now(),
+    startedAt: new Date().toISOString(),
+    machine: describeMachine(),
+  };
+}
+
+/**
+ * What a bench on the development broker reports (its last three notes describe the method); the
+ * rest of its {@link BenchReport} comes from its run and context.
+ */
+export type RunResult = Pick<
+  BenchReport,
+  'name' | 'title' | 'baseline' | 'rows' | 'goals' | 'notes'
+> & {
+  /** The broker settings that shape the figures (`BenchBroker.settings`). */
+  readonly brokerSettings: Record<string, string>;
+};
+
+/** Publishes the report of a bench run on the development broker config, in the one shared format. */
+export function finishRun(ctx: BenchContext, run: BenchRun, result: RunResult): Promise<string> {
+  const { brokerSettings, ...rest } = result;
+  return publishReport(
+    {
+      ...rest,
+      smoke: ctx.smoke,
+      command: ctx.command,
+      startedAt: run.startedAt,
+      durationS: (performance.now() - run.started) / 1000,
+      machine: run.machine,
+      broker: {
+        config: 'infra/mosquitto/config/mosquitto.conf (dev profile), ephemeral port',
+        ...brokerSettings,
+      },
+      method: result.notes.slice(-3),
+    },
+    { ...(ctx.reportDir ? { reportDir: ctx.reportDir } : {}), log: ctx.log },
+  );
 }
