@@ -119,35 +119,108 @@ describe.skipIf(skip !== undefined)('machine detail in Chromium, served by the g
     expect(errors).toEqual([]);
   });
 
-  // Skipped: the page's command path and the agent's handler (its own MQTT 5 connection, replies
-  // under …/command/reply) do not agree yet — the round trip timed out in CI. Open work of issue 13.
-  it.skip('a command from the page changes the simulator and shows its reply', async () => {
+  it('a command from the page is answered in the page and changes the simulator in the next scan', async () => {
     await page.goto(`${gateway.url}#/machine/filler-0002`);
     await waitFor(
       async () =>
         (
-          await page.locator('[data-machine="filler-0002"][data-field="state"]').textContent()
+          await page
+            .locator('[data-machine="filler-0002"][data-field="state"]')
+            .first()
+            .textContent()
         )?.includes('running'),
       'filler-0002 running',
     );
-    await page.locator('[data-command="stop"]').click();
+    const stop = await sendFromPage(page, 'stop');
+    expect(stop.status, stop.text).toBe('accepted');
+    expect(stop.text).toMatch(/stop → accepted · now (Stopping|Stopped)/);
+    const stopped = await firstScanWhere(page, 'filler-0002', 'SystemRunning', 'OFF');
+    // The reply and the scans travel on different connections of the agent: one scan may already
+    // be on its way when the reply arrives; the one after it shows the command's effect.
+    expect(stopped - stop.sequence, 'scans until SystemRunning OFF').toBeLessThanOrEqual(2);
+
+    // What the operator sees when the PLC says no: the reason, in the page.
+    const refused = await sendFromPage(page, 'start');
+    expect(refused.status, refused.text).toBe('refused');
+    expect(refused.text).toContain('reset first');
+
+    const reset = await sendFromPage(page, 'reset');
+    expect(reset.status, reset.text).toBe('accepted');
+    // Resetting ends at the next scan (PackML Idle); then start is allowed.
     await waitFor(
       async () =>
-        (await page
-          .locator('[data-testid="command-log"] li')
-          .first()
-          .getAttribute('data-status')) === 'accepted',
-      'the stop command accepted',
+        (await scanView(page, 'filler-0002', 'SystemRunning')).sequence >= reset.sequence + 2,
+      'two scans after the reset',
     );
-    await waitFor(
-      async () => (await liveValue(page, 'filler-0002', 'SystemRunning'))?.text === 'OFF',
-      'SystemRunning OFF after stop',
-    );
-    await page.locator('[data-command="start"]').click();
-    await waitFor(
-      async () => (await liveValue(page, 'filler-0002', 'SystemRunning'))?.text === 'ON',
-      'SystemRunning ON after start',
-    );
+    const start = await sendFromPage(page, 'start');
+    expect(start.status, start.text).toBe('accepted');
+    const running = await firstScanWhere(page, 'filler-0002', 'SystemRunning', 'ON');
+    expect(running - start.sequence, 'scans until SystemRunning ON').toBeLessThanOrEqual(2);
     await screenshot(page, 'machine-detail-commands');
+    expect(errors).toEqual([]);
   });
 });
+
+/** The scan number the detail screen shows and one tag's value, read in one go. */
+async function scanView(
+  page: Page,
+  machineId: string,
+  tag: string,
+): Promise<{ sequence: number; value: string }> {
+  return page.evaluate(
+    ([id, name]) => ({
+      sequence: Number(document.querySelector('[data-field="sequence"]')?.textContent ?? NaN),
+      value:
+        document.querySelector(`[data-machine="${id}"][data-tag="${name}"]`)?.textContent ?? '',
+    }),
+    [machineId, tag] as const,
+  );
+}
+
+/** Clicks a command button and waits for the page to show the reply; where the scans were then. */
+async function sendFromPage(
+  page: Page,
+  command: string,
+): Promise<{ status: string; text: string; sequence: number }> {
+  const log = page.locator('[data-testid="command-log"] li');
+  const before = await log.count();
+  await page.locator(`button[data-command="${command}"]`).click();
+  return waitFor(
+    () =>
+      page.evaluate(
+        ([name, count]) => {
+          const entries = document.querySelectorAll('[data-testid="command-log"] li');
+          const newest = entries[0];
+          const status = newest?.getAttribute('data-status') ?? '';
+          if (
+            (entries.length <= count && count < 8) ||
+            newest?.getAttribute('data-command') !== name ||
+            status === 'sending' ||
+            status === 'sent'
+          )
+            return undefined;
+          return {
+            status,
+            text: newest?.textContent ?? '',
+            sequence: Number(document.querySelector('[data-field="sequence"]')?.textContent ?? NaN),
+          };
+        },
+        [command, before] as const,
+      ),
+    `the reply to ${command} in the page`,
+  );
+}
+
+/** Waits until the page shows `tag` = `value` and returns the scan number it first showed it in. */
+async function firstScanWhere(
+  page: Page,
+  machineId: string,
+  tag: string,
+  value: string,
+): Promise<number> {
+  const seen = await waitFor(async () => {
+    const view = await scanView(page, machineId, tag);
+    return view.value === value ? view : undefined;
+  }, `${machineId} ${tag} ${value} on the detail screen`);
+  return seen.sequence;
+}

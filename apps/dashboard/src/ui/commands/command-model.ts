@@ -51,6 +51,10 @@ export interface CommandEntry {
   readonly status: 'sending' | 'sent' | 'accepted' | 'refused' | 'failed' | 'no-reply';
   /** The reply's reason, or why sending failed. */
   readonly reason?: string;
+  /** PackML state the reply reports after the command (when the agent publishes PackML). */
+  readonly packmlState?: string;
+  /** The agent had seen this request id before: answered again, not applied again. */
+  readonly duplicate?: boolean;
 }
 
 const MAX_ENTRIES = 50;
@@ -166,11 +170,17 @@ export class CommandModel {
       return;
     }
     if (typeof reply !== 'object' || reply === null) return;
-    const { requestId, accepted, reason } = reply as Record<string, unknown>;
+    const { requestId, accepted, reason, packml, duplicate } = reply as Record<string, unknown>;
     if (typeof requestId !== 'string' || typeof accepted !== 'boolean') return;
+    const packmlState =
+      typeof packml === 'object' && packml !== null
+        ? (packml as Record<string, unknown>).state
+        : undefined;
     this.patch(requestId, {
       status: accepted ? 'accepted' : 'refused',
       ...(typeof reason === 'string' ? { reason: reason.slice(0, 300) } : {}),
+      ...(typeof packmlState === 'string' ? { packmlState: packmlState.slice(0, 40) } : {}),
+      ...(duplicate === true ? { duplicate: true } : {}),
     });
   }
 

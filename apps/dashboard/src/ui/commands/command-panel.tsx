@@ -80,6 +80,8 @@ export function CommandPanel(props: { machineId: string }) {
               {e.status}
               {e.reason ? `: ${e.reason}` : ''}
             </span>
+            {e.packmlState ? <span class="muted"> · now {e.packmlState}</span> : null}
+            {e.duplicate ? <span class="muted"> · repeated request, not applied again</span> : null}
           </li>
         ))}
       </ol>

@@ -55,7 +55,8 @@ export function MachineDetail(props: { machineId: string }) {
           data age {formatAge(m.receivedAt === undefined ? undefined : now.value - m.receivedAt)}
         </span>
         <span class="muted">
-          scan #{m.scan?.sequence ?? '—'} · {m.missedScans} missed · {m.invalidPayloads} invalid
+          scan #<span data-field="sequence">{m.scan?.sequence ?? '—'}</span> · {m.missedScans}{' '}
+          missed · {m.invalidPayloads} invalid
         </span>
         {m.lastProblem ? (
           <span class="abnormal-text">last bad payload: {m.lastProblem.slice(0, 120)}</span>
