@@ -6,7 +6,7 @@ import {
   type ReadTextFile,
 } from '@ot-mqtt/app-kit';
 import { ENV_VARS } from './env-vars.js';
-import { DEFAULT_FLEET_PREFIX, fleetMachineId, shardRange, type Shard } from './fleet-plan.js';
+import { DEFAULT_FLEET_PREFIX, fleetMachineId, shardRange, type Shard } from '@ot-mqtt/plc-sim';
 
 /** The agent's validated configuration, built from the environment by {@link loadConfig}. */
 export interface AgentConfig {

@@ -19,9 +19,8 @@ import {
   seconds,
   wholeNumber,
 } from '@ot-mqtt/app-kit';
-import { DEFAULT_SEED } from '@ot-mqtt/plc-sim';
 import { z } from 'zod';
-import { parseShard, type Shard } from './fleet-plan.js';
+import { DEFAULT_SEED, parseShard, type Shard } from '@ot-mqtt/plc-sim';
 
 /** MQTT 3.1.1 §4.7: a topic name for PUBLISH holds no wildcard; `$`-topics belong to the broker. */
 const topicRoot = z

@@ -7,3 +7,17 @@ export type { Fault } from './fault.js';
 export { deriveSeed } from './derive-seed.js';
 export { simulate$ } from './simulate.js';
 export type { SimulateOptions, SimulatedScan } from './simulate.js';
+export {
+  DEFAULT_FLEET_PREFIX,
+  fleetMachineId,
+  machineNumberWidth,
+  parseShard,
+  shardRange,
+} from './fleet-plan.js';
+export type { Shard } from './fleet-plan.js';
+export { systemFleetClock } from './fleet-clock.js';
+export type { FleetClock, WallClockStep } from './fleet-clock.js';
+export { startFleetScheduler } from './fleet-scheduler.js';
+export type { FleetScheduler, FleetSchedulerOptions, FleetTick } from './fleet-scheduler.js';
+export { startSimulatedFleet } from './simulated-fleet.js';
+export type { FleetScan, SimulatedFleet, SimulatedFleetOptions } from './simulated-fleet.js';

@@ -16,7 +16,16 @@ export const DEFAULT_FLEET_PREFIX = 'filler';
 export const machineNumberWidth = (fleetSize: number): number =>
   Math.max(4, String(fleetSize).length);
 
-/** The id of machine `n` (1-based) of a fleet of `fleetSize`: `<prefix>-<n, zero-padded>`. */
+/**
+ * The id of machine `n` (1-based) of a fleet of `fleetSize`: `<prefix>-<n, zero-padded>`.
+ *
+ * @example
+ * ```ts
+ * import { fleetMachineId } from '@ot-mqtt/plc-sim';
+ *
+ * fleetMachineId('filler', 42, 10_000); // 'filler-00042'
+ * ```
+ */
 export const fleetMachineId = (prefix: string, n: number, fleetSize: number): string =>
   `${prefix}-${String(n).padStart(machineNumberWidth(fleetSize), '0')}`;
 
@@ -24,6 +33,13 @@ export const fleetMachineId = (prefix: string, n: number, fleetSize: number): st
  * The machine numbers (1-based, inclusive) shard `index` of `count` simulates: contiguous slices
  * whose sizes differ by at most one, so `count` agents together cover 1..fleetSize exactly once
  * and each agent's range is easy to read from its log.
+ *
+ * @example
+ * ```ts
+ * import { shardRange } from '@ot-mqtt/plc-sim';
+ *
+ * shardRange(10, { index: 1, count: 3 }); // { first: 4, last: 6 }
+ * ```
  */
 export function shardRange(fleetSize: number, shard: Shard): { first: number; last: number } {
   return {

@@ -1,0 +1,75 @@
+import type { Logger } from '@ot-mqtt/app-kit';
+import { createBottleFiller, type BottleFiller } from '@ot-mqtt/plc-sim';
+import type { Link } from './agent-links.js';
+import { createPackmlPublisher, type PackmlPublisher } from './commands/packml-publisher.js';
+import type { AgentConfig } from './config.js';
+import { createScanPublisher, type PublishFn, type ScanPublisher } from './scan-publisher.js';
+
+/** One simulated machine: its simulator and the publishers of its scans and PackML state. */
+export interface AgentMachine {
+  readonly id: string;
+  readonly link: Link;
+  readonly filler: BottleFiller;
+  readonly publisher: ScanPublisher;
+  readonly packml: PackmlPublisher;
+}
+
+/** What {@link createAgentMachines} reports to. */
+export interface MachineReporting {
+  /** Each scan message as its publish starts (metrics), if anyone listens. */
+  readonly onPublish?: ((publish: Promise<void>) => void) | undefined;
+  /** A message the client gave up on. */
+  readonly onFailure: (error: unknown, topic: string, sequence: number) => void;
+  readonly logger: Logger;
+}
+
+/** The machines of every link, in link order (the order the fleet scans them). */
+export function createAgentMachines(
+  config: AgentConfig,
+  links: readonly Link[],
+  reporting: MachineReporting,
+): AgentMachine[] {
+  const { onPublish, onFailure, logger } = reporting;
+  const root = config.topicRoot;
+  const includeMachineLevel = config.fleet.includeMachineLevel;
+  return links.flatMap((link) => {
+    const plain = (topic: string, payload: string, options: { qos: 1; retain: boolean }) =>
+      link.client.publish(topic, payload, options);
+    const publish: PublishFn =
+      onPublish === undefined
+        ? plain
+        : (topic, payload, options) => {
+            const started = plain(topic, payload, options);
+            onPublish(started);
+            return started;
+          };
+    return link.machineIds.map((id) => ({
+      id,
+      link,
+      filler: createBottleFiller({
+        machineId: id,
+        ...(config.seed === undefined ? {} : { seed: config.seed }),
+      }),
+      publisher: createScanPublisher({
+        publish,
+        machineId: id,
+        root,
+        includeMachineLevel,
+        onFailure,
+        onInvalid: (error, sequence) =>
+          logger.error('scan skipped: simulator value rejected by the tag model', {
+            machineId: id,
+            sequence,
+            reason: (error as Error).message,
+          }),
+      }),
+      packml: createPackmlPublisher({
+        publish: plain,
+        machineId: id,
+        root,
+        includeMachineLevel,
+        onFailure,
+      }),
+    }));
+  });
+}

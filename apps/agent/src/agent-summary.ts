@@ -1,0 +1,47 @@
+import type { Logger } from '@ot-mqtt/app-kit';
+import type { Link } from './agent-links.js';
+import type { ScanCounters } from './scan-publisher.js';
+
+/** Totals over many publishers (`nextSequence`: the highest). */
+export const sumCounters = (counters: readonly ScanCounters[]): ScanCounters => {
+  const total = { scans: 0, messages: 0, acked: 0, failed: 0, invalid: 0, nextSequence: 0 };
+  for (const c of counters) {
+    total.scans += c.scans;
+    total.messages += c.messages;
+    total.acked += c.acked;
+    total.failed += c.failed;
+    total.invalid += c.invalid;
+    total.nextSequence = Math.max(total.nextSequence, c.nextSequence);
+  }
+  return total;
+};
+
+/** Data connections currently up. */
+export const connectedLinks = (links: readonly Link[]): number =>
+  links.filter((l) => l.client.state.status === 'connected').length;
+
+/** Logs the periodic `summary` line: scans, messages and the connections' outbox and state. */
+export function logSummary(
+  logger: Logger,
+  links: readonly Link[],
+  machines: number,
+  c: ScanCounters,
+): void {
+  const stats = links.map((l) => l.client.stats());
+  const total = (key: 'dropped' | 'outboxDepth' | 'inFlight' | 'reconnects') =>
+    stats.reduce((n, s) => n + s[key], 0);
+  logger.info('summary', {
+    ...(machines > 1 ? { fillers: machines } : {}),
+    scans: c.scans,
+    messages: c.messages,
+    acked: c.acked,
+    failed: c.failed,
+    dropped: total('dropped'),
+    outbox: total('outboxDepth'),
+    inFlight: total('inFlight'),
+    reconnects: total('reconnects'),
+    ...(links.length === 1
+      ? { state: links[0]!.client.state.status }
+      : { connected: `${connectedLinks(links)}/${links.length}` }),
+  });
+}
