@@ -37,12 +37,11 @@ export interface CommitStatus {
 /**
  * Group commit between the MQTT connections and the store. Each message's promise resolves only
  * after the transaction holding it has committed — the caller then lets mqtt.js send the PUBACK.
- * mqtt.js hands over one message per connection at a time (the next is parsed only after the
- * callback of `handleMessage`), so a batch holds at most one message per ingest connection:
- * what accumulates across connections in one turn of the event loop is committed together.
+ * Everything that arrived while the previous commit ran (up to the in-flight window of every
+ * ingest connection) is committed together in the next one.
  * When the database fails, the batch is retried with backoff and nothing is acknowledged: the
  * broker keeps (and, after a restart, redelivers) everything behind it. The memory this holds is
- * bounded by the number of connections.
+ * bounded by connections × in-flight window: the broker sends no more until we acknowledge.
  */
 export class CommitQueue {
   readonly #store: HistorianStore;

@@ -18,6 +18,7 @@ describe('gateway configuration', () => {
       topicRoot: 'plc/bottlefiller',
       shareGroup: 'historian',
       ingestConnections: 4,
+      ingestInflight: 64,
       token: undefined,
       heartbeatMs: 60_000,
     });
@@ -48,7 +49,12 @@ describe('gateway configuration', () => {
 
   it('reports every bad value at once, naming the variable and what is allowed', () => {
     const r = parseConfig(
-      { GATEWAY_PORT: 'http', HISTORIAN_RETENTION_DAYS: '0', GATEWAY_INGEST_CONNECTIONS: '100' },
+      {
+        GATEWAY_PORT: 'http',
+        HISTORIAN_RETENTION_DAYS: '0',
+        GATEWAY_INGEST_CONNECTIONS: '100',
+        GATEWAY_INGEST_INFLIGHT: '0',
+      },
       ['--verbose'],
     );
     expect(r.kind).toBe('error');
@@ -59,6 +65,7 @@ describe('gateway configuration', () => {
     );
     expect(errors).toMatch(/HISTORIAN_RETENTION_DAYS="0" is invalid \(below the minimum 1\)/);
     expect(errors).toMatch(/GATEWAY_INGEST_CONNECTIONS="100" is invalid/);
+    expect(errors).toMatch(/GATEWAY_INGEST_INFLIGHT="0" is invalid \(below the minimum 1\)/);
   });
 
   it('never echoes a secret in an error', () => {

@@ -149,8 +149,16 @@ export const ENV_VARS = [
     default: '4',
     allowed: 'a whole number, 1-64',
     description:
-      'MQTT connections in the share group; each holds one unacknowledged scan, so this is the commit batch size.',
+      'MQTT connections in the share group (persistent sessions); the broker spreads the scans over them.',
     schema: whole(1, 64),
+  },
+  {
+    name: 'GATEWAY_INGEST_INFLIGHT',
+    default: '64',
+    allowed: 'a whole number, 1-65535',
+    description:
+      'Scans each connection holds unacknowledged until committed (also sent as its MQTT 5 receive maximum): a commit holds up to connections × this.',
+    schema: whole(1, 65535),
   },
   {
     name: 'GATEWAY_HOST',
@@ -256,6 +264,8 @@ export interface GatewayConfig {
   readonly shareGroup: string | undefined;
   /** Number of ingest connections. */
   readonly ingestConnections: number;
+  /** Unacknowledged scans per ingest connection (MQTT 5 receive maximum). */
+  readonly ingestInflight: number;
   /** HTTP listen host. */
   readonly host: string;
   /** HTTP listen port (0: any free port). */
@@ -347,6 +357,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Co
       // Without a share group every connection would receive every scan: one connection.
       ingestConnections:
         shareGroup === 'none' ? 1 : (get<number>('GATEWAY_INGEST_CONNECTIONS') ?? 4),
+      ingestInflight: get<number>('GATEWAY_INGEST_INFLIGHT') ?? 64,
       host: get<string>('GATEWAY_HOST') ?? '127.0.0.1',
       port: get<number>('GATEWAY_PORT') ?? 8080,
       token,

@@ -3,6 +3,7 @@ import { formatPayloadError, parsePayload } from '@ot-mqtt/tag-model';
 import type { CommitQueue } from './commit-queue.js';
 import type { GatewayConfig } from './config.js';
 import type { Logger } from './log.js';
+import { PubackSequencer } from './puback-sequencer.js';
 
 /** What the ingest reports. */
 export interface IngestStatus {
@@ -14,6 +15,8 @@ export interface IngestStatus {
   readonly rejected: number;
   /** Messages the broker flagged as redeliveries. */
   readonly redelivered: number;
+  /** Messages received and not yet acknowledged, over all connections. */
+  readonly unacknowledged: number;
 }
 
 /** The running subscription side of the gateway. */
@@ -25,6 +28,25 @@ export interface Ingest {
 }
 
 const DAY_MS = 86_400_000;
+const PUBACK_DEFERRED = new Error('PUBACK deferred until the scan is committed');
+
+/**
+ * Writes a PUBACK through mqtt.js's own packet writer (`_sendPacket`, what its handlers use): it
+ * has no public call for a PUBACK outside `handleMessage`. Checked at start (see
+ * {@link assertDeferrableAcks}) so an mqtt.js without it fails loudly, not silently unacknowledged.
+ */
+function sendPuback(client: MqttClient, messageId: number): void {
+  (client as unknown as PacketWriter)._sendPacket({ cmd: 'puback', messageId });
+}
+interface PacketWriter {
+  _sendPacket(packet: { cmd: 'puback'; messageId: number }): void;
+}
+
+/** Throws if this mqtt.js cannot write a PUBACK outside `handleMessage`. */
+function assertDeferrableAcks(client: MqttClient): void {
+  if (typeof (client as unknown as Partial<PacketWriter>)._sendPacket !== 'function')
+    throw new Error('this mqtt.js has no _sendPacket: deferred PUBACKs are not possible');
+}
 
 /** Topic filters of the shared data subscription: single-machine and fleet topics. */
 export function dataFilters(config: Pick<GatewayConfig, 'shareGroup' | 'topicRoot'>): string[] {
@@ -38,9 +60,11 @@ export function dataFilters(config: Pick<GatewayConfig, 'shareGroup' | 'topicRoo
 /**
  * Connects `ingestConnections` MQTT 5 clients with persistent sessions (fixed client ids
  * `<clientId>-<n>`) to one shared subscription group, QoS 1. A message's PUBACK is sent only after
- * its scan is committed: `handleMessage` is overridden, and mqtt.js writes the PUBACK when its
- * callback runs. Killed at any moment, the gateway leaves every unacknowledged scan in its
- * sessions; the broker redelivers it and the store recognises what was already committed.
+ * its scan is committed, by a {@link PubackSequencer}: each connection holds up to
+ * `ingestInflight` unacknowledged scans (its MQTT 5 receive maximum), so one commit covers up to
+ * connections × in-flight scans. Killed at any moment, the gateway leaves every unacknowledged
+ * scan in its sessions; the broker redelivers it and the store recognises what was already
+ * committed.
  */
 export function startIngest(config: GatewayConfig, queue: CommitQueue, log: Logger): Ingest {
   let rejected = 0;
@@ -89,6 +113,7 @@ export function startIngest(config: GatewayConfig, queue: CommitQueue, log: Logg
   };
 
   const clients: MqttClient[] = [];
+  const sequencers: PubackSequencer[] = [];
   const connected = new Set<number>();
   for (let n = 0; n < config.ingestConnections; n++) {
     const clientId = `${config.clientId}-${n}`;
@@ -99,7 +124,13 @@ export function startIngest(config: GatewayConfig, queue: CommitQueue, log: Logg
       // The session (subscription and every unacknowledged scan) outlives a crash or restart;
       // MQTT 3.1.1 sessions last as long as the broker keeps them (persistent_client_expiration).
       ...(config.protocolVersion === 5
-        ? { properties: { sessionExpiryInterval: 7 * 86_400 } }
+        ? {
+            properties: {
+              sessionExpiryInterval: 7 * 86_400,
+              // Bounds what the broker sends ahead of our acknowledgements: the batch and memory.
+              receiveMaximum: config.ingestInflight,
+            },
+          }
         : {}),
       username: config.username,
       password: config.password,
@@ -109,17 +140,28 @@ export function startIngest(config: GatewayConfig, queue: CommitQueue, log: Logg
       // We subscribe ourselves, only when the broker has no session for us.
       resubscribe: false,
     });
+    assertDeferrableAcks(client);
+    const sequencer = new PubackSequencer(
+      (messageId) => sendPuback(client, messageId),
+      config.ingestInflight,
+    );
+    sequencers.push(sequencer);
+    const failed = (packet: IPublishPacket) => (error: unknown) => {
+      // Only a bug can get here; not acknowledging keeps the message with the broker.
+      log.error('message handling failed (not acknowledged)', {
+        topic: packet.topic,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    };
     client.handleMessage = (packet, callback) => {
-      handle(packet as IPublishPacket).then(
-        () => callback(),
-        (error: unknown) => {
-          // Only a bug can get here; not acknowledging keeps the message with the broker.
-          log.error('message handling failed (not acknowledged)', {
-            topic: (packet as IPublishPacket).topic,
-            error: error instanceof Error ? error.message : String(error),
-          });
-        },
-      );
+      if (packet.qos !== 1 || packet.messageId === undefined) {
+        handle(packet).then(() => callback(), failed(packet));
+        return;
+      }
+      // An error makes mqtt.js skip its own PUBACK and go on to the next message; ours follows
+      // the commit.
+      const acknowledge = sequencer.receive(packet.messageId, () => callback(PUBACK_DEFERRED));
+      handle(packet).then(acknowledge, failed(packet));
     };
     client.on('connect', (connack) => {
       connected.add(n);
@@ -143,6 +185,7 @@ export function startIngest(config: GatewayConfig, queue: CommitQueue, log: Logg
       });
     });
     client.on('close', () => {
+      sequencer.reset();
       if (connected.delete(n)) log.warn('ingest disconnected: reconnecting', { clientId });
     });
     client.on('error', (error) =>
@@ -157,6 +200,7 @@ export function startIngest(config: GatewayConfig, queue: CommitQueue, log: Logg
       connections: clients.length,
       rejected,
       redelivered,
+      unacknowledged: sequencers.reduce((n, s) => n + s.held, 0),
     }),
     async close() {
       // Forced: no DISCONNECT wait for acks we will never send; the session keeps them.
