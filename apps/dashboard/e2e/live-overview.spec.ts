@@ -75,6 +75,16 @@ describe.skipIf(skip !== undefined)('overview in Chromium against Mosquitto and 
     await expect
       .poll(() => page.getByTestId('problems').textContent(), { timeout: 10_000 })
       .toContain('plc/bottlefiller/filler-0001/data');
+    // …and on the alarm events topic (the alarm server's, issue 12): named too, the list intact.
+    const badEvent = await mosquittoPub({
+      url: broker.url,
+      topic: 'plc/bottlefiller/filler-0001/alarms/events',
+      message: '{"alarm":1}',
+    });
+    expect(badEvent.code).toBe(0);
+    await expect
+      .poll(() => page.getByTestId('problems').textContent(), { timeout: 10_000 })
+      .toContain('plc/bottlefiller/filler-0001/alarms/events');
     // This page is served without a gateway: the indicator says so, in words.
     await expect
       .poll(() => page.getByTestId('gateway-status').getAttribute('data-status'))

@@ -32,7 +32,7 @@ const user = signal<string | undefined>(undefined);
 const now = signal(Date.now());
 setInterval(() => (now.value = Date.now()), 1_000);
 const brokerUp = computed(() => broker.value?.status.value.status === 'connected');
-const alarms = new AlarmModel(gateway, store);
+const alarms = new AlarmModel(gateway, store, user);
 const commands = new CommandModel(store, () => broker.value, user);
 
 function connect(login?: BrokerLogin): void {
@@ -43,7 +43,7 @@ function connect(login?: BrokerLogin): void {
   broker.value = connectBroker(
     config.mqttUrl,
     store,
-    { onAlarmEvent: () => alarms.eventArrived(), onCommandReply: (m) => commands.onReply(m) },
+    { onAlarmEvent: (m) => alarms.onEvent(m), onCommandReply: (m) => commands.onReply(m) },
     login,
   );
 }

@@ -9,7 +9,13 @@ export interface GatewayStatus {
 /** A gateway answer: the value, or what went wrong in words an operator can act on. */
 export type GatewayResult<T> =
   | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: string; readonly status?: number };
+  | {
+      readonly ok: false;
+      readonly error: string;
+      readonly status?: number;
+      /** The JSON body of an HTTP error answer, when it had one. */
+      readonly body?: unknown;
+    };
 
 /** How often the indicator checks `/healthz` while nothing else talks to the gateway. */
 const HEALTH_INTERVAL_MS = 5_000;
@@ -23,8 +29,11 @@ const REQUEST_TIMEOUT_MS = 8_000;
 export class GatewayClient {
   private readonly statusSignal = signal<GatewayStatus>({ status: 'unknown' });
   private timer: ReturnType<typeof setInterval> | undefined;
-  /** Bearer token typed by an operator (memory only), sent with acknowledgements. */
-  token: string | undefined;
+  /**
+   * Bearer token typed by an operator (memory only, never stored): sent with every request, as the
+   * gateway needs it to acknowledge and, when it guards reads with GATEWAY_TOKEN, to read.
+   */
+  readonly token = signal<string | undefined>(undefined);
 
   constructor(private readonly baseUrl: string) {}
 
@@ -65,7 +74,8 @@ export class GatewayClient {
   ): Promise<GatewayResult<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.token && method !== 'GET') headers.authorization = `Bearer ${this.token}`;
+    const token = this.token.peek();
+    if (token) headers.authorization = `Bearer ${token}`;
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
@@ -108,6 +118,7 @@ export class GatewayClient {
         ok: false,
         error: describeHttpError(response.status, json),
         status: response.status,
+        ...(json === undefined ? {} : { body: json }),
       };
     if (json === undefined && method === 'GET') {
       return {

@@ -16,7 +16,7 @@ export function LoginForm(props: { failed: boolean }) {
       aria-labelledby="login-title"
       onSubmit={(event) => {
         event.preventDefault();
-        gateway.token = token.value === '' ? undefined : token.value;
+        gateway.token.value = token.value === '' ? undefined : token.value;
         connect({ username: username.value, password: password.value });
         password.value = '';
       }}

@@ -11,8 +11,9 @@ export function AlarmList(props: {
   showMachine: boolean;
   caption: string;
 }) {
-  const { alarms, user, gateway } = useDashboard();
+  const { alarms, gateway } = useDashboard();
   const messages = alarms.ackMessages.value;
+  const permission = alarms.permission.value;
   const gatewayUp = gateway.status.value.status === 'up';
   if (props.rows.length === 0) {
     return (
@@ -36,18 +37,22 @@ export function AlarmList(props: {
       <tbody>
         {props.rows.map((row) => {
           const key = `${row.machineId}/${row.alarm}`;
-          const [cls, icon, word] = row.active
-            ? row.acknowledged
-              ? ['alarm-acked', '■', 'ACTIVE, acknowledged']
-              : ['alarm-unacked', '▲', 'ACTIVE, unacknowledged']
-            : ['alarm-rtn', '▽', 'cleared, unacknowledged'];
+          const [cls, icon, word] = LOOK[row.state];
+          const canAck = !row.acknowledged && !row.liveOnly && permission.allowed && gatewayUp;
           return (
-            <tr key={key} class={cls} data-alarm={key} data-state={cls}>
+            <tr
+              key={key}
+              class={cls}
+              data-alarm={key}
+              data-state={row.state}
+              {...(row.liveOnly ? { 'data-live-only': 'true' } : {})}
+            >
               <td>
                 <span class="alarm-state">
                   <span aria-hidden="true">{icon}</span> {word}
                   {row.firstOut ? <span class="first-out"> first-out</span> : null}
                 </span>
+                {row.liveOnly ? <span class="muted"> (from live scans)</span> : null}
               </td>
               {props.showMachine ? (
                 <td>
@@ -60,20 +65,19 @@ export function AlarmList(props: {
               </td>
               <td>
                 {row.acknowledged ? (
-                  <span class="muted">
+                  <span class="muted" data-field="acknowledged-by">
                     {row.acknowledgedBy ? `by ${row.acknowledgedBy}` : 'done'}
                   </span>
-                ) : (
+                ) : canAck ? (
                   <button
                     type="button"
-                    disabled={!gatewayUp || row.liveOnly}
-                    title={!gatewayUp ? 'the gateway (alarm server) is not reachable' : undefined}
-                    onClick={() =>
-                      void alarms.acknowledge(row.machineId, row.alarm, user.value ?? 'anonymous')
-                    }
+                    data-ack={key}
+                    onClick={() => void alarms.acknowledge(row.machineId, row.alarm)}
                   >
                     Acknowledge {row.alarm}
                   </button>
+                ) : (
+                  <span class="muted">—</span>
                 )}
                 {messages[key] ? <span class="ack-message"> {messages[key]}</span> : null}
               </td>
@@ -84,3 +88,11 @@ export function AlarmList(props: {
     </table>
   );
 }
+
+/** Class, shape and word of each state that a list shows. */
+const LOOK: Record<AlarmRow['state'], readonly [string, string, string]> = {
+  'unacknowledged-active': ['alarm-unacked', '▲', 'ACTIVE, unacknowledged'],
+  'acknowledged-active': ['alarm-acked', '■', 'ACTIVE, acknowledged'],
+  'unacknowledged-returned-to-normal': ['alarm-rtn', '▽', 'cleared, unacknowledged'],
+  normal: ['alarm-normal', '○', 'normal'],
+};

@@ -1,106 +1,139 @@
-/** One line of the alarm journal: something that happened to one alarm of one machine. */
-export interface JournalEntry {
-  readonly machineId: string;
-  readonly alarm: string;
-  /** What happened: raised, cleared, acknowledged (or the gateway's lifecycle state name). */
-  readonly event: string;
-  /** When, ms since epoch. */
-  readonly at: number;
-  /** Who acknowledged, for acknowledgements. */
-  readonly user?: string;
-  /** First alarm of a cascade (first-out), when the gateway says so. */
-  readonly firstOut?: boolean;
-}
+/** ISA-18.2 lifecycle states, as the gateway's alarm server (issue 12) names them. */
+export const ALARM_STATES = [
+  'unacknowledged-active',
+  'unacknowledged-returned-to-normal',
+  'acknowledged-active',
+  'normal',
+] as const;
+export type AlarmState = (typeof ALARM_STATES)[number];
 
-/** The lifecycle of one alarm now (ISA-18.2 states). */
-export interface AlarmStatus {
+/** The lifecycle of one alarm of one machine now (`GET /api/alarms`, one per machine × alarm). */
+export interface AlarmRecord {
   readonly machineId: string;
   readonly alarm: string;
+  readonly state: AlarmState;
   readonly active: boolean;
   readonly acknowledged: boolean;
+  readonly firstOut: boolean;
+  /** ms since epoch, when known. */
   readonly raisedAt?: number;
   readonly acknowledgedAt?: number;
   readonly acknowledgedBy?: string;
   readonly clearedAt?: number;
-  readonly firstOut?: boolean;
+}
+
+/** One line of the alarm journal (`GET /api/alarms/journal`, or an event from MQTT). */
+export interface JournalEntry {
+  readonly machineId: string;
+  readonly alarm: string;
+  readonly event: 'raised' | 'acknowledged' | 'cleared';
+  /** State after the event. */
+  readonly state: AlarmState;
+  /** When, ms since epoch. */
+  readonly at: number;
+  /** Who acknowledged, for acknowledgements. */
+  readonly user?: string;
+  /** First alarm of a cascade (first-out). */
+  readonly firstOut: boolean;
+}
+
+const EVENTS = ['raised', 'acknowledged', 'cleared'] as const;
+/** Records and entries read at most from one answer: a runaway response must not freeze the page. */
+const MAX_ITEMS = 20_000;
+
+/**
+ * Reads `GET /api/alarms`: a list of lifecycle records. A record without a machine id, an alarm
+ * name or a known state is skipped, so one bad record never blanks the list.
+ */
+export function parseAlarmRecords(body: unknown): AlarmRecord[] {
+  if (!Array.isArray(body)) return [];
+  const out: AlarmRecord[] = [];
+  for (const item of body.slice(0, MAX_ITEMS)) {
+    if (!isRecord(item)) continue;
+    const machineId = str(item.machineId);
+    const alarm = str(item.alarm);
+    const state = oneOf(item.state, ALARM_STATES);
+    if (!machineId || !alarm || !state) continue;
+    out.push({
+      machineId,
+      alarm,
+      state,
+      active: state === 'unacknowledged-active' || state === 'acknowledged-active',
+      acknowledged: state === 'acknowledged-active' || state === 'normal',
+      firstOut: item.firstOut === true,
+      ...optional('raisedAt', time(item.raisedAt)),
+      ...optional('acknowledgedAt', time(item.acknowledgedAt)),
+      ...optional('acknowledgedBy', str(item.acknowledgedBy)),
+      ...optional('clearedAt', time(item.clearedAt)),
+    });
+  }
+  return out;
 }
 
 /**
- * Reads the gateway's `/api/alarms` answer: a list of transitions or of lifecycle records (in an
- * array or under `alarms`/`items`/`events`/`journal`). Items without a machine id, an alarm name or
- * a time are skipped, so one bad record never blanks the journal.
+ * Reads `GET /api/alarms/journal` (a list, oldest first) or one alarm event payload from
+ * `<root>[/<machineId>]/alarms/events` (pass it alone). Bad entries are skipped.
  */
 export function parseAlarmJournal(body: unknown): JournalEntry[] {
-  const record = isRecord(body) ? body : {};
-  const list = Array.isArray(body)
-    ? body
-    : (record.alarms ?? record.items ?? record.events ?? record.journal ?? record.transitions);
-  if (!Array.isArray(list)) return [];
+  const list = Array.isArray(body) ? body : [body];
   const out: JournalEntry[] = [];
-  for (const item of list.slice(0, 20_000)) {
+  for (const item of list.slice(0, MAX_ITEMS)) {
     if (!isRecord(item)) continue;
     const machineId = str(item.machineId);
-    const alarm = str(item.alarm ?? item.name ?? item.tag);
-    const event = str(item.event ?? item.transition ?? item.type ?? item.state ?? item.lifecycle);
-    const at = time(
-      item.at ??
-        item.timestamp ??
-        item.time ??
-        item.acknowledgedAt ??
-        item.clearedAt ??
-        item.raisedAt,
-    );
-    if (!machineId || !alarm || !event || at === undefined) continue;
-    const user = str(item.user ?? item.acknowledgedBy ?? item.by);
+    const alarm = str(item.alarm);
+    const event = oneOf(item.event, EVENTS);
+    const state = oneOf(item.state, ALARM_STATES);
+    const at = time(item.timestamp);
+    if (!machineId || !alarm || !event || !state || at === undefined) continue;
     out.push({
-      machineId: machineId.slice(0, 64),
-      alarm: alarm.slice(0, 64),
-      event: event.slice(0, 40),
+      machineId,
+      alarm,
+      event,
+      state,
       at,
-      ...(user ? { user: user.slice(0, 64) } : {}),
-      ...(item.firstOut === true ? { firstOut: true } : {}),
+      firstOut: item.firstOut === true,
+      ...optional('user', str(item.user)),
     });
   }
   return out.sort((a, b) => a.at - b.at);
 }
 
-/** Folds a journal (oldest first) into the current status of every alarm it mentions. */
-export function foldAlarmStatus(journal: readonly JournalEntry[]): Map<string, AlarmStatus> {
-  const status = new Map<string, AlarmStatus>();
-  for (const entry of journal) {
-    const key = alarmKey(entry.machineId, entry.alarm);
-    const before: AlarmStatus = status.get(key) ?? {
-      machineId: entry.machineId,
-      alarm: entry.alarm,
-      active: false,
-      acknowledged: true,
-    };
-    const event = entry.event.toLowerCase();
-    let next: AlarmStatus = before;
-    if (/unack.*(rtn|return|normal|clear)/u.test(event)) {
-      next = { ...before, active: false, acknowledged: false, clearedAt: entry.at };
-    } else if (/unack/u.test(event) || /^(raised|raise|active|alarm|set|on)$/u.test(event)) {
-      next = {
-        ...before,
-        active: true,
-        acknowledged: false,
-        raisedAt: entry.at,
-        ...(entry.firstOut ? { firstOut: true } : {}),
-      };
-    } else if (/ack/u.test(event)) {
-      next = {
-        ...before,
-        acknowledged: true,
-        acknowledgedAt: entry.at,
-        ...(entry.user ? { acknowledgedBy: entry.user } : {}),
-        ...(/active/u.test(event) ? { active: true } : {}),
-      };
-    } else if (/clear|normal|return|rtn|off/u.test(event)) {
-      next = { ...before, active: false, clearedAt: entry.at };
-    }
-    status.set(key, next);
-  }
-  return status;
+/**
+ * The record after `entry` happened to it (an alarm event arriving over MQTT updates the list at
+ * once, before the next read of `GET /api/alarms`).
+ */
+export function applyJournalEntry(
+  record: AlarmRecord | undefined,
+  entry: JournalEntry,
+): AlarmRecord {
+  const base: AlarmRecord = record ?? {
+    machineId: entry.machineId,
+    alarm: entry.alarm,
+    state: 'normal',
+    active: false,
+    acknowledged: true,
+    firstOut: false,
+  };
+  const active = entry.state === 'unacknowledged-active' || entry.state === 'acknowledged-active';
+  return {
+    ...base,
+    state: entry.state,
+    active,
+    acknowledged: entry.state === 'acknowledged-active' || entry.state === 'normal',
+    ...(entry.event === 'raised' ? { raisedAt: entry.at, firstOut: entry.firstOut } : {}),
+    ...(entry.event === 'acknowledged'
+      ? { acknowledgedAt: entry.at, ...optional('acknowledgedBy', entry.user) }
+      : {}),
+    ...(entry.event === 'cleared' ? { clearedAt: entry.at } : {}),
+  };
+}
+
+/** Order of the alarm lists: unacknowledged-active, then unacknowledged cleared, acknowledged-active, normal; newest first within each. */
+export function compareAlarmRecords(a: AlarmRecord, b: AlarmRecord): number {
+  return (
+    ALARM_STATES.indexOf(a.state) - ALARM_STATES.indexOf(b.state) ||
+    (b.raisedAt ?? 0) - (a.raisedAt ?? 0)
+  );
 }
 
 /** `machineId/alarm`, the identity of one alarm. */
@@ -114,7 +147,7 @@ export function journalCsv(entries: readonly JournalEntry[]): string {
     const safe = /^[=+\-@\t\r]/u.test(value) ? `'${value}` : value;
     return /[",\n\r]/u.test(safe) ? `"${safe.replace(/"/gu, '""')}"` : safe;
   };
-  const lines = ['time,machineId,alarm,event,user,firstOut'];
+  const lines = ['time,machineId,alarm,event,state,user,firstOut'];
   for (const e of entries) {
     lines.push(
       [
@@ -122,6 +155,7 @@ export function journalCsv(entries: readonly JournalEntry[]): string {
         e.machineId,
         e.alarm,
         e.event,
+        e.state,
         e.user ?? '',
         e.firstOut ? 'true' : '',
       ]
@@ -136,12 +170,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A bounded, non-empty string (ids, names and users from the wire are cut at 64 characters). */
 function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
+  return typeof value === 'string' && value !== '' ? value.slice(0, 64) : undefined;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value)
+    ? (value as T)
+    : undefined;
 }
 
 function time(value: unknown): number | undefined {
-  const ms =
-    typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
+  const ms = typeof value === 'string' ? Date.parse(value) : NaN;
   return Number.isFinite(ms) ? ms : undefined;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

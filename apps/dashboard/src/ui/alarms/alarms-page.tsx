@@ -1,6 +1,8 @@
 import { useSignal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
 import { ALARM_NAMES } from '../../live/machine-state.js';
 import { useDashboard } from '../app-context.js';
+import { AckAccess } from './ack-access.js';
 import { AlarmList } from './alarm-list.js';
 import { journalCsv } from './alarm-records.js';
 
@@ -20,6 +22,8 @@ export function AlarmsPage() {
   const from = useSignal(localInput(Date.now() - 24 * 3600_000));
   const to = useSignal('');
   void store.version.value;
+  // The journal is read (and polled) only while this screen is open.
+  useEffect(() => alarms.watchJournal(), [alarms]);
   const rows = alarms.rows();
   const journal = alarms.journal.value
     .filter(
@@ -32,7 +36,7 @@ export function AlarmsPage() {
   const load = () => {
     const fromMs = Date.parse(from.value);
     const toMs = to.value === '' ? undefined : Date.parse(to.value);
-    void alarms.refresh({
+    void alarms.loadJournal({
       from: Number.isFinite(fromMs) ? fromMs : Date.now() - 24 * 3600_000,
       ...(toMs !== undefined && Number.isFinite(toMs) ? { to: toMs } : {}),
     });
@@ -54,6 +58,7 @@ export function AlarmsPage() {
         <span class="muted">active and unacknowledged first · {rows.length} need attention</span>
       </div>
       <section class="panel" aria-label="Active and unacknowledged alarms">
+        <AckAccess />
         <AlarmList rows={rows} showMachine caption="Active and unacknowledged alarms" />
       </section>
       <section class="panel" aria-labelledby="journal-title" style={{ marginTop: '0.75rem' }}>
@@ -132,12 +137,17 @@ export function AlarmsPage() {
                 <th scope="col">Machine</th>
                 <th scope="col">Alarm</th>
                 <th scope="col">Event</th>
+                <th scope="col">State after</th>
                 <th scope="col">User</th>
               </tr>
             </thead>
             <tbody>
               {journal.slice(0, SHOWN).map((e, i) => (
-                <tr key={`${e.at}-${e.machineId}-${e.alarm}-${i}`}>
+                <tr
+                  key={`${e.at}-${e.machineId}-${e.alarm}-${i}`}
+                  data-journal={`${e.machineId}/${e.alarm}`}
+                  data-event={e.event}
+                >
                   <td class="num">{new Date(e.at).toLocaleString()}</td>
                   <td>{e.machineId}</td>
                   <td>{e.alarm}</td>
@@ -145,6 +155,7 @@ export function AlarmsPage() {
                     {e.event}
                     {e.firstOut ? ' (first-out)' : ''}
                   </td>
+                  <td>{e.state}</td>
                   <td>{e.user ?? ''}</td>
                 </tr>
               ))}
