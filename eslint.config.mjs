@@ -51,6 +51,7 @@ export default tseslint.config(
       // The app kit is for apps in general: their env, logs and process, never bottles.
       { sourceTag: 'scope:app-kit', onlyDependOnLibsWithTags: ['scope:mqtt-client'] },
       { sourceTag: 'scope:historian', onlyDependOnLibsWithTags: ['scope:tag-model'] },
+      { sourceTag: 'scope:sparkplug', onlyDependOnLibsWithTags: ['scope:tag-model'] },
       // metrics takes the other libraries' objects structurally: it depends on prom-client only.
       { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: [] },
     ]),
@@ -85,6 +86,10 @@ export default tseslint.config(
         { sourceTag: 'scope:plc-sim', onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'] },
         { sourceTag: 'scope:mqtt-client', onlyDependOnLibsWithTags: ['type:infra'] },
         { sourceTag: 'scope:scan-monitor', onlyDependOnLibsWithTags: ['scope:tag-model'] },
+        {
+          sourceTag: 'scope:sparkplug',
+          onlyDependOnLibsWithTags: ['scope:tag-model', 'type:infra'],
+        },
         {
           sourceTag: 'scope:app-kit',
           onlyDependOnLibsWithTags: ['scope:mqtt-client', 'type:infra'],

@@ -88,8 +88,12 @@ export interface MqttClientOptions {
   readonly clean?: boolean;
   /** MQTT 5 only: how long the broker keeps the session after a disconnect, in s (default: 3600 unless `clean`). */
   readonly sessionExpirySeconds?: number;
-  /** Last will. */
-  readonly will?: WillOptions;
+  /**
+   * Last will. A function is called before each connection attempt and its will registered with
+   * that CONNECT — for wills that change per connection, such as Sparkplug B's NDEATH with its
+   * `bdSeq` (+1 per CONNECT).
+   */
+  readonly will?: WillOptions | (() => WillOptions);
   /** TLS material for `mqtts:`/`wss:`. */
   readonly tls?: TlsOptions;
   /** Backoff of the reconnect loop. */

@@ -8,7 +8,8 @@ import { toWire } from './wire.js';
  */
 export function toMqttJsOptions(o: ResolvedOptions, node: BrokerNode): IClientOptions {
   const tls = o.source.tls;
-  const will = o.source.will;
+  // A will given as a function is asked anew for every attempt (see MqttClientOptions.will).
+  const will = typeof o.source.will === 'function' ? o.source.will() : o.source.will;
   return {
     clientId: o.clientId,
     protocolVersion: o.protocolVersion,

@@ -162,7 +162,7 @@ export function resolveOptions(options: MqttClientOptions): ResolvedOptions {
           0xffffffff,
         )
       : undefined;
-  if (options.will) {
+  if (options.will && typeof options.will !== 'function') {
     try {
       assertValidTopic(options.will.topic);
     } catch (error) {
