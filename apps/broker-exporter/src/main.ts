@@ -1,57 +1,49 @@
 #!/usr/bin/env node
 // Process concerns only: arguments, environment, signals, exit codes. The exporter is
 // start-exporter.ts; the metrics live in @ot-mqtt/metrics.
+import { EXIT_CONFIG, exitOnConfigErrors, formatEnvHelp, parseArgv } from '@ot-mqtt/app-kit';
 import { createMqttClient } from '@ot-mqtt/mqtt-client';
-import { parseArgs } from 'node:util';
-import { loadConfig, VARIABLES } from './config.js';
+import { ENV, loadConfig } from './config.js';
 import { startExporter } from './start-exporter.js';
 
 const APP = 'ot-mqtt broker-exporter';
 const VERSION = '0.1.0';
-/** Exit code for a configuration the exporter refuses to start with. */
-const EXIT_CONFIG = 2;
 
 const log = (level: string, message: string, fields: Record<string, unknown> = {}) =>
   process.stderr.write(
     `${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`,
   );
 
-let help = false;
-try {
-  help =
-    parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, strict: true }).values.help ??
-    false;
-} catch (error) {
-  process.stderr.write(
-    `${APP}: ${(error as Error).message}; configured by environment variables, see --help\n`,
-  );
-  process.exit(EXIT_CONFIG);
-}
-if (help) {
-  const width = Math.max(...VARIABLES.map((v) => v.name.length));
+const args = parseArgv(process.argv.slice(2));
+if (args.help) {
   process.stdout.write(
-    `${APP} ${VERSION}: Mosquitto's $SYS/# figures as Prometheus metrics on /metrics.\n\nEnvironment:\n${VARIABLES.map(
-      (v) => `  ${v.name.padEnd(width)}  ${v.description} (default: ${v.default})`,
-    ).join('\n')}\n`,
+    formatEnvHelp(ENV, {
+      intro: [
+        `${APP} ${VERSION}: Mosquitto's $SYS/# figures as Prometheus metrics on /metrics.`,
+        '',
+        'Usage: node apps/broker-exporter/dist/main.js [--help]      (or: npx nx serve broker-exporter)',
+        '',
+        'Configured by environment variables; an empty value counts as unset. An invalid value stops',
+        'the exporter with exit code 2. SIGINT/SIGTERM stop it cleanly (exit 0).',
+      ],
+    }),
   );
   process.exit(0);
 }
+exitOnConfigErrors(APP, args.errors);
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
-  for (const error of loaded.errors) process.stderr.write(`${APP}: ${error}\n`);
-  process.stderr.write(`${APP}: not started; see --help for every variable.\n`);
-  process.exit(EXIT_CONFIG);
+  exitOnConfigErrors(APP, loaded.errors);
+  process.exit(EXIT_CONFIG); // not reached: narrows `loaded` for what follows
 }
+for (const warning of loaded.warnings) log('warn', warning);
 const { config } = loaded;
 const client = createMqttClient({
-  url: config.url,
+  ...config.connection,
   clientId: config.clientId,
   // $SYS values are retained and re-sent on every subscribe: nothing to keep across reconnects.
   clean: true,
-  ...(config.username === undefined ? {} : { username: config.username }),
-  ...(config.password === undefined ? {} : { password: config.password }),
-  ...(config.ca === undefined ? {} : { tls: { ca: config.ca } }),
 });
 client.state$.subscribe((state) =>
   log(state.status === 'reconnecting' ? 'warn' : 'info', `broker ${state.status}`, {
@@ -69,7 +61,11 @@ const exporter = await startExporter({
   log('error', (error as Error).message);
   process.exit(1);
 });
-log('info', 'serving', { metrics: exporter.server.url, broker: client.url, user: config.username });
+log('info', 'serving', {
+  metrics: exporter.server.url,
+  broker: client.url,
+  user: config.connection.username,
+});
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals) => {

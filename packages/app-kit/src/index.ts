@@ -32,23 +32,26 @@ export type { SecondsOptions } from './env-schemas.js';
 
 // The variables every app shares.
 export {
-  MQTT_ENV,
   MQTT_BROKER_HOST,
   MQTT_BROKER_PORT,
-  MQTT_URL,
-  MQTT_CLIENT_ID,
-  MQTT_KEEPALIVE,
-  MQTT_CLEAN_SESSION,
-  MQTT_PROTOCOL_VERSION,
-  MQTT_USERNAME,
-  MQTT_PASSWORD,
-  MQTT_PASSWORD_FILE,
-  MQTT_TLS,
   MQTT_CA_FILE,
   MQTT_CERT_FILE,
+  MQTT_CLEAN_SESSION,
+  MQTT_CLIENT_ID,
+  MQTT_ENV,
+  MQTT_KEEPALIVE,
   MQTT_KEY_FILE,
+  MQTT_PASSWORD,
+  MQTT_PASSWORD_FILE,
+  MQTT_PROTOCOL_VERSION,
+  MQTT_TLS,
   MQTT_TLS_SERVERNAME,
+  MQTT_URL,
+  MQTT_USERNAME,
 } from './mqtt-env.js';
+export { METRICS_ENV, METRICS_HOST, METRICS_MAX_MACHINES, METRICS_PORT } from './metrics-env.js';
+export { restateEnv } from './restate-env.js';
+export type { EnvWording } from './restate-env.js';
 export { resolveMqttConnection } from './resolve-mqtt-connection.js';
 export type {
   MqttConnection,

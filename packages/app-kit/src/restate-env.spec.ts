@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { envSpecProblems } from './env-var.js';
+import { METRICS_ENV } from './metrics-env.js';
+import { MQTT_CLIENT_ID, MQTT_ENV } from './mqtt-env.js';
+import { parseEnv } from './parse-env.js';
+import { restateEnv } from './restate-env.js';
+
+describe('restateEnv', () => {
+  it("keeps the shared table's order and rules, with the app's own words where given", () => {
+    const own = restateEnv(MQTT_ENV, {
+      MQTT_CLIENT_ID: { defaultText: 'my-bridge', description: 'Client id of the bridge.' },
+    });
+    expect(own.map((v) => v.name)).toEqual(MQTT_ENV.map((v) => v.name));
+    const clientId = own.find((v) => v.name === 'MQTT_CLIENT_ID');
+    expect(clientId).toMatchObject({
+      defaultText: 'my-bridge',
+      description: 'Client id of the bridge.',
+    });
+    expect(clientId?.schema).toBe(MQTT_CLIENT_ID.schema);
+    expect(MQTT_CLIENT_ID.defaultText).not.toBe('my-bridge'); // the shared one is left as is
+    expect(parseEnv(own, { MQTT_CLIENT_ID: 'has space' }).errors.map((e) => e.variable)).toEqual([
+      'MQTT_CLIENT_ID',
+    ]);
+  });
+});
+
+describe('METRICS_ENV', () => {
+  it('documents its real defaults and names the variable of a bad value', () => {
+    expect(envSpecProblems(METRICS_ENV)).toEqual([]);
+    const parsed = parseEnv(METRICS_ENV, { METRICS_PORT: 'ninety', METRICS_HOST: 'a b' });
+    expect(parsed.errors.map((e) => e.variable)).toEqual(['METRICS_PORT', 'METRICS_HOST']);
+    expect(parsed.values).toEqual({
+      METRICS_PORT: undefined,
+      METRICS_HOST: '127.0.0.1',
+      METRICS_MAX_MACHINES: 100,
+    });
+  });
+});
