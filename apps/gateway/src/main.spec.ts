@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { freePort, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
 import {
   createPublisher,
   getJson,
@@ -68,6 +68,33 @@ describe('gateway process', () => {
     expect(r.stderr).toMatch(/HISTORIAN_DB="mysql:\/\/db\/x" is invalid/);
     expect(r.stderr).toMatch(/GATEWAY_TOKEN=\(hidden\) is invalid/);
     expect(r.stderr).not.toContain('secret');
+  });
+
+  it('exits 1 naming the database (never its password) when it cannot be reached at start', async () => {
+    const port = await freePort(); // nothing listens there
+    const pg = await runGateway({
+      MQTT_URL: broker.url,
+      GATEWAY_PORT: '0',
+      HISTORIAN_DB: `postgres://gw:pg-secret@127.0.0.1:${port}/historian`,
+    });
+    expect(pg.code).toBe(1);
+    expect(pg.stderr).toMatch(
+      new RegExp(
+        `gateway failed to start .*cannot open the historian database postgres://gw:\\*\\*\\*@127\\.0\\.0\\.1:${port}/historian: connect ECONNREFUSED`,
+      ),
+    );
+    expect(pg.stderr + pg.stdout).not.toContain('pg-secret');
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, '');
+    const sqlite = await runGateway({
+      MQTT_URL: broker.url,
+      GATEWAY_PORT: '0',
+      HISTORIAN_DB: join(blocker, 'historian.sqlite'),
+    });
+    expect(sqlite.code).toBe(1);
+    expect(sqlite.stderr).toContain(
+      `cannot open the historian database ${join(blocker, 'historian.sqlite')}`,
+    );
   });
 
   it('reads the token from GATEWAY_TOKEN_FILE and never prints it', async () => {

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import type { HistorianStore } from './historian-store.js';
+import { redactUrl } from './redact-url.js';
 import { tagCatalog } from './tag-catalog.js';
 
 /** Default database: an SQLite file under `./data/` (its folder is created). */
@@ -31,6 +33,8 @@ export function isPostgresUrl(db: string): boolean {
  * @param db - A file path or a PostgreSQL URL (default {@link DEFAULT_HISTORIAN_DB}).
  * @param options - Deadband, heartbeat and engine settings.
  * @returns The store; call `close()` when done.
+ * @throws Error `cannot open the historian database <where>: <why>` (the URL without its password)
+ *   when the database cannot be reached, opened or migrated; the original error is its `cause`.
  *
  * @example
  * ```ts
@@ -52,10 +56,25 @@ export async function openHistorian(
     throw new RangeError(`heartbeatMs must be a positive number, got ${String(heartbeatMs)}`);
   }
   const settings = { catalog: tagCatalog(options), heartbeatMs };
-  if (isPostgresUrl(db)) {
-    const { openPostgresStore } = await import('./postgres-store.js');
-    return openPostgresStore(db, settings, options);
+  const postgres = isPostgresUrl(db);
+  try {
+    if (postgres) {
+      const { openPostgresStore } = await import('./postgres-store.js');
+      return await openPostgresStore(db, settings, options);
+    }
+    const { openSqliteStore } = await import('./sqlite-store.js');
+    return await openSqliteStore(db, settings);
+  } catch (error) {
+    const where = postgres ? redactUrl(db) : resolve(db);
+    throw new Error(`cannot open the historian database ${where}: ${reason(error)}`, {
+      cause: error,
+    });
   }
-  const { openSqliteStore } = await import('./sqlite-store.js');
-  return openSqliteStore(db, settings);
+}
+
+/** Why opening failed, in words: `localhost` refusing on ::1 and 127.0.0.1 is an AggregateError without a message. */
+function reason(error: unknown): string {
+  if (error instanceof AggregateError && error.message === '')
+    return [...new Set(error.errors.map(reason))].join('; ');
+  return error instanceof Error ? error.message || error.name : String(error);
 }

@@ -1,7 +1,8 @@
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { openHistorian } from './open-historian.js';
-import { redactUrl } from './postgres-store.js';
+import { redactUrl } from './redact-url.js';
 import { describeStoreContract } from './store-contract.test-helper.js';
 import { createTestDatabase, postgresAvailable } from './test-postgres.test-helper.js';
 import { scan, T0 } from './test-scans.test-helper.js';
@@ -75,5 +76,21 @@ describe.runIf(available)('PostgreSQL', () => {
 
   it('never prints the password of the database URL', () => {
     expect(redactUrl('postgres://gw:s3cret@db:5432/hist')).toBe('postgres://gw:***@db:5432/hist');
+  });
+});
+
+describe('PostgreSQL unreachable', () => {
+  it('fails naming the database, without its password, and why', async () => {
+    // A port nobody listens on: connection refused at once.
+    const server = createServer().listen(0, '127.0.0.1');
+    await new Promise((done) => server.once('listening', done));
+    const { port } = server.address() as { port: number };
+    await new Promise((done) => server.close(done));
+    const url = `postgres://gw:s3cret@127.0.0.1:${port}/hist`;
+    const failure = openHistorian(url);
+    await expect(failure).rejects.toThrow(
+      `cannot open the historian database postgres://gw:***@127.0.0.1:${port}/hist: connect ECONNREFUSED`,
+    );
+    await expect(failure).rejects.not.toThrow(/s3cret/);
   });
 });

@@ -20,6 +20,7 @@ import { postgresAlarmJournal } from './postgres-alarm-journal.js';
 import type { OpenHistorianOptions } from './open-historian.js';
 import { normalizeScans, planWrites, toMillis, type MachineState } from './plan-writes.js';
 import { DailyPartitions } from './postgres-partitions.js';
+import { redactUrl } from './redact-url.js';
 import { bucketWidth, changePoints, initialValue, iso } from './series.js';
 import type { StoreSettings } from './store-settings.js';
 import type { HistorianTag } from './tag-catalog.js';
@@ -40,17 +41,6 @@ interface MachineRow {
   publish_interval_ms: number | null;
 }
 
-/** The URL with its password replaced, safe to print. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://(unparseable URL)';
-  }
-}
-
 /**
  * Opens a PostgreSQL historian: native daily range partitions (or TimescaleDB hypertables when the
  * extension is installed and allowed), batched `unnest` inserts, retention by dropping partitions.
@@ -69,16 +59,23 @@ export async function openPostgresStore(
   });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => undefined);
-  const useTimescale = options.timescale !== false && (await timescaleAvailable(pool));
-  await migrate(pool, useTimescale ? 'timescaledb' : 'postgres');
-  if (useTimescale) await setUpTimescale(pool);
-  const partitions = useTimescale ? undefined : new DailyPartitions(pool);
-  await partitions?.load();
-  // Today and tomorrow ahead of time, so ingest normally never waits for DDL.
-  await partitions?.ensure([Date.now(), Date.now() + DAY_MS]);
-
+  let useTimescale: boolean;
+  let partitions: DailyPartitions | undefined;
+  let tagIds: Map<string, number>;
   const catalog = settings.catalog;
-  const tagIds = await syncTags(pool, catalog);
+  try {
+    useTimescale = options.timescale !== false && (await timescaleAvailable(pool));
+    await migrate(pool, useTimescale ? 'timescaledb' : 'postgres');
+    if (useTimescale) await setUpTimescale(pool);
+    partitions = useTimescale ? undefined : new DailyPartitions(pool);
+    await partitions?.load();
+    // Today and tomorrow ahead of time, so ingest normally never waits for DDL.
+    await partitions?.ensure([Date.now(), Date.now() + DAY_MS]);
+    tagIds = await syncTags(pool, catalog);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
   const tagByName = new Map(catalog.map((t) => [t.name, t]));
   const alarmTags = catalog.filter((t) => t.group === 'alarms');
   /** Machine ids known to have a row (bounded; a miss only costs one idempotent insert). */
@@ -226,7 +223,6 @@ export async function openPostgresStore(
           [names],
         );
         const idOf = new Map(machines.map((m) => [m.machine_id, m.id]));
-        for (const m of machines) if (knownMachines.size < 100_000) knownMachines.add(m.machine_id);
         const { rows: inserted } = await client.query<{ machine: number; ts: number; seq: string }>(
           `INSERT INTO scan (machine, ts, seq, received)
            SELECT m, to_timestamp(t / 1000), s, to_timestamp($4::float8 / 1000)
@@ -288,6 +284,9 @@ export async function openPostgresStore(
           );
         }
         await client.query('COMMIT');
+        // Only committed rows: a concurrent batch that skipped the insert would not see an
+        // uncommitted one (its machine id would come back null).
+        for (const m of machines) if (knownMachines.size < 100_000) knownMachines.add(m.machine_id);
         return {
           stored: fresh.length,
           duplicates: normalized.length - fresh.length,

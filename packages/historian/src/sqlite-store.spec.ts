@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +27,19 @@ describe('SQLite file', () => {
       await store.close();
       expect(existsSync(file)).toBe(true);
       expect(statSync(file).size).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails naming the file when it cannot be opened', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'historian-'));
+    const blocker = join(dir, 'not-a-folder');
+    writeFileSync(blocker, '');
+    try {
+      await expect(openHistorian(join(blocker, 'historian.sqlite'))).rejects.toThrow(
+        `cannot open the historian database ${join(blocker, 'historian.sqlite')}: `,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
