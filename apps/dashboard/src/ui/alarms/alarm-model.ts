@@ -160,7 +160,7 @@ export class AlarmModel {
       this.errorSignal.value =
         result.status === 404
           ? 'this gateway has no alarm server (GET /api/alarms answered 404): alarms are shown from live scans only'
-          : `alarm server unavailable (${result.error}): alarms are shown from live scans only`;
+          : `alarm server unavailable — ${result.error}; alarms are shown from live scans only`;
     } else {
       this.errorSignal.value = undefined;
       this.recordsSignal.value = new Map(
