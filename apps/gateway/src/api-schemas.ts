@@ -18,10 +18,16 @@ export const ALLOWED: Record<string, string> = {
   maxPoints: 'a whole number from 1 to 10000',
   limit: 'a whole number from 1 to 100000',
   format: 'json or csv',
-  alarm: 'an alarm tag name',
+  alarm: 'an alarm tag name: LowProductLevel, Overfill, Underfill, NoBottle or CapMissing',
+  state:
+    'comma-separated alarm states: normal, unacknowledged-active, acknowledged-active, unacknowledged-returned-to-normal, or all',
+  event: 'raised, acknowledged or cleared',
+  user: 'the user name of the operator, 1-64 characters without control characters',
+  Authorization: 'Bearer <GATEWAY_OPERATOR_TOKEN>',
 };
 
-const isoTime = (name: 'from' | 'to') =>
+/** Query time `from` or `to`: ISO-8601 text in, epoch ms out. */
+export const isoTime = (name: 'from' | 'to') =>
   z
     .string()
     .refine((s) => /^\d{4}-\d{2}-\d{2}T/u.test(s) && Number.isFinite(Date.parse(s)), {
@@ -31,7 +37,8 @@ const isoTime = (name: 'from' | 'to') =>
     .optional()
     .meta({ description: `${name === 'from' ? 'Start (inclusive)' : 'End (exclusive)'}: ${ISO}.` });
 
-const wholeIn = (min: number, max: number, description: string) =>
+/** An optional whole-number query parameter in a range. */
+export const wholeIn = (min: number, max: number, description: string) =>
   z.coerce.number().int().min(min).max(max).optional().meta({ description });
 
 /** Path parameter `machineId`. */

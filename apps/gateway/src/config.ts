@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { DEFAULT_HISTORIAN_DB, isPostgresUrl } from '@ot-mqtt/historian';
 import { DEFAULT_TOPIC_ROOT } from '@ot-mqtt/tag-model';
 import { z } from 'zod';
+import { ALARM_ENV_VARS, alarmSettings, type AlarmSettings } from './alarm-config.js';
 
 // Kept small and self-contained on purpose: it moves onto @ot-mqtt/app-kit's env spec as soon as
 // that lands (same shape: name, default, allowed, description, secret, schema).
@@ -234,6 +235,7 @@ export const ENV_VARS = [
     description: "The dashboard's built files, served at /.",
     schema: text,
   },
+  ...ALARM_ENV_VARS,
   {
     name: 'LOG_LEVEL',
     default: 'info',
@@ -286,6 +288,8 @@ export interface GatewayConfig {
   readonly dashboardDir: string | undefined;
   /** Log verbosity. */
   readonly logLevel: LogLevel;
+  /** Alarm server and OEE (operator token, shift, ideal rate). */
+  readonly alarms: AlarmSettings;
 }
 
 /** Outcome of {@link parseConfig}. */
@@ -338,6 +342,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Co
       );
     }
   }
+  const alarms = alarmSettings(get, token, errors);
   if (errors.length > 0) return { kind: 'error', errors };
 
   const shareGroup = get<string>('GATEWAY_SHARE_GROUP') ?? 'historian';
@@ -368,6 +373,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Co
       dashboardMqttUrl: get<string>('DASHBOARD_MQTT_URL'),
       dashboardDir: get<string>('DASHBOARD_DIR'),
       logLevel: get<LogLevel>('LOG_LEVEL') ?? 'info',
+      alarms,
     },
   };
 }

@@ -6,7 +6,7 @@ import { openHistorian, type HistorianStore, type ScanRecord } from '@ot-mqtt/hi
 import type { FastifyInstance } from 'fastify';
 import { createServer } from './create-server.js';
 import { someTags } from './gateway-process.test-helper.js';
-import { createLogger } from './log.js';
+import { ready, silent } from './api-test.test-helper.js';
 
 const T0 = Date.parse('2026-11-30T00:00:00.000Z');
 const scan = (machineId: string, sequence: number, level: number, fault = false): ScanRecord => ({
@@ -14,16 +14,6 @@ const scan = (machineId: string, sequence: number, level: number, fault = false)
   sequence,
   timestamp: new Date(T0 + sequence * 2_000).toISOString(),
   tags: someTags(level, fault),
-});
-const silent = createLogger(
-  'error',
-  () => undefined,
-  () => undefined,
-);
-const ready = async () => ({
-  ready: true,
-  broker: { connected: 1, connections: 1 },
-  database: { engine: 'sqlite', writable: true, heldMessages: 0, oldestHeldMs: 0 },
 });
 
 describe('gateway REST API', () => {
@@ -149,8 +139,10 @@ describe('gateway REST API', () => {
     expect(res.json()[0]).toEqual({ timestamp: '2026-11-30T00:01:36.000Z', sequence: 48 });
   });
 
-  it('GET /api/alarms lists alarm transitions, also per machine', async () => {
-    const res = await get('/api/alarms?from=2026-11-30T00:00:00Z&to=2026-11-30T01:00:00Z');
+  it('GET /api/alarms/transitions lists alarm tag raises and clears, also per machine', async () => {
+    const res = await get(
+      '/api/alarms/transitions?from=2026-11-30T00:00:00Z&to=2026-11-30T01:00:00Z',
+    );
     expect(res.json()).toEqual([
       {
         machineId: 'filler-01',
@@ -168,11 +160,11 @@ describe('gateway REST API', () => {
     expect(
       (
         await get(
-          '/api/alarms?machineId=filler-02&from=2026-11-30T00:00:00Z&to=2026-11-30T01:00:00Z',
+          '/api/alarms/transitions?machineId=filler-02&from=2026-11-30T00:00:00Z&to=2026-11-30T01:00:00Z',
         )
       ).json(),
     ).toEqual([]);
-    expect((await get('/api/alarms?machineId=nobody')).statusCode).toBe(404);
+    expect((await get('/api/alarms/transitions?machineId=nobody')).statusCode).toBe(404);
   });
 
   it.each([
@@ -184,7 +176,7 @@ describe('gateway REST API', () => {
     ['/api/machines/filler-01/history?from=2026-11-30T01:00:00Z&to=2026-11-30T00:00:00Z', 'to'],
     ['/api/machines/filler-01/scans?limit=-1', 'limit'],
     ['/api/machines/bad%20id/scans', 'machineId'],
-    ['/api/alarms?to=soon', 'to'],
+    ['/api/alarms/transitions?to=soon', 'to'],
   ])(
     '400 with a JSON body naming the parameter and what is allowed: %s',
     async (url, parameter) => {

@@ -16,8 +16,6 @@ import { tagCatalog, type HistorianStore, type MachineRecord } from '@ot-mqtt/hi
 import type { z } from 'zod';
 import {
   ALLOWED,
-  AlarmsQuerySchema,
-  AlarmTransitionsSchema,
   DashboardConfigSchema,
   ErrorSchema,
   HealthSchema,
@@ -30,12 +28,13 @@ import {
   ScansQuerySchema,
   ScansSchema,
 } from './api-schemas.js';
+import { registerAlarmRoutes, type AlarmRouteDeps } from './alarm-routes.js';
 import { historyCsv } from './csv.js';
 import type { Logger } from './log.js';
 import { machineState } from './machine-state.js';
 
 /** What the HTTP side needs from the rest of the gateway. */
-export interface ServerDeps {
+export interface ServerDeps extends AlarmRouteDeps {
   /** The history. */
   readonly store: HistorianStore;
   /** Logger. */
@@ -136,10 +135,12 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   if (deps.token !== undefined) {
     const expected = digest(`Bearer ${deps.token}`);
+    // The operator token (alarm acknowledgement) reads too.
+    const operator = deps.operatorToken && digest(`Bearer ${deps.operatorToken}`);
     app.addHook('onRequest', async (request, reply) => {
       if (!request.url.startsWith('/api/')) return;
       const given = digest(request.headers.authorization ?? '');
-      if (!timingSafeEqual(given, expected)) {
+      if (!timingSafeEqual(given, expected) && !(operator && timingSafeEqual(given, operator))) {
         return reply.code(401).header('www-authenticate', 'Bearer').send({
           error: 'missing or wrong bearer token',
           parameter: 'Authorization',
@@ -278,27 +279,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
   );
 
-  api.get(
-    '/api/alarms',
-    {
-      schema: {
-        description: 'Alarm transitions (raised/cleared) in [from, to) (default: the last 24 h).',
-        querystring: AlarmsQuerySchema,
-        response: { 200: AlarmTransitionsSchema, ...errors },
-      },
-    },
-    async (req, reply) => {
-      const range = rangeOf(req.query, 24 * HOUR, reply);
-      if (!range) return reply;
-      if (req.query.machineId && !(await deps.store.getMachine(req.query.machineId))) {
-        return reply.code(404).send(unknownMachine(req.query.machineId));
-      }
-      return deps.store.alarmTransitions({
-        ...range,
-        ...(req.query.machineId ? { machineId: req.query.machineId } : {}),
-      });
-    },
-  );
+  await registerAlarmRoutes(app, deps);
 
   const dashboardDir =
     deps.dashboardDir ?? fileURLToPath(new URL('../../dashboard/dist/', import.meta.url));

@@ -1,5 +1,5 @@
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
-import { formatPayloadError, parsePayload } from '@ot-mqtt/tag-model';
+import { formatPayloadError, parsePayload, type DataPayload } from '@ot-mqtt/tag-model';
 import type { CommitQueue } from './commit-queue.js';
 import type { GatewayConfig } from './config.js';
 import type { Logger } from './log.js';
@@ -66,7 +66,14 @@ export function dataFilters(config: Pick<GatewayConfig, 'shareGroup' | 'topicRoo
  * scan in its sessions; the broker redelivers it and the store recognises what was already
  * committed.
  */
-export function startIngest(config: GatewayConfig, queue: CommitQueue, log: Logger): Ingest {
+export function startIngest(
+  config: GatewayConfig,
+  queue: CommitQueue,
+  log: Logger,
+  // The alarm server: runs after the commit and before the PUBACK, so a scan is acknowledged
+  // only once its alarm transitions are journalled too.
+  onCommitted?: (scan: DataPayload, topic: string) => Promise<void>,
+): Ingest {
   let rejected = 0;
   let redelivered = 0;
   let lastRejectLog = 0;
@@ -109,7 +116,8 @@ export function startIngest(config: GatewayConfig, queue: CommitQueue, log: Logg
         `timestamp ${parsed.value.timestamp} outside the retention window`,
       );
     }
-    return queue.writeScan(parsed.value);
+    await queue.writeScan(parsed.value);
+    await onCommitted?.(parsed.value, packet.topic);
   };
 
   const clients: MqttClient[] = [];

@@ -1,4 +1,6 @@
 import { openHistorian, type HistorianStore } from '@ot-mqtt/historian';
+import { startAlarmEventsPublisher } from './alarm-events-publisher.js';
+import { createAlarmServer, type AlarmServer } from './alarm-server.js';
 import { CommitQueue } from './commit-queue.js';
 import type { GatewayConfig } from './config.js';
 import { createServer } from './create-server.js';
@@ -15,6 +17,8 @@ export interface Gateway {
   readonly queue: CommitQueue;
   /** The MQTT side. */
   readonly ingest: Ingest;
+  /** The alarm server (lifecycle, journal, events). */
+  readonly alarms: AlarmServer;
   /** Stops HTTP, MQTT (nothing held is acknowledged) and the store. */
   close(): Promise<void>;
 }
@@ -29,7 +33,14 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   });
   log.info('historian open', { engine: store.engine, location: store.location });
   const queue = new CommitQueue(store, log);
-  const ingest = startIngest(config, queue, log);
+  const alarmEvents = startAlarmEventsPublisher(config, log);
+  const alarms = await createAlarmServer({
+    store,
+    log,
+    topicRoot: config.topicRoot,
+    publish: alarmEvents.publish,
+  });
+  const ingest = startIngest(config, queue, log, alarms.onScan);
 
   let lastCheck: { at: number; ok: boolean; error?: string } = { at: 0, ok: false };
   const ready = async () => {
@@ -71,6 +82,9 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     topicRoot: config.topicRoot,
     dashboardMqttUrl: config.dashboardMqttUrl,
     dashboardDir: config.dashboardDir,
+    operatorToken: config.alarms.operatorToken,
+    alarmServer: alarms,
+    alarmSettings: config.alarms,
   });
   await server.listen({ host: config.host, port: config.port });
   const address = server.server.address();
@@ -114,11 +128,13 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     store,
     queue,
     ingest,
+    alarms,
     async close() {
       clearInterval(retentionTimer);
       clearInterval(statsTimer);
       await server.close();
       await ingest.close();
+      await alarmEvents.close();
       await queue.close();
       await store.close();
     },

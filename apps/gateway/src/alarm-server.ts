@@ -1,0 +1,173 @@
+import type { AlarmJournalEntry, HistorianStore } from '@ot-mqtt/historian';
+import {
+  ALARM_NAMES,
+  createAlarmLifecycle,
+  type AlarmEvent,
+  type AlarmLifecycle,
+  type AlarmRecord,
+} from '@ot-mqtt/scan-monitor';
+import {
+  alarmEventsTopic,
+  SCHEMA_VERSION,
+  type AlarmEventPayload,
+  type DataPayload,
+} from '@ot-mqtt/tag-model';
+import type { Logger } from './log.js';
+
+/** Publishes one alarm event (QoS 1, not retained); never throws. */
+export type PublishAlarmEvent = (topic: string, payload: AlarmEventPayload) => void;
+
+/** Options of {@link createAlarmServer}. */
+export interface AlarmServerOptions {
+  /** Where the journal lives. */
+  readonly store: HistorianStore;
+  /** Logger. */
+  readonly log: Logger;
+  /** TOPIC_ROOT. */
+  readonly topicRoot: string;
+  /** Sends an event to HMIs. */
+  readonly publish: PublishAlarmEvent;
+  /** Most machines tracked (default 10,000). */
+  readonly maxMachines?: number;
+}
+
+/** Outcome of {@link AlarmServer.acknowledge}. */
+export type AckOutcome =
+  | { readonly ok: true; readonly record: AlarmRecord }
+  | {
+      readonly ok: false;
+      readonly reason: 'unknown-machine' | 'unknown-alarm' | 'not-unacknowledged';
+      readonly record?: AlarmRecord;
+    };
+
+/** The gateway as ISA-18.2 alarm server: lifecycle per machine, journal, events. */
+export interface AlarmServer {
+  /** Feeds one committed scan (and the topic it came on, for the machine level of the events topic). */
+  onScan(scan: DataPayload, topic: string): Promise<void>;
+  /** An operator's acknowledgement: journalled and published; never clears an active alarm. */
+  acknowledge(machineId: string, alarm: string, user: string, at?: number): Promise<AckOutcome>;
+  /** Current records of every machine (or one). */
+  records(machineId?: string): AlarmRecord[];
+  /** Journal writes that failed (logged; the lifecycle in memory went on). */
+  readonly journalFailures: number;
+}
+
+const orNull = <T>(v: T | undefined): T | null => v ?? null;
+const orUndefined = <T>(v: T | null) => v ?? undefined;
+
+/** A lifecycle event with the record after it, as a journal line. */
+function journalLine(event: AlarmEvent, record: AlarmRecord): AlarmJournalEntry {
+  return {
+    machineId: event.machineId,
+    alarm: event.alarm,
+    event: event.type,
+    state: event.state,
+    at: event.at,
+    user: event.user ?? null,
+    firstOut: event.firstOut,
+    active: record.active,
+    raisedAt: orNull(record.raisedAt),
+    acknowledgedAt: orNull(record.acknowledgedAt),
+    acknowledgedBy: orNull(record.acknowledgedBy),
+    clearedAt: orNull(record.clearedAt),
+  };
+}
+
+/** A journal line as the MQTT event payload (and, with its id, a line of GET /api/alarms/journal). */
+export function eventPayload(line: AlarmJournalEntry): AlarmEventPayload {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    timestamp: new Date(line.at).toISOString(),
+    machineId: line.machineId,
+    alarm: line.alarm as AlarmEventPayload['alarm'],
+    event: line.event,
+    state: line.state,
+    firstOut: line.firstOut,
+    ...(line.user === null ? {} : { user: line.user }),
+    ...(line.raisedAt === null ? {} : { raisedAt: new Date(line.raisedAt).toISOString() }),
+  };
+}
+
+/**
+ * Starts the alarm server: rebuilds every alarm's lifecycle from the journal's newest lines (so a
+ * restart loses no unacknowledged alarm), then turns committed scans into ISA-18.2 transitions,
+ * journals them (before the scan's acknowledgement to the broker is sent) and publishes them.
+ */
+export async function createAlarmServer(options: AlarmServerOptions): Promise<AlarmServer> {
+  const { store, log } = options;
+  const initial: AlarmRecord[] = (await store.latestAlarmEntries())
+    .filter((e) => (ALARM_NAMES as readonly string[]).includes(e.alarm))
+    .map((e) => ({
+      machineId: e.machineId,
+      alarm: e.alarm as AlarmRecord['alarm'],
+      state: e.state,
+      active: e.active,
+      raisedAt: orUndefined(e.raisedAt),
+      acknowledgedAt: orUndefined(e.acknowledgedAt),
+      acknowledgedBy: orUndefined(e.acknowledgedBy),
+      clearedAt: orUndefined(e.clearedAt),
+      firstOut: e.firstOut,
+    }));
+  const lifecycle: AlarmLifecycle = createAlarmLifecycle({
+    maxMachines: options.maxMachines ?? 10_000,
+    initial,
+  });
+  if (initial.length > 0)
+    log.info('alarm states rebuilt from the journal', {
+      alarms: initial.length,
+      notNormal: initial.filter((r) => r.state !== 'normal').length,
+    });
+
+  // Whether each machine's scans come with a machine level in the topic (fleet) or without (the
+  // single filler of the architecture document): its events go to the matching topic.
+  const fleetLayout = new Map<string, boolean>();
+  const topicOf = (machineId: string) =>
+    alarmEventsTopic({
+      root: options.topicRoot,
+      ...(fleetLayout.get(machineId) === false ? {} : { machineId }),
+    });
+
+  let journalFailures = 0;
+  // One write at a time, in transition order: the journal's order is the lifecycle's.
+  let chain: Promise<void> = Promise.resolve();
+  const record = (events: readonly AlarmEvent[]): Promise<void> => {
+    if (events.length === 0) return chain;
+    const lines = events.map((e) =>
+      journalLine(
+        e,
+        lifecycle.records(e.machineId).find((r) => r.alarm === e.alarm)!,
+      ),
+    );
+    chain = chain
+      .then(() => store.appendAlarmEvents(lines))
+      .catch((error: unknown) => {
+        journalFailures++;
+        log.error('alarm journal write failed (events still published)', {
+          events: lines.length,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      })
+      .then(() => {
+        for (const line of lines) options.publish(topicOf(line.machineId), eventPayload(line));
+      });
+    return chain;
+  };
+
+  return {
+    onScan(scan, topic) {
+      if (!fleetLayout.has(scan.machineId) && fleetLayout.size < (options.maxMachines ?? 10_000))
+        fleetLayout.set(scan.machineId, topic !== `${options.topicRoot}/data`);
+      return record(lifecycle.update(scan.machineId, scan.tags.alarms, Date.parse(scan.timestamp)));
+    },
+    async acknowledge(machineId, alarm, user, at = Date.now()) {
+      const result = lifecycle.acknowledge(machineId, alarm, user, at);
+      if (!result.ok) return result;
+      await record([result.event]);
+      return { ok: true, record: result.record };
+    },
+    records: (machineId) => lifecycle.records(machineId),
+    get journalFailures() {
+      return journalFailures;
+    },
+  };
+}
