@@ -4,13 +4,24 @@ import type { ScanCounters } from './scan-publisher.js';
 
 /** Totals over many publishers (`nextSequence`: the highest). */
 export const sumCounters = (counters: readonly ScanCounters[]): ScanCounters => {
-  const total = { scans: 0, messages: 0, acked: 0, failed: 0, invalid: 0, nextSequence: 0 };
+  const total = {
+    scans: 0,
+    messages: 0,
+    acked: 0,
+    failed: 0,
+    invalid: 0,
+    delivered: 0,
+    lost: 0,
+    nextSequence: 0,
+  };
   for (const c of counters) {
     total.scans += c.scans;
     total.messages += c.messages;
     total.acked += c.acked;
     total.failed += c.failed;
     total.invalid += c.invalid;
+    total.delivered += c.delivered;
+    total.lost += c.lost;
     total.nextSequence = Math.max(total.nextSequence, c.nextSequence);
   }
   return total;

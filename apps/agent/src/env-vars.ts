@@ -171,7 +171,7 @@ export const ENV_VARS = [
     name: 'SHUTDOWN_TIMEOUT',
     group: 'Delivery',
     description:
-      'On SIGINT/SIGTERM, how long to wait for unacknowledged messages before disconnecting.',
+      'On SIGINT/SIGTERM, how long to wait for unacknowledged messages before disconnecting; during an outage, for the broker to come back.',
     allowed: 'seconds, 0-300',
     schema: seconds(0, 300),
     default: 5,

@@ -59,9 +59,12 @@ else {
     // Still loading (agent undefined): nothing was connected or published yet.
     stop: async () => {
       if (agent === undefined) return;
-      const { undelivered } = await agent.stop();
+      const { undelivered, undeliveredScans } = await agent.stop();
       if (undelivered > 0)
-        logger.warn('stopped with messages the broker never acknowledged', { undelivered });
+        logger.warn('stopped with messages the broker never acknowledged', {
+          undelivered,
+          scans: undeliveredScans,
+        });
     },
   });
 

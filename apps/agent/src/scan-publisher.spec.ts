@@ -78,15 +78,19 @@ describe('scan publisher', () => {
       onInvalid: () => undefined,
     });
     publisher.publish(idleTags(), new Date());
+    publisher.publish(idleTags(), new Date());
     sent.forEach((s, i) => s.settle(i !== 3));
     await flush();
+    // Scan 0 lost one message (lost, counted once), scan 1 arrived whole (delivered).
     expect(publisher.counters()).toEqual({
-      scans: 1,
-      messages: 7,
-      acked: 6,
+      scans: 2,
+      messages: 14,
+      acked: 13,
       failed: 1,
       invalid: 0,
-      nextSequence: 1,
+      delivered: 1,
+      lost: 1,
+      nextSequence: 2,
     });
     expect(failures).toEqual(['plc/bottlefiller/analog']);
   });

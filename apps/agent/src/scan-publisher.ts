@@ -19,6 +19,10 @@ export interface ScanCounters {
   readonly failed: number;
   /** Scans that could not be encoded (a simulator value outside the tag model). */
   readonly invalid: number;
+  /** Scans whose seven messages the broker all acknowledged. */
+  readonly delivered: number;
+  /** Scans of which the client gave up on at least one message (counted once per scan). */
+  readonly lost: number;
   /** Sequence number the next scan will carry. */
   readonly nextSequence: number;
 }
@@ -57,10 +61,9 @@ export function createScanPublisher(options: ScanPublisherOptions): ScanPublishe
   let acked = 0;
   let failed = 0;
   let invalid = 0;
+  let delivered = 0;
+  let lost = 0;
   let sequence = 0;
-  const onAck = () => {
-    acked++;
-  };
   return {
     publish(tags, at) {
       scans++;
@@ -79,14 +82,34 @@ export function createScanPublisher(options: ScanPublisherOptions): ScanPublishe
         options.onInvalid(error, current);
         return;
       }
+      // One scan, one outcome: delivered when its last message is acknowledged, lost at the first failure.
+      let pending = encoded.length;
+      let failedScan = false;
       for (const { topic, payload } of encoded) {
         messages++;
-        options.publish(topic, payload, { qos: 1, retain: false }).then(onAck, (error: unknown) => {
-          failed++;
-          options.onFailure(error, topic, current);
-        });
+        options.publish(topic, payload, { qos: 1, retain: false }).then(
+          () => {
+            acked++;
+            if (--pending === 0 && !failedScan) delivered++;
+          },
+          (error: unknown) => {
+            failed++;
+            if (!failedScan) lost++;
+            failedScan = true;
+            options.onFailure(error, topic, current);
+          },
+        );
       }
     },
-    counters: () => ({ scans, messages, acked, failed, invalid, nextSequence: sequence }),
+    counters: () => ({
+      scans,
+      messages,
+      acked,
+      failed,
+      invalid,
+      delivered,
+      lost,
+      nextSequence: sequence,
+    }),
   };
 }

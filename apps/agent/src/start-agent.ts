@@ -11,7 +11,7 @@ import { createRecentRequests } from './commands/recent-requests.js';
 import type { AgentConfig } from './config.js';
 import { createFirstOfKind } from './first-of-kind.js';
 import type { ScanCounters } from './scan-publisher.js';
-import { stopAgent } from './stop-agent.js';
+import { stopAgent, type AgentStopped } from './stop-agent.js';
 import { watchLinks } from './watch-links.js';
 
 /**
@@ -39,10 +39,11 @@ export interface RunningAgent {
   counters(): ScanCounters;
   /**
    * Graceful shutdown: stops the simulators, announces `offline` for every machine, waits up to
-   * `config.shutdownTimeoutMs` for unacknowledged messages, disconnects cleanly (so the broker does
-   * not send the last wills). Resolves with the number of messages that never reached the broker.
+   * `config.shutdownTimeoutMs` for unacknowledged messages (during an outage, for the broker to come
+   * back), disconnects cleanly (so the broker does not send the last wills). Resolves with the
+   * messages and scans that never reached the broker.
    */
-  stop(): Promise<{ readonly undelivered: number }>;
+  stop(): Promise<AgentStopped>;
 }
 
 /** Optional behaviour of {@link startAgent}. */
@@ -173,7 +174,7 @@ export function startAgent(
         .subscribe(summary),
     );
 
-  let stopped: Promise<{ undelivered: number }> | undefined;
+  let stopped: Promise<AgentStopped> | undefined;
   return {
     clients: links.map((l) => l.client),
     machines: machines.map((m) => ({ id: m.id, counters: () => m.publisher.counters() })),

@@ -57,6 +57,13 @@ export interface ObserveOptions {
 export interface CloseOptions {
   /** How long to wait for unacknowledged and queued messages to be acknowledged, in ms (default: 5000). */
   readonly timeoutMs?: number;
+  /**
+   * When the broker is unreachable while messages are held, keep reconnecting (at most 500 ms
+   * apart, whatever the backoff had reached) and wait for them to be acknowledged, all within
+   * `timeoutMs` (default: false — without a connection, close at once). For a shutdown during an
+   * outage: a broker back within the timeout still gets what was queued.
+   */
+  readonly awaitBroker?: boolean;
 }
 
 /** Counters of {@link MqttClient.stats}, totals since the client was created. */

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: connect, onConnect, onClose and close are one state machine over the
+// same generation/connection fields; its other rooms (pump, subscriptions, takeover) are split out.
 // The default import, not `{ connect }`: mqtt.js's browser build (dist/mqtt.esm.js, picked by
 // bundlers through the `browser` export condition) has only a default export.
 import mqtt from 'mqtt';
@@ -27,6 +29,10 @@ import type { BrokerNode, ResolvedOptions } from './resolve-options.js';
 import { Subscriptions } from './subscriptions.js';
 import { TakeoverDetector } from './takeover-detector.js';
 import { toClientError } from './to-client-error.js';
+import { waitForState } from './wait-for-state.js';
+
+/** Longest pause between reconnect attempts while close({ awaitBroker }) waits. */
+const AWAIT_BROKER_RETRY_MS = 500;
 
 /**
  * The client behind {@link createMqttClient}: the connection loop. One mqtt.js client per
@@ -70,6 +76,8 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
   /** Unacknowledged messages put back in the outbox by the last lost connection. */
   private pendingResend = 0;
   private closing = false;
+  /** close({ awaitBroker }) is waiting for the broker to come back: keep reconnecting meanwhile. */
+  private awaitingBroker = false;
   private closed = false;
   private closePromise: Promise<void> | undefined;
 
@@ -152,14 +160,31 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
   close(options: CloseOptions = {}): Promise<void> {
     if (this.closePromise) return this.closePromise;
     const timeoutMs = options.timeoutMs ?? 5_000;
+    const clock = this.opts.clock;
+    const deadline = clock.now() + timeoutMs;
     this.closing = true;
+    this.awaitingBroker = options.awaitBroker === true && this.pump.outbox.depth > 0;
     if (this.retryTimer !== undefined) {
-      this.opts.clock.clearTimeout(this.retryTimer);
+      clock.clearTimeout(this.retryTimer);
       this.retryTimer = undefined;
+      // The backoff may have grown far beyond the time left: try the broker now.
+      if (this.awaitingBroker) this.connect();
     }
     this.closePromise = (async () => {
-      if (this.connectedOn !== 0 && this.pump.outbox.depth > 0)
-        await this.pump.waitDrained(timeoutMs);
+      // Without awaitBroker one bounded wait while connected; with it, as long as messages are held
+      // and time is left, through reconnects (a drain ends early when the connection is lost).
+      for (let left = timeoutMs; left > 0 && this.pump.outbox.depth > 0 && !this.closed;) {
+        if (this.connectedOn !== 0) await this.pump.waitDrained(left);
+        else if (this.awaitingBroker)
+          await waitForState(this.state$, ['connected', 'closed'], left, clock);
+        if (!this.awaitingBroker) break;
+        left = deadline - clock.now();
+      }
+      this.awaitingBroker = false;
+      if (this.retryTimer !== undefined) {
+        clock.clearTimeout(this.retryTimer);
+        this.retryTimer = undefined;
+      }
       const client = this.conn;
       const wasConnected = this.connectedOn !== 0;
       this.conn = undefined;
@@ -297,7 +322,7 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
         ? { type: 'disconnected', error, url }
         : { type: 'connect-failed', attempt: this.attempt, error, url },
     );
-    if (this.closing || this.closed) return;
+    if (this.closed || (this.closing && !this.awaitingBroker)) return;
     // Only the broker's own word (reason code 0x8E) stops us; the kick pattern could also be a
     // flapping broker, so it is reported and backed off from, not obeyed.
     if (
@@ -326,7 +351,9 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
     const nodes = this.opts.nodes.length;
     this.nodeIndex = (this.nodeIndex + 1) % nodes;
     const round = Math.ceil(this.failures / nodes);
-    const delay = backoffDelay(round, this.opts.reconnect, this.opts.random);
+    const backoff = backoffDelay(round, this.opts.reconnect, this.opts.random);
+    // Closing with awaitBroker: the broker has until the close timeout, so it is asked often.
+    const delay = this.awaitingBroker ? Math.min(backoff, AWAIT_BROKER_RETRY_MS) : backoff;
     this.setState({
       status: 'reconnecting',
       attempt: this.attempt,
@@ -336,7 +363,7 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
     });
     this.retryTimer = this.opts.clock.setTimeout(() => {
       this.retryTimer = undefined;
-      if (!this.closing && !this.closed) this.connect();
+      if (!this.closed && (!this.closing || this.awaitingBroker)) this.connect();
     }, delay);
   }
 
