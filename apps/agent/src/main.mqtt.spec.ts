@@ -85,7 +85,10 @@ describe('agent against a real Mosquitto', () => {
     }, 'three scans on test/seven/data');
     const sequences = data.map((m) => sequenceOf(m.payload)!);
     const complete = sequences.slice(0, -1); // the last scan's six group messages may still be on their way
-    const messages = seen().filter((m) => m.topic !== 'test/seven/connection');
+    // The seven scan topics; connection and the PackML state (retained, on change) are checked apart.
+    const messages = seen().filter(
+      (m) => m.topic !== 'test/seven/connection' && m.topic !== 'test/seven/packml',
+    );
 
     for (const m of messages) {
       expect(m.qos, m.topic).toBe(1);
@@ -98,6 +101,11 @@ describe('agent against a real Mosquitto', () => {
       expect(ofScan.map((m) => m.topic.split('/').pop())).toEqual([...TOPIC_KINDS]);
     }
     expect(sequences.slice(0, 3)).toEqual([sequences[0], sequences[0]! + 1, sequences[0]! + 2]);
+    const packml = seen().find((m) => m.topic === 'test/seven/packml');
+    expect(packml && JSON.parse(packml.payload)).toMatchObject({
+      machineId: 'seven',
+      state: 'Execute',
+    });
     const online = seen().find((m) => m.topic === 'test/seven/connection');
     expect(online && JSON.parse(online.payload)).toMatchObject({
       schemaVersion: 1,

@@ -50,8 +50,7 @@ export interface RunningAgent {
 export interface StartAgentOptions {
   /**
    * Publish each machine's PackML state, retained, on `<root>[/<machineId>]/packml` (default:
-   * false). Off until the viewer and the end-to-end checks know the write-path topics: they treat
-   * every topic under the root but the seven and `connection` as invalid (docs/commands.md).
+   * true, as issue 12 asks; `false` leaves only the seven topics and `connection`).
    */
   readonly publishPackml?: boolean;
 }
@@ -102,7 +101,7 @@ export function startAgent(
   };
   const publishPackml = (index: number, at: Date) => {
     const machine = machines[index]!;
-    if (options.publishPackml)
+    if (options.publishPackml !== false)
       machine.packml.update(
         machine.filler.packml,
         at,

@@ -76,7 +76,12 @@ describe('npm start next to a broker that already runs', () => {
     // …and on the wire, the seed's seven topics, valid.
     const scan = await vi.waitFor(
       () => {
-        const data = sub.messages().filter((m) => !m.topic.endsWith('/connection'));
+        // The seed's seven topics (beside them: connection, the PackML state, alarm events).
+        const data = sub
+          .messages()
+          .filter((m) =>
+            (TOPIC_KINDS as readonly string[]).includes(m.topic.slice('plc/bottlefiller/'.length)),
+          );
         const kinds = new Set(data.map((m) => m.topic.split('/').pop()));
         if (!TOPIC_KINDS.every((k) => kinds.has(k)))
           throw new Error(`the seven topics at mosquitto_sub\n${sub.output()}${npm.dump()}`);

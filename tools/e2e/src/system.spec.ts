@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brokerTest as it, mosquittoPub } from '@ot-mqtt/broker/testing';
-import { parsePayload } from '@ot-mqtt/tag-model';
+import { PackmlPayloadSchema, parsePayload } from '@ot-mqtt/tag-model';
 import { afterEach, beforeAll, describe, expect, vi } from 'vitest';
 import {
   assertAlive,
@@ -47,7 +47,7 @@ describe('agent → Mosquitto → viewer, with a third-party subscriber', () => 
     ['TCP', 1883],
     ['WebSocket', 9001],
   ] as const)(
-    'over the %s listener (%i in the config): all seven topics reach the viewer valid, mosquitto_sub sees the same messages at QoS 1, and only the connection topic is retained',
+    'over the %s listener (%i in the config): all seven topics reach the viewer valid, mosquitto_sub sees the same messages at QoS 1, and only the connection and PackML topics are retained',
     async ([name, listener], { broker, mosquittoSub }) => {
       const url = broker.urls[listener];
       expect(url, `the config's ${listener} listener`).toMatch(
@@ -90,7 +90,8 @@ describe('agent → Mosquitto → viewer, with a third-party subscriber', () => 
       const shown = records(viewer);
       expect(shown.filter((r) => r.error)).toEqual([]);
       for (const seq of common) {
-        const scan = shown.filter((r) => r.sequence === seq);
+        // The PackML state carries the sequence of the scan it was read at; it is not a scan topic.
+        const scan = shown.filter((r) => r.sequence === seq && r.kind !== 'packml');
         expect(scan.map((r) => r.kind).sort()).toEqual([...SCAN_KINDS].sort());
         for (const r of scan) {
           expect(r).toMatchObject({
@@ -112,7 +113,9 @@ describe('agent → Mosquitto → viewer, with a third-party subscriber', () => 
       // showed), at QoS 1, none of them retained.
       const theirs = sub.messages();
       for (const seq of common) {
-        const scan = theirs.filter((m) => m.payload.includes(`"sequence":${seq},`));
+        const scan = theirs.filter(
+          (m) => m.payload.includes(`"sequence":${seq},`) && !m.topic.endsWith('/packml'),
+        );
         expect(scan.map((m) => m.topic.slice(root.length + 1)).sort()).toEqual(
           [...SCAN_KINDS].sort(),
         );
@@ -126,7 +129,8 @@ describe('agent → Mosquitto → viewer, with a third-party subscriber', () => 
       }
       expect(theirs.filter((m) => m.retain)).toEqual([]);
 
-      // A subscriber arriving now gets exactly one retained message: the agent's `online`.
+      // A subscriber arriving now gets two retained messages: the agent's `online` and the PackML
+      // state (published by default since issue 12).
       const late = await mosquittoSub({
         url: broker.url,
         topics: [`${root}/#`],
@@ -134,8 +138,12 @@ describe('agent → Mosquitto → viewer, with a third-party subscriber', () => 
       });
       // --retained-only ends at the first live (non-retained) message.
       expect(await late.exited).toBe(0);
-      const retained = late.messages();
-      expect(retained.map((m) => m.topic)).toEqual([`${root}/connection`]);
+      const retained = late.messages().sort((a, b) => a.topic.localeCompare(b.topic));
+      expect(retained.map((m) => m.topic)).toEqual([`${root}/connection`, `${root}/packml`]);
+      expect(PackmlPayloadSchema.parse(JSON.parse(retained[1]?.payload ?? ''))).toMatchObject({
+        machineId: 'filler-01',
+        state: 'Execute',
+      });
       expect(retained[0]?.qos).toBe(1);
       expect(JSON.parse(retained[0]?.payload ?? '')).toMatchObject({
         schemaVersion: 1,
