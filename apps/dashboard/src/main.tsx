@@ -72,9 +72,12 @@ if (!config.login) connect();
   renderMode,
 };
 
+const root = document.getElementById('app')!;
+// Preact 10 renders beside, not over, what the container holds: the "Loading…" line would stay.
+root.replaceChildren();
 render(
   <DashboardContext.Provider value={dashboard}>
     <App />
   </DashboardContext.Provider>,
-  document.getElementById('app')!,
+  root,
 );

@@ -5,7 +5,10 @@ import { useDashboard } from './app-context.js';
  * down, a shape, a word and the abnormal colour, and the promise that values are marked stale.
  */
 export function Header(props: { route: string }) {
-  const { broker, gateway, store, alarms, user, config } = useDashboard();
+  const { broker, gateway, store, alarms, user, config, now } = useDashboard();
+  // Alarms seen only in live scans change with the store, not with a signal the header reads:
+  // re-read them with the page clock (once a second), not per message.
+  void now.value;
   const b = broker.value?.status.value ?? { status: 'connecting' as const };
   const g = gateway.status.value;
   const problems = store.problems.value;
