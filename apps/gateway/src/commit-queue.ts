@@ -1,4 +1,5 @@
-import type { HistorianStore, ScanRecord } from '@ot-mqtt/historian';
+import { performance } from 'node:perf_hooks';
+import type { HistorianStore, ScanRecord, WriteResult } from '@ot-mqtt/historian';
 import type { ConnectionStatus } from '@ot-mqtt/tag-model';
 import type { Logger } from './log.js';
 
@@ -34,6 +35,14 @@ export interface CommitStatus {
   readonly largestBatch: number;
 }
 
+/** Told about every commit (the `/metrics` wiring listens here). */
+export interface CommitObserver {
+  /** A batch of scans committed: how long the write took and what it stored. */
+  committed(seconds: number, result: WriteResult): void;
+  /** A write failed (it is retried; nothing was acknowledged). */
+  failed(): void;
+}
+
 /**
  * Group commit between the MQTT connections and the store. Each message's promise resolves only
  * after the transaction holding it has committed — the caller then lets mqtt.js send the PUBACK.
@@ -61,9 +70,12 @@ export class CommitQueue {
   #wake: (() => void) | undefined;
   #idle: Promise<void> = Promise.resolve();
 
-  constructor(store: HistorianStore, log: Logger) {
+  readonly #observer: CommitObserver | undefined;
+
+  constructor(store: HistorianStore, log: Logger, observer?: CommitObserver) {
     this.#store = store;
     this.#log = log;
+    this.#observer = observer;
   }
 
   /** Resolves when the scan is committed (or recognised as already stored). Never rejects. */
@@ -148,6 +160,7 @@ export class CommitQueue {
           delay = 100;
           for (const job of batch) job.done();
         } catch (error) {
+          this.#observer?.failed();
           const message = error instanceof Error ? error.message : String(error);
           if (!this.#failing) this.#failedSince = Date.now();
           this.#failing = true;
@@ -178,7 +191,9 @@ export class CommitQueue {
   async #commit(batch: readonly Job[]): Promise<void> {
     const scans = batch.flatMap((j) => (j.kind === 'scan' ? [j.scan] : []));
     if (scans.length > 0) {
+      const started = performance.now();
       const result = await this.#store.writeScans(scans);
+      this.#observer?.committed((performance.now() - started) / 1000, result);
       this.#stored += result.stored;
       this.#duplicates += result.duplicates;
       this.#batches++;

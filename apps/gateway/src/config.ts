@@ -237,6 +237,28 @@ export const ENV_VARS = [
   },
   ...ALARM_ENV_VARS,
   {
+    name: 'METRICS_PORT',
+    default: '(unset: no metrics)',
+    allowed: 'a whole number, 1-65535',
+    description: 'Serve Prometheus metrics on http://METRICS_HOST:METRICS_PORT/metrics.',
+    schema: whole(1, 65535),
+  },
+  {
+    name: 'METRICS_HOST',
+    default: '127.0.0.1',
+    allowed: 'a host name or IP address to listen on',
+    description: 'Address of /metrics (0.0.0.0 for a Prometheus on another host).',
+    schema: host,
+  },
+  {
+    name: 'METRICS_MAX_MACHINES',
+    default: '100',
+    allowed: 'a whole number, 0-100000',
+    description:
+      'Machines with their own `machine` label on /metrics; later ones share machine="_other".',
+    schema: whole(0, 100_000),
+  },
+  {
     name: 'LOG_LEVEL',
     default: 'info',
     allowed: 'error, warn, info or debug',
@@ -290,6 +312,12 @@ export interface GatewayConfig {
   readonly logLevel: LogLevel;
   /** Alarm server and OEE (operator token, shift, ideal rate). */
   readonly alarms: AlarmSettings;
+  /** The `/metrics` endpoint: off when `port` is undefined. */
+  readonly metrics: {
+    readonly port: number | undefined;
+    readonly host: string;
+    readonly maxMachines: number;
+  };
 }
 
 /** Outcome of {@link parseConfig}. */
@@ -374,6 +402,11 @@ export function parseConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Co
       dashboardDir: get<string>('DASHBOARD_DIR'),
       logLevel: get<LogLevel>('LOG_LEVEL') ?? 'info',
       alarms,
+      metrics: {
+        port: get<number>('METRICS_PORT'),
+        host: get<string>('METRICS_HOST') ?? '127.0.0.1',
+        maxMachines: get<number>('METRICS_MAX_MACHINES') ?? 100,
+      },
     },
   };
 }

@@ -59,6 +59,16 @@ export interface ServerDeps extends AlarmRouteDeps {
   readonly dashboardMqttUrl: string | undefined;
   /** Folder of the dashboard's built files (default apps/dashboard/dist beside this app). */
   readonly dashboardDir: string | undefined;
+  /**
+   * Called after every response with the route's template (`/api/machines/:machineId/latest`,
+   * `undefined` when no route matched) — never the raw URL, so ids in paths cannot multiply series.
+   */
+  readonly onResponse?: (
+    method: string,
+    route: string | undefined,
+    status: number,
+    seconds: number,
+  ) => void;
 }
 
 const HOUR = 3_600_000;
@@ -129,6 +139,17 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     }
     return reply.code(status).send({ error: (error as Error).message });
   });
+  const { onResponse } = deps;
+  if (onResponse !== undefined) {
+    app.addHook('onResponse', async (request, reply) => {
+      onResponse(
+        request.method,
+        request.routeOptions.url,
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+    });
+  }
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );

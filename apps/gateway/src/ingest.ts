@@ -19,10 +19,34 @@ export interface IngestStatus {
   readonly unacknowledged: number;
 }
 
+/** Told about every message the ingest takes (the `/metrics` wiring listens here). */
+export interface IngestObserver {
+  /** A valid scan (the complete `data` message), before it is committed. */
+  scan(scan: {
+    readonly machineId: string;
+    readonly sequence: number;
+    /** The scan's own time, epoch ms. */
+    readonly timestamp: number;
+    readonly receivedAt: number;
+  }): void;
+  /** An agent's connection announcement (retained ones are the state before we subscribed). */
+  connection(connection: {
+    readonly machineId: string;
+    readonly status: 'online' | 'offline';
+    readonly publishIntervalMs: number | undefined;
+    readonly retained: boolean;
+    readonly receivedAt: number;
+  }): void;
+  /** A message rejected (invalid payload or a time outside the retention window). */
+  invalid(): void;
+}
+
 /** The running subscription side of the gateway. */
 export interface Ingest {
   /** Counters and connection state. */
   status(): IngestStatus;
+  /** The MQTT connections (for connection metrics). */
+  readonly clients: readonly MqttClient[];
   /** Disconnects without acknowledging anything still held. */
   close(): Promise<void>;
 }
@@ -73,12 +97,14 @@ export function startIngest(
   // The alarm server: runs after the commit and before the PUBACK, so a scan is acknowledged
   // only once its alarm transitions are journalled too.
   onCommitted?: (scan: DataPayload, topic: string) => Promise<void>,
+  observer?: IngestObserver,
 ): Ingest {
   let rejected = 0;
   let redelivered = 0;
   let lastRejectLog = 0;
   const reject = (topic: string, reason: string) => {
     rejected++;
+    observer?.invalid();
     // Rate-limited: a flood of bad messages must not become a flood of log lines.
     if (Date.now() - lastRejectLog > 5_000) {
       lastRejectLog = Date.now();
@@ -98,6 +124,13 @@ export function startIngest(
     if (!parsed.ok) return reject(packet.topic, formatPayloadError(parsed.error));
     if (parsed.kind === 'connection') {
       const value = parsed.value;
+      observer?.connection({
+        machineId: value.machineId,
+        status: value.status,
+        publishIntervalMs: value.publishIntervalMs,
+        retained: packet.retain,
+        receivedAt: Date.now(),
+      });
       return queue.writeConnection(
         value.machineId,
         value.status,
@@ -116,6 +149,12 @@ export function startIngest(
         `timestamp ${parsed.value.timestamp} outside the retention window`,
       );
     }
+    observer?.scan({
+      machineId: parsed.value.machineId,
+      sequence: parsed.value.sequence,
+      timestamp: ts,
+      receivedAt: now,
+    });
     await queue.writeScan(parsed.value);
     await onCommitted?.(parsed.value, packet.topic);
   };
@@ -203,6 +242,7 @@ export function startIngest(
   }
 
   return {
+    clients,
     status: () => ({
       connected: connected.size,
       connections: clients.length,

@@ -27,6 +27,7 @@ try {
 log.info(`gateway listening on ${gateway.url}`, {
   api: `${gateway.url}/api/machines`,
   openapi: `${gateway.url}/openapi.json`,
+  metrics: gateway.metricsUrl,
   broker: config.mqttUrl,
   auth: config.token ? 'bearer token' : 'none',
 });

@@ -19,6 +19,8 @@ export interface Gateway {
   readonly ingest: Ingest;
   /** The alarm server (lifecycle, journal, events). */
   readonly alarms: AlarmServer;
+  /** `http://host:port/metrics` when METRICS_PORT is set. */
+  readonly metricsUrl: string | undefined;
   /** Stops HTTP, MQTT (nothing held is acknowledged) and the store. */
   close(): Promise<void>;
 }
@@ -32,7 +34,15 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     heartbeatMs: config.heartbeatMs,
   });
   log.info('historian open', { engine: store.engine, location: store.location });
-  const queue = new CommitQueue(store, log);
+  const { port: metricsPort } = config.metrics;
+  const metrics =
+    metricsPort === undefined
+      ? undefined
+      : (await import('./serve-metrics.js')).createGatewayMetricsWiring({
+          ...config.metrics,
+          port: metricsPort,
+        });
+  const queue = new CommitQueue(store, log, metrics?.commits);
   const alarmEvents = startAlarmEventsPublisher(config, log);
   const alarms = await createAlarmServer({
     store,
@@ -40,7 +50,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     topicRoot: config.topicRoot,
     publish: alarmEvents.publish,
   });
-  const ingest = startIngest(config, queue, log, alarms.onScan);
+  const ingest = startIngest(config, queue, log, alarms.onScan, metrics?.ingest);
 
   let lastCheck: { at: number; ok: boolean; error?: string } = { at: 0, ok: false };
   const ready = async () => {
@@ -85,12 +95,25 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     operatorToken: config.alarms.operatorToken,
     alarmServer: alarms,
     alarmSettings: config.alarms,
+    ...(metrics ? { onResponse: metrics.onResponse } : {}),
   });
   await server.listen({ host: config.host, port: config.port });
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
+
+  let metricsUrl: string | undefined;
+  if (metrics) {
+    try {
+      metricsUrl = (await metrics.serve(ingest.clients, queue)).url;
+    } catch (error) {
+      // As the viewer and agent: the history matters more than its figures.
+      log.warn('metrics not served', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
 
   const retention = async () => {
     try {
@@ -129,9 +152,11 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     queue,
     ingest,
     alarms,
+    metricsUrl,
     async close() {
       clearInterval(retentionTimer);
       clearInterval(statsTimer);
+      await metrics?.close();
       await server.close();
       await ingest.close();
       await alarmEvents.close();

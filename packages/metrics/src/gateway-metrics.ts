@@ -20,6 +20,8 @@ export interface GatewayMetricsOptions {
 export interface GatewayMetrics {
   /** Records one committed database write: its duration in seconds and the rows it wrote to `table`. */
   dbWrite(seconds: number, rows: number, table?: string): void;
+  /** Counts rows committed to `table` by a write already recorded with {@link GatewayMetrics.dbWrite}. */
+  rowsWritten(rows: number, table: string): void;
   /** Counts a database write that failed. */
   dbWriteFailed(): void;
   /**
@@ -99,6 +101,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   return {
     dbWrite(seconds, count, table = 'scans') {
       write.observe(Math.max(0, seconds));
+      rows.inc({ table }, count);
+    },
+    rowsWritten(count, table) {
       rows.inc({ table }, count);
     },
     dbWriteFailed() {

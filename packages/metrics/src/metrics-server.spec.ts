@@ -7,7 +7,7 @@ import { createIngestMetrics } from './ingest-metrics.js';
 import { createMetricsRegistry } from './metrics-registry.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 import { instrumentMqttClients } from './mqtt-client-metrics.js';
-import { checkMetrics, NO_PROMTOOL } from './promtool.test-helper.js';
+import { checkMetrics, NO_PROMTOOL } from './testing/index.js';
 
 const servers: MetricsServer[] = [];
 afterEach(async () => {

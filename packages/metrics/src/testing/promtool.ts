@@ -10,7 +10,20 @@ export const NO_PROMTOOL =
     ? 'promtool not installed (apt-get install -y prometheus; .ci/run installs it): skipped'
     : '';
 
-/** Runs `promtool check metrics` on exposition text; returns its exit code and complaints. */
+/**
+ * Runs `promtool check metrics` on exposition text; returns its exit code and complaints (empty
+ * output and code 0 when the text follows Prometheus' conventions).
+ *
+ * @example
+ * ```ts
+ * import { checkMetrics, NO_PROMTOOL } from '@ot-mqtt/metrics/testing';
+ * it.skipIf(NO_PROMTOOL !== '')('passes promtool', async () => {
+ *   const { code, output } = checkMetrics(await (await fetch(url)).text());
+ *   expect(output).toBe('');
+ *   expect(code).toBe(0);
+ * });
+ * ```
+ */
 export function checkMetrics(text: string): { code: number | null; output: string } {
   const run = spawnSync(PROMTOOL ?? 'promtool', ['check', 'metrics'], {
     input: text,

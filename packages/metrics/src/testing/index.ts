@@ -1,0 +1,2 @@
+export { checkMetrics, NO_PROMTOOL, PROMTOOL } from './promtool.js';
+export { sampleValue, scrapeMetrics } from './scrape.js';
