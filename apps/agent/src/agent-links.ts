@@ -6,6 +6,7 @@ import {
 } from '@ot-mqtt/mqtt-client';
 import { encodeConnection, type EncodedMessage } from '@ot-mqtt/tag-model';
 import type { AgentConfig } from './config.js';
+import type { MachineAuth } from './machine-identity.js';
 import { outboxLimits } from './outbox-limits.js';
 
 /** One MQTT connection and the machines publishing over it. */
@@ -36,6 +37,8 @@ export interface ConnectionPurpose {
   readonly fillers: number;
   /** 4 (MQTT 3.1.1, the data connections) or 5 (commands). */
   readonly protocolVersion?: 4 | 5;
+  /** This connection's own identity (per-filler identities), instead of MQTT_USERNAME/PASSWORD. */
+  readonly auth?: MachineAuth | undefined;
 }
 
 /** Opens the agent's MQTT connections, all sharing one outbox budget. */
@@ -47,7 +50,7 @@ export type Connect = (purpose: ConnectionPurpose) => MqttClient;
  */
 export function createConnect(config: AgentConfig): Connect {
   const budget: OutboxBudget = createOutboxBudget({ maxBytes: config.outbox.budgetBytes });
-  return ({ clientId, willFor, fillers, protocolVersion = 4 }) => {
+  return ({ clientId, willFor, fillers, protocolVersion = 4, auth = config.auth }) => {
     const will = willFor === undefined ? undefined : connectionMessage(config, 'offline', willFor);
     return createMqttClient({
       ...(config.urls === undefined ? { url: config.url } : { urls: config.urls }),
@@ -62,8 +65,8 @@ export function createConnect(config: AgentConfig): Connect {
       ...(will === undefined
         ? {}
         : { will: { topic: will.topic, payload: will.payload, qos: 1 as const, retain: true } }),
-      ...(config.auth === undefined ? {} : { username: config.auth.username }),
-      ...(config.auth?.password === undefined ? {} : { password: config.auth.password }),
+      ...(auth === undefined ? {} : { username: auth.username }),
+      ...(auth?.password === undefined ? {} : { password: auth.password }),
       ...(config.tls === undefined ? {} : { tls: config.tls }),
       outbox: {
         ...outboxLimits(fillers, config.outbox.maxMessages),
@@ -83,7 +86,12 @@ export function openLinks(config: AgentConfig, connect: Connect): Link[] {
   const { fleet } = config;
   if (fleet.connectionMode === 'per-filler')
     return fleet.machineIds.map((id, i) => ({
-      client: connect({ clientId: fleet.clientIds[i]!, willFor: id, fillers: 1 }),
+      client: connect({
+        clientId: fleet.clientIds[i]!,
+        willFor: id,
+        fillers: 1,
+        auth: fleet.identities?.[i],
+      }),
       machineIds: [id],
     }));
   const single = fleet.machineIds.length === 1 && !fleet.includeMachineLevel;

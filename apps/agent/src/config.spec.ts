@@ -7,6 +7,8 @@ const files: Record<string, string> = {
   '/certs/ca.pem': 'CA PEM',
   '/certs/agent.pem': 'CERT PEM',
   '/certs/agent.key': 'KEY PEM',
+  '/secrets/filler-0001.password': 'pw-1\n',
+  '/secrets/filler-0002.password': 'pw-2\n',
 };
 const readFile: ReadTextFile = (path) => {
   const text = files[path];
@@ -284,5 +286,59 @@ describe('agent configuration', () => {
     ])('refuses %j, naming the variable', (env, message) => {
       expect(errorsOf(env).join('\n')).toContain(message);
     });
+  });
+});
+
+describe('per-filler identities ({machineId} in MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CLIENT_ID)', () => {
+  const perFiller = {
+    FILLER_COUNT: '2',
+    CONNECTION_MODE: 'per-filler',
+    MQTT_USERNAME: '{machineId}',
+    MQTT_PASSWORD_FILE: '/secrets/{machineId}.password',
+  };
+
+  it('gives each filler connection its own user, password and client id', () => {
+    const { fleet } = ok({ ...perFiller, MQTT_CLIENT_ID: 'line-a/{machineId}' });
+    expect(fleet.identities).toEqual([
+      { username: 'filler-0001', password: 'pw-1' },
+      { username: 'filler-0002', password: 'pw-2' },
+    ]);
+    expect(fleet.clientIds).toEqual(['line-a/filler-0001', 'line-a/filler-0002']);
+  });
+
+  it('a shared MQTT_PASSWORD goes with every filler user name', () => {
+    const { fleet } = ok({
+      FILLER_COUNT: '2',
+      CONNECTION_MODE: 'per-filler',
+      MQTT_USERNAME: 'gw-{machineId}',
+      MQTT_PASSWORD: 'x',
+    });
+    expect(fleet.identities).toEqual([
+      { username: 'gw-filler-0001', password: 'x' },
+      { username: 'gw-filler-0002', password: 'x' },
+    ]);
+  });
+
+  it('names the filler whose password file is missing', () => {
+    expect(errorsOf({ ...perFiller, FILLER_COUNT: '3' }).join('\n')).toMatch(
+      /MQTT_PASSWORD_FILE.*cannot read \/secrets\/filler-0003\.password, filler-0003's password \(ENOENT\)/,
+    );
+  });
+
+  it('refuses {machineId} without CONNECTION_MODE=per-filler, naming each variable', () => {
+    const messages = errorsOf({
+      FILLER_COUNT: '2',
+      MQTT_USERNAME: '{machineId}',
+      MQTT_CLIENT_ID: 'a-{machineId}',
+      MQTT_PASSWORD: 'x',
+    }).join('\n');
+    for (const name of ['MQTT_USERNAME', 'MQTT_CLIENT_ID'])
+      expect(messages).toMatch(new RegExp(`${name}.*needs CONNECTION_MODE=per-filler`));
+  });
+
+  it('refuses a password file per filler for one shared user name', () => {
+    expect(errorsOf({ ...perFiller, MQTT_USERNAME: 'agent' }).join('\n')).toMatch(
+      /MQTT_PASSWORD_FILE.*MQTT_USERNAME does not: one user name has one password/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   parseEnv,
   resolveMqttConnection,
@@ -6,6 +7,14 @@ import {
   type ReadTextFile,
 } from '@ot-mqtt/app-kit';
 import { ENV_VARS } from './env-vars.js';
+import {
+  MACHINE_ID_PLACEHOLDER,
+  PER_MACHINE_VARIABLES,
+  forMachine,
+  isPerMachine,
+  machineAuths,
+  type MachineAuth,
+} from './machine-identity.js';
 import { DEFAULT_FLEET_PREFIX, fleetMachineId, shardRange, type Shard } from '@ot-mqtt/plc-sim';
 
 /** The agent's validated configuration, built from the environment by {@link loadConfig}. */
@@ -73,6 +82,11 @@ export interface FleetConfig {
    * `machineIds`) when per-filler.
    */
   readonly clientIds: readonly string[];
+  /**
+   * Per-filler identities (`{machineId}` in MQTT_USERNAME): each machine's user name and password,
+   * aligned with `machineIds`; its data and command connections log in with them.
+   */
+  readonly identities?: readonly MachineAuth[];
 }
 
 /** One rejected variable: what the user set, why it is wrong and what is allowed. */
@@ -100,53 +114,95 @@ export type { LogLevel, ReadTextFile };
 export function loadConfig(env: Env, readFile?: ReadTextFile): LoadConfigResult {
   const parsed = parseEnv(ENV_VARS, env);
   const { values: v, given: g, fail } = parsed;
-  const connection = resolveMqttConnection(parsed, readFile === undefined ? {} : { readFile });
-
   const fleetSize = v.FILLER_COUNT;
   const shard = v.FILLER_SHARD;
+  const perFiller = v.CONNECTION_MODE === 'per-filler';
+  const prefix = g.MACHINE_ID ?? (fleetSize > 1 ? DEFAULT_FLEET_PREFIX : 'filler-01');
+  const { first, last } = shardRange(fleetSize, shard);
+  const machineIds =
+    fleetSize === 1
+      ? [prefix]
+      : Array.from({ length: Math.max(0, last - first + 1) }, (_, i) =>
+          fleetMachineId(prefix, first + i, fleetSize),
+        );
+
+  // Per-filler identities: the shared rules check the first machine's password file; the others
+  // are read below, once the rest is valid.
+  for (const name of PER_MACHINE_VARIABLES)
+    if (isPerMachine(g[name]) && !perFiller)
+      fail(
+        name,
+        `contains ${MACHINE_ID_PLACEHOLDER}, which needs CONNECTION_MODE=per-filler (one connection, so one identity, per filler)`,
+      );
+  const passwordTemplate = isPerMachine(g.MQTT_PASSWORD_FILE) ? g.MQTT_PASSWORD_FILE : undefined;
+  if (
+    passwordTemplate !== undefined &&
+    g.MQTT_USERNAME !== undefined &&
+    !isPerMachine(g.MQTT_USERNAME)
+  )
+    fail(
+      'MQTT_PASSWORD_FILE',
+      `contains ${MACHINE_ID_PLACEHOLDER} but MQTT_USERNAME does not: one user name has one password`,
+    );
+  const connection = resolveMqttConnection(
+    passwordTemplate === undefined
+      ? parsed
+      : {
+          ...parsed,
+          given: { ...g, MQTT_PASSWORD_FILE: forMachine(passwordTemplate, machineIds[0] ?? '') },
+        },
+    readFile === undefined ? {} : { readFile },
+  );
+
   if (shard.count > fleetSize)
     fail(
       'FILLER_SHARD',
       `has more shards (${shard.count}) than FILLER_COUNT has fillers (${fleetSize}): some agents would simulate nothing`,
     );
-  const prefix = g.MACHINE_ID ?? (fleetSize > 1 ? DEFAULT_FLEET_PREFIX : 'filler-01');
   const lastId = fleetMachineId(prefix, fleetSize, fleetSize);
   if (fleetSize > 1 && lastId.length > 64)
     fail(
       'MACHINE_ID',
       `is too long as the prefix of ${fleetSize} numbered machine ids (${lastId} is over 64 characters)`,
     );
-  const perFiller = v.CONNECTION_MODE === 'per-filler';
-  if (perFiller && g.MQTT_CLIENT_ID !== undefined && `${g.MQTT_CLIENT_ID}-${lastId}`.length > 128)
+  const clientIdOf = (id: string, template = g.MQTT_CLIENT_ID): string =>
+    isPerMachine(template) ? forMachine(template, id) : `${template ?? 'ot-mqtt-agent'}-${id}`;
+  if (perFiller && g.MQTT_CLIENT_ID !== undefined && clientIdOf(lastId).length > 128)
     fail(
       'MQTT_CLIENT_ID',
-      'is too long as the prefix of one client id per filler (with -<machine id> it exceeds 128 characters)',
+      isPerMachine(g.MQTT_CLIENT_ID)
+        ? `is too long: with the longest machine id (${lastId}) it exceeds 128 characters`
+        : 'is too long as the prefix of one client id per filler (with -<machine id> it exceeds 128 characters)',
     );
+  const identities =
+    parsed.errors.length === 0 && perFiller && isPerMachine(g.MQTT_USERNAME)
+      ? machineAuths(
+          machineIds,
+          { username: g.MQTT_USERNAME, passwordFile: passwordTemplate },
+          { password: connection.password },
+          readFile ?? ((path) => readFileSync(path, 'utf8')),
+          (reason) => fail('MQTT_PASSWORD_FILE', reason),
+        )
+      : undefined;
   if (parsed.errors.length > 0) return { ok: false, errors: parsed.errors };
 
   const machineId = prefix;
-  const { first, last } = shardRange(fleetSize, shard);
-  const machineIds =
-    fleetSize === 1
-      ? [machineId]
-      : Array.from({ length: last - first + 1 }, (_, i) =>
-          fleetMachineId(prefix, first + i, fleetSize),
-        );
   // A shared fleet connection is named after its slice, so every shard has its own stable session.
-  const clientId =
-    g.MQTT_CLIENT_ID ??
-    (fleetSize === 1 || perFiller
-      ? `ot-mqtt-agent-${machineId}`
-      : `ot-mqtt-agent-${prefix}-shard-${shard.index}-of-${shard.count}`);
+  // With {machineId} in it, the agent's own connection (commands) is named after its slice.
+  const clientId = isPerMachine(g.MQTT_CLIENT_ID)
+    ? forMachine(g.MQTT_CLIENT_ID, `${prefix}-shard-${shard.index}-of-${shard.count}`)
+    : (g.MQTT_CLIENT_ID ??
+      (fleetSize === 1 || perFiller
+        ? `ot-mqtt-agent-${machineId}`
+        : `ot-mqtt-agent-${prefix}-shard-${shard.index}-of-${shard.count}`));
   const fleet: FleetConfig = {
     size: fleetSize,
     shard,
     machineIds,
     includeMachineLevel: fleetSize > 1,
     connectionMode: perFiller ? 'per-filler' : 'shared',
-    clientIds: perFiller
-      ? machineIds.map((id) => `${g.MQTT_CLIENT_ID ?? 'ot-mqtt-agent'}-${id}`)
-      : [clientId],
+    clientIds: perFiller ? machineIds.map((id) => clientIdOf(id)) : [clientId],
+    ...(identities === undefined ? {} : { identities }),
   };
   const config: AgentConfig = {
     url: connection.url,

@@ -56,12 +56,20 @@ export const ENV_VARS = [
     ...MQTT_CLIENT_ID,
     defaultText: 'ot-mqtt-agent-<MACHINE_ID> (fleets: see docs/scaling.md)',
     description:
-      'MQTT client id; stable so the broker keeps the session (and queued messages) across reconnects. With CONNECTION_MODE=per-filler the prefix of one id per filler.',
+      'MQTT client id; stable so the broker keeps the session (and queued messages) across reconnects. With CONNECTION_MODE=per-filler the prefix of one id per filler, or a template holding {machineId}.',
   },
   MQTT_KEEPALIVE,
-  MQTT_USERNAME,
+  {
+    ...MQTT_USERNAME,
+    description:
+      "User name for broker authentication. With CONNECTION_MODE=per-filler, {machineId} in it is replaced by each filler's id: one identity per filler (docs/security.md).",
+  },
   MQTT_PASSWORD,
-  MQTT_PASSWORD_FILE,
+  {
+    ...MQTT_PASSWORD_FILE,
+    description:
+      "File holding the password (Docker/Kubernetes secrets). With CONNECTION_MODE=per-filler, {machineId} in it names each filler's own file (setup-secure --machine writes clients/<id>.password).",
+  },
   MQTT_TLS,
   MQTT_CA_FILE,
   MQTT_CERT_FILE,

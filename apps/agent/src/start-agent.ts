@@ -2,12 +2,12 @@ import type { Logger } from '@ot-mqtt/app-kit';
 import type { MqttClient } from '@ot-mqtt/mqtt-client';
 import { startSimulatedFleet, type WallClockStep } from '@ot-mqtt/plc-sim';
 import { filter, interval, type Subscription } from 'rxjs';
+import { startAgentCommands } from './agent-commands.js';
 import { createAgentMachines } from './agent-machines.js';
 import { createConnect, openLinks } from './agent-links.js';
 import { logSummary, sumCounters } from './agent-summary.js';
 import { announce } from './announce.js';
-import { startCommandHandler, type CommandTarget } from './commands/command-handler.js';
-import { createRecentRequests } from './commands/recent-requests.js';
+import type { CommandTarget } from './commands/command-handler.js';
 import type { AgentConfig } from './config.js';
 import { createFirstOfKind } from './first-of-kind.js';
 import type { ScanCounters } from './scan-publisher.js';
@@ -126,15 +126,6 @@ export function startAgent(
       }),
   });
 
-  // Commands arrive on a connection of their own, over MQTT 5: a request's response topic,
-  // correlation data and message expiry reach a subscriber only over MQTT 5, while the data
-  // connections keep the architecture document's MQTT 3.1.1 (docs/commands.md). Its session is
-  // persistent, so commands sent while the agent is away are delivered — or expire — on restart.
-  const commandClient = connect({
-    clientId: `${config.clientId}-commands`,
-    fillers: 1,
-    protocolVersion: 5,
-  });
   const targets = new Map<string, CommandTarget>(
     machines.map((machine, index) => [
       machine.id,
@@ -146,15 +137,9 @@ export function startAgent(
       },
     ]),
   );
+  const commands = startAgentCommands(config, connect, targets, logger);
   const subscriptions: Subscription[] = [
-    startCommandHandler({
-      client: commandClient,
-      machines: targets,
-      root: config.topicRoot,
-      includeMachineLevel: config.fleet.includeMachineLevel,
-      recent: createRecentRequests(),
-      logger,
-    }),
+    ...commands.subscriptions,
     ...watchLinks(links, {
       logger,
       firstOfKind,
@@ -186,7 +171,7 @@ export function startAgent(
         config,
         logger,
         links,
-        others: [commandClient],
+        others: commands.clients,
         counters,
         finish: () => {
           summary();
