@@ -204,6 +204,7 @@ describe('gateway alarm server end to end (agent → Mosquitto → gateway → R
     broker,
     mosquittoSub,
   }) => {
+    const startedAt = new Date().toISOString();
     const stack = await startStack('ack', broker, mosquittoSub);
     try {
       expect(await stack.command('inject-fault', 'jamValve')).toMatchObject({ accepted: true });
@@ -270,6 +271,13 @@ describe('gateway alarm server end to end (agent → Mosquitto → gateway → R
       await vi.waitFor(async () => {
         expect(await alarmOf(stack, 'Overfill')).toMatchObject({ state: 'normal', active: false });
       }, poll(30_000));
+      // OEE over the stored scans: the fault (and the Idle after reset) cost availability.
+      const oee = (await stack.get(`/api/machines/filler-01/oee?from=${startedAt}`)) as {
+        window: { plannedMs: number; runMs: number; availability: number };
+      };
+      expect(oee.window.plannedMs).toBeGreaterThan(oee.window.runMs);
+      expect(oee.window.availability).toBeGreaterThan(0);
+      expect(oee.window.availability).toBeLessThan(1);
       const journal = (await stack.get('/api/alarms/journal?alarm=Overfill')) as {
         event: string;
         state: string;
