@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TestScheduler } from 'rxjs/testing';
-import { map, take, toArray } from 'rxjs';
+import { firstValueFrom, map, take, tap, toArray } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
 import { createBottleFiller } from './bottle-filler.js';
 import { simulate$ } from './simulate.js';
@@ -63,6 +63,36 @@ describe('simulate$', () => {
       flush();
     });
     expect(times).toEqual([0, 2200, 4500, 6700]);
+  });
+
+  it('in real time steps by the monotonic clock: a wall clock stepped ±30 days moves only the timestamps', async () => {
+    const DAY = 86_400_000;
+    const sim = createBottleFiller({ seed: 4 });
+    const wall = Date.now.bind(Date);
+    let offset = 0;
+    const stepped = vi.spyOn(Date, 'now').mockImplementation(() => wall() + offset);
+    try {
+      const scans = await firstValueFrom(
+        simulate$(sim, { intervalMs: 20, timeScale: 10 }).pipe(
+          map((s) => ({ sequence: s.sequence, at: s.timestamp.getTime(), simMs: sim.timeMs })),
+          tap(({ sequence }) => {
+            if (sequence === 1) offset = -30 * DAY;
+            if (sequence === 3) offset = 30 * DAY;
+          }),
+          take(5),
+          toArray(),
+        ),
+      );
+      expect(scans[2]!.at - scans[1]!.at).toBeLessThan(-29 * DAY);
+      expect(scans[4]!.at - scans[3]!.at).toBeGreaterThan(59 * DAY);
+      // Simulated time went on at the real pace: never back, and not thirty days ahead.
+      const simMs = scans.map((s) => s.simMs);
+      expect(simMs).toEqual([...simMs].sort((a, b) => a - b));
+      expect(simMs.at(-1)!).toBeGreaterThan(0);
+      expect(simMs.at(-1)!).toBeLessThan(60_000);
+    } finally {
+      stepped.mockRestore();
+    }
   });
 
   it('does not step the simulator before it is subscribed (cold)', () => {

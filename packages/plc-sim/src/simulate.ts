@@ -19,14 +19,14 @@ export interface SimulatedScan {
   tags: BottleFillerTags;
   /** 0 for the first emission, +1 for each following one: the envelope's scan sequence. */
   sequence: number;
-  /** Scheduler time of the emission (real time unless the scheduler is virtual). */
+  /** Scheduler time of the emission: wall-clock time unless the scheduler is virtual. */
   timestamp: Date;
 }
 
 /**
  * Drives a simulator in (scaled) real time: emits a snapshot at once on subscription and then every
  * `intervalMs`. Before each snapshot the simulator is stepped to `elapsed real ms × timeScale`
- * measured on the scheduler's clock, not by counting intervals, so simulated time keeps pace with
+ * measured on the monotonic clock (the scheduler's, when one is given), not by counting intervals, so simulated time keeps pace with
  * the wall clock even when timers fire late — and because `step` is split-invariant the states it
  * samples are the same ones an uninterrupted run goes through.
  *
@@ -54,14 +54,19 @@ export function simulate$(sim: BottleFiller, options: SimulateOptions): Observab
     throw new RangeError(`simulate$: timeScale must be a finite number > 0, got ${timeScale}`);
   }
   const scheduler = options.scheduler ?? asyncScheduler;
+  // In real time simulated time follows the monotonic clock and only the timestamps the wall
+  // clock, so an NTP step or `date -s` neither freezes the filler nor runs it an hour at once
+  // (issue 9). A given scheduler (virtual time) is both clocks.
+  const elapsedClock =
+    options.scheduler === undefined ? () => performance.now() : () => scheduler.now();
   return defer(() => {
-    const startedAt = scheduler.now();
+    const startedAt = elapsedClock();
     let advancedMs = 0;
     return timer(0, intervalMs, scheduler).pipe(
       map((sequence): SimulatedScan => {
         const now = scheduler.now();
         // Whole milliseconds keep the split-invariance guarantee of step() exact.
-        const targetMs = Math.round((now - startedAt) * timeScale);
+        const targetMs = Math.round((elapsedClock() - startedAt) * timeScale);
         if (targetMs > advancedMs) {
           sim.step(targetMs - advancedMs);
           advancedMs = targetMs;
