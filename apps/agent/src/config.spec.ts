@@ -287,6 +287,15 @@ describe('agent configuration', () => {
       expect(errorsOf(env).join('\n')).toContain(message);
     });
   });
+
+  it('warns (without refusing) of a topic root or machine id a NATS cluster would refuse', () => {
+    const loaded = loadConfig({ TOPIC_ROOT: 'site.a/line', MACHINE_ID: 'line 2' });
+    expect(loaded.ok).toBe(false); // a space is no machine id at all
+    const dotted = loadConfig({ MACHINE_ID: 'line.2' });
+    expect(dotted.ok && dotted.warnings).toEqual([
+      'MACHINE_ID="line.2" contains ".", which a NATS MQTT gateway before 2.10 refuses (it closes the connection); fine on Mosquitto',
+    ]);
+  });
 });
 
 describe('per-filler identities ({machineId} in MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CLIENT_ID)', () => {

@@ -16,6 +16,7 @@ import {
   type MachineAuth,
 } from './machine-identity.js';
 import { DEFAULT_FLEET_PREFIX, fleetMachineId, shardRange, type Shard } from '@ot-mqtt/plc-sim';
+import { natsPortabilityWarnings } from '@ot-mqtt/tag-model';
 
 /** The agent's validated configuration, built from the environment by {@link loadConfig}. */
 export interface AgentConfig {
@@ -185,6 +186,10 @@ export function loadConfig(env: Env, readFile?: ReadTextFile): LoadConfigResult 
         )
       : undefined;
   if (parsed.errors.length > 0) return { ok: false, errors: parsed.errors };
+  // Valid MQTT that a NATS cluster's MQTT gateway refuses: said at start, not found out from a
+  // connection it closes (docs/scaling.md).
+  for (const warning of natsPortabilityWarnings({ TOPIC_ROOT: v.TOPIC_ROOT, MACHINE_ID: prefix }))
+    parsed.warn(warning);
 
   const machineId = prefix;
   // A shared fleet connection is named after its slice, so every shard has its own stable session.

@@ -1,40 +1,18 @@
 import {
   LOG_FORMAT,
   LOG_LEVEL,
-  MQTT_BROKER_HOST,
-  MQTT_BROKER_PORT,
-  MQTT_CA_FILE,
-  MQTT_CERT_FILE,
-  MQTT_CLIENT_ID,
-  MQTT_KEEPALIVE,
-  MQTT_KEY_FILE,
-  MQTT_PASSWORD,
-  MQTT_PASSWORD_FILE,
-  MQTT_TLS,
-  MQTT_TLS_SERVERNAME,
-  MQTT_URL,
-  MQTT_USERNAME,
+  METRICS_ENV,
+  MQTT_ENV,
   envVar,
   oneOf,
+  restateEnv,
   seconds,
+  textRule,
   wholeNumber,
 } from '@ot-mqtt/app-kit';
 import { z } from 'zod';
 import { DEFAULT_SEED, parseShard, type Shard } from '@ot-mqtt/plc-sim';
-
-/** MQTT 3.1.1 §4.7: a topic name for PUBLISH holds no wildcard; `$`-topics belong to the broker. */
-const topicRoot = z
-  .string()
-  .max(200, 'longer than 200 characters')
-  .refine((v) => !/[+#]/.test(v) && !v.includes(String.fromCharCode(0)), {
-    message: 'contains a wildcard (+ or #) or NUL',
-  })
-  .refine((v) => !v.startsWith('$'), { message: 'starts with $ (reserved for the broker)' })
-  .refine((v) => !v.startsWith('/') && !v.endsWith('/') && !v.includes('//'), {
-    message: 'has an empty topic level (leading, trailing or double /)',
-  });
-
-const machineId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'not a valid machine id');
+import { machineIdProblem, topicRootProblem } from '@ot-mqtt/tag-model';
 
 const shard: z.ZodType<Shard, string> = z.string().transform((v, ctx) => {
   const parsed = parseShard(v);
@@ -45,43 +23,32 @@ const shard: z.ZodType<Shard, string> = z.string().transform((v, ctx) => {
 
 /**
  * Every environment variable of the agent, in the order `--help` lists them: the shared broker
- * variables of `@ot-mqtt/app-kit`, the agent's own, and the shared logging ones. The names of the
- * first three are the architecture document's and must not change.
+ * variables of `@ot-mqtt/app-kit`, the agent's own, and the shared logging and metrics ones. The
+ * names of the first three are the architecture document's and must not change.
  */
 export const ENV_VARS = [
-  MQTT_BROKER_HOST,
-  MQTT_BROKER_PORT,
-  MQTT_URL,
-  {
-    ...MQTT_CLIENT_ID,
-    defaultText: 'ot-mqtt-agent-<MACHINE_ID> (fleets: see docs/scaling.md)',
-    description:
-      'MQTT client id; stable so the broker keeps the session (and queued messages) across reconnects. With CONNECTION_MODE=per-filler the prefix of one id per filler, or a template holding {machineId}.',
-  },
-  MQTT_KEEPALIVE,
-  {
-    ...MQTT_USERNAME,
-    description:
-      "User name for broker authentication. With CONNECTION_MODE=per-filler, {machineId} in it is replaced by each filler's id: one identity per filler (docs/security.md).",
-  },
-  MQTT_PASSWORD,
-  {
-    ...MQTT_PASSWORD_FILE,
-    description:
-      "File holding the password (Docker/Kubernetes secrets). With CONNECTION_MODE=per-filler, {machineId} in it names each filler's own file (setup-secure --machine writes clients/<id>.password).",
-  },
-  MQTT_TLS,
-  MQTT_CA_FILE,
-  MQTT_CERT_FILE,
-  MQTT_KEY_FILE,
-  MQTT_TLS_SERVERNAME,
+  ...restateEnv(MQTT_ENV, {
+    MQTT_CLIENT_ID: {
+      defaultText: 'ot-mqtt-agent-<MACHINE_ID> (fleets: see docs/scaling.md)',
+      description:
+        'MQTT client id; stable so the broker keeps the session (and queued messages) across reconnects. With CONNECTION_MODE=per-filler the prefix of one id per filler, or a template holding {machineId}.',
+    },
+    MQTT_USERNAME: {
+      description:
+        "User name for broker authentication. With CONNECTION_MODE=per-filler, {machineId} in it is replaced by each filler's id: one identity per filler (docs/security.md).",
+    },
+    MQTT_PASSWORD_FILE: {
+      description:
+        "File holding the password (Docker/Kubernetes secrets). With CONNECTION_MODE=per-filler, {machineId} in it names each filler's own file (setup-secure --machine writes clients/<id>.password).",
+    },
+  }),
   envVar({
     name: 'MACHINE_ID',
     group: 'Simulator',
     description:
       'Machine id carried in every payload and in the default client id; with FILLER_COUNT > 1 the prefix of the numbered ids (filler-0001, filler-0002, …).',
-    allowed: '1-64 characters: letters, digits, . _ - (starting with a letter or digit)',
-    schema: machineId,
+    allowed: '1-64 characters: letters, digits, . _ -',
+    schema: textRule(machineIdProblem),
     defaultText: 'filler-01 (fleet prefix: filler)',
   }),
   envVar({
@@ -146,7 +113,7 @@ export const ENV_VARS = [
     group: 'Delivery',
     description: 'Topic prefix of the seven data topics and the connection topic.',
     allowed: 'an MQTT topic without wildcards (+ #), empty levels or a leading $',
-    schema: topicRoot,
+    schema: textRule(topicRootProblem),
     default: 'plc/bottlefiller',
   }),
   envVar({
@@ -194,6 +161,7 @@ export const ENV_VARS = [
     schema: seconds(0, 86400),
     default: 30,
   }),
+  ...METRICS_ENV,
 ] as const;
 
 /** Name of a variable the agent reads. */

@@ -1,16 +1,11 @@
 import { createMqttClient } from '@ot-mqtt/mqtt-client';
 import { createBrokerTest } from '@ot-mqtt/broker/testing';
+import { sampleValue as sample, scrapeMetrics as scrape } from '@ot-mqtt/metrics/testing';
 import { expect } from 'vitest';
 import { startExporter } from './start-exporter.js';
 
 // $SYS every second instead of the profiles' 10 s, so the test waits for one interval, not ten.
 const it = createBrokerTest({ extra: 'sys_interval 1' });
-
-const scrape = async (url: string) => (await fetch(url)).text();
-const sample = (text: string, series: string) => {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-};
 
 it("exports a real Mosquitto's $SYS figures and reports it down once it is gone", async ({
   freshBroker,

@@ -197,4 +197,20 @@ describe('configuration files', () => {
       ],
     });
   });
+
+  it('warns (without refusing) of a topic root or filter a NATS cluster would refuse', () => {
+    const result = parseConfig({ TOPIC_ROOT: 'site.a/line' }, [], checks);
+    expect(result.kind === 'ok' && result.warnings).toEqual([
+      'TOPIC_ROOT="site.a/line" contains ".", which a NATS MQTT gateway before 2.10 refuses (it closes the connection); fine on Mosquitto',
+      'VIEWER_TOPIC="site.a/line/#" contains ".", which a NATS MQTT gateway before 2.10 refuses (it closes the connection); fine on Mosquitto',
+    ]);
+    expect(parseConfig({}, [], checks)).toMatchObject({ kind: 'ok', warnings: [] });
+  });
+
+  it('lists the /metrics variables and refuses a bad METRICS_PORT, naming it', () => {
+    expect(helpText()).toContain('METRICS_MAX_MACHINES');
+    expect(errors({ METRICS_PORT: 'ninety' })).toEqual([
+      expect.stringContaining('Invalid METRICS_PORT="ninety"'),
+    ]);
+  });
 });

@@ -1,27 +1,18 @@
 import {
   LOG_LEVEL,
   LOG_LEVELS,
-  MQTT_BROKER_HOST,
-  MQTT_BROKER_PORT,
-  MQTT_CA_FILE,
-  MQTT_CERT_FILE,
+  METRICS_ENV,
   MQTT_CLEAN_SESSION,
-  MQTT_CLIENT_ID,
-  MQTT_KEEPALIVE,
-  MQTT_KEY_FILE,
-  MQTT_PASSWORD,
-  MQTT_PASSWORD_FILE,
+  MQTT_ENV,
   MQTT_PROTOCOL_VERSION,
-  MQTT_TLS,
-  MQTT_TLS_SERVERNAME,
-  MQTT_URL,
-  MQTT_USERNAME,
   envVar,
   formatEnvHelp,
   oneOf,
   parseArgv,
   parseEnv,
   resolveMqttConnection,
+  restateEnv,
+  textRule,
   seconds,
   wholeNumber,
   envErrorMessage,
@@ -31,7 +22,7 @@ import {
   type ReadTextFile,
 } from '@ot-mqtt/app-kit';
 import { z } from 'zod';
-import { topicRootProblem } from '@ot-mqtt/tag-model';
+import { natsPortabilityWarnings, topicRootProblem } from '@ot-mqtt/tag-model';
 
 /** How messages are shown. */
 export const VIEWER_MODES = ['pretty', 'summary', 'ndjson'] as const;
@@ -82,45 +73,25 @@ export interface ViewerConfig {
 /** One environment variable of the viewer, as `--help` lists it (the app kit's shape). */
 export type VariableSpec = EnvVar;
 
-const problem = (check: (v: string) => string | undefined) =>
-  z
-    .string()
-    .transform((v) => v.trim())
-    .superRefine((v, ctx) => {
-      const why = check(v);
-      if (why !== undefined) ctx.addIssue({ code: 'custom', message: why });
-    });
-
 /**
  * Every variable the viewer reads, in `--help` order: the shared broker variables of
  * `@ot-mqtt/app-kit` and the viewer's own.
  */
 export const VARIABLES = [
-  MQTT_BROKER_HOST,
-  MQTT_BROKER_PORT,
-  MQTT_URL,
-  {
-    ...MQTT_CLIENT_ID,
-    defaultText: '(unset: ot-viewer-<random>)',
-    description: 'Client id; when set the session is persistent (no scan lost while offline).',
-  },
+  ...restateEnv(MQTT_ENV, {
+    MQTT_CLIENT_ID: {
+      defaultText: '(unset: ot-viewer-<random>)',
+      description: 'Client id; when set the session is persistent (no scan lost while offline).',
+    },
+  }),
   MQTT_CLEAN_SESSION,
   MQTT_PROTOCOL_VERSION,
-  MQTT_KEEPALIVE,
-  MQTT_USERNAME,
-  MQTT_PASSWORD,
-  MQTT_PASSWORD_FILE,
-  MQTT_TLS,
-  MQTT_CA_FILE,
-  MQTT_CERT_FILE,
-  MQTT_KEY_FILE,
-  MQTT_TLS_SERVERNAME,
   envVar({
     name: 'TOPIC_ROOT',
     group: 'Topics',
     description: 'Root of the bottle-filler topics.',
     allowed: 'topic levels without +, # or empty levels',
-    schema: problem(topicRootProblem),
+    schema: textRule(topicRootProblem),
     default: 'plc/bottlefiller',
   }),
   envVar({
@@ -130,7 +101,7 @@ export const VARIABLES = [
     allowed: 'an MQTT topic filter (+ and # as whole levels; $share/<group>/<filter> for a share)',
     // The filter rule is mqtt-client's (assertValidFilter), applied through ConfigChecks so that
     // --help answers without loading MQTT.js.
-    schema: problem((v) => (v === '' ? 'a topic filter must not be empty' : undefined)),
+    schema: textRule((v) => (v === '' ? 'a topic filter must not be empty' : undefined)),
     defaultText: '<TOPIC_ROOT>/# = plc/bottlefiller/#',
   }),
   envVar({
@@ -207,6 +178,7 @@ export const VARIABLES = [
     schema: z.string(),
   }),
   { ...LOG_LEVEL, description: "Verbosity of the viewer's own lines (connection, gaps, stats)." },
+  ...METRICS_ENV,
 ] as const;
 
 /** Name of a variable the viewer reads. */
@@ -291,6 +263,11 @@ export function parseConfig(
   if (errors.length > 0) return { kind: 'error', errors };
 
   const { values: v } = parsed;
+  const topic = v.VIEWER_TOPIC ?? `${v.TOPIC_ROOT}/#`;
+  // Valid MQTT that a NATS cluster's MQTT gateway refuses: said at start, not found out from a
+  // connection it closes (docs/scaling.md).
+  for (const warning of natsPortabilityWarnings({ TOPIC_ROOT: v.TOPIC_ROOT, VIEWER_TOPIC: topic }))
+    parsed.warn(warning);
   const clientId = v.MQTT_CLIENT_ID;
   return {
     kind: 'ok',
@@ -298,7 +275,7 @@ export function parseConfig(
     config: {
       url: connection.url,
       connection,
-      topic: v.VIEWER_TOPIC ?? `${v.TOPIC_ROOT}/#`,
+      topic,
       topicRoot: v.TOPIC_ROOT,
       mode: modes[0] ?? v.VIEWER_MODE,
       clientId,

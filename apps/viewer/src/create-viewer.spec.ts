@@ -106,10 +106,18 @@ describe('viewer core', () => {
     for (const s of states) viewer.handleState(s, T0);
     expect(logs[0]).toContain('INFO  connecting to mqtt://localhost:1883 (attempt 1)');
     expect(logs[1]).toContain(
-      'WARN  not connected: connect ECONNREFUSED 127.0.0.1:1883 [CONNECTION_REFUSED] — is the broker running',
+      'WARN  not connected: connect ECONNREFUSED 127.0.0.1:1883 [CONNECTION_REFUSED] — nothing accepts connections there: is the broker running',
     );
     expect(logs[1]).toContain('attempt 2 in 1.5 s');
     expect(logs[2]).toContain('INFO  connected to mqtt://localhost:1883 (new session)');
+  });
+
+  it('says that a NATS cluster has no $share when a shared subscription is refused', () => {
+    const filter = '$share/viewers/plc/bottlefiller/#';
+    const { viewer, logs } = setup('pretty', { filter });
+    viewer.handleSubscribeError(new MqttClientError('SUBSCRIBE_REJECTED', 'refused'), T0);
+    expect(logs.at(-1)).toContain(`cannot subscribe to ${filter}`);
+    expect(logs.at(-1)).toContain('$share is not supported on a NATS cluster');
   });
 
   it('writes report lines as JSON in NDJSON mode and honours LOG_LEVEL', () => {

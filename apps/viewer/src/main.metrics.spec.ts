@@ -1,20 +1,15 @@
 import { brokerTest as it, mosquittoPub } from '@ot-mqtt/broker/testing';
 import { freePort } from '@ot-mqtt/broker';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import {
+  checkMetrics,
+  sampleValue as sample,
+  PROMTOOL,
+  scrapeMetrics,
+} from '@ot-mqtt/metrics/testing';
 import { describe, expect } from 'vitest';
 import { startViewer } from './viewer-process.test-helper.js';
 
-const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((p) => existsSync(p));
-const scrape = (port: number) =>
-  fetch(`http://127.0.0.1:${port}/metrics`).then(
-    (r) => r.text(),
-    () => '',
-  );
-const sample = (text: string, series: string) => {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-};
+const scrape = (port: number) => scrapeMetrics(`http://127.0.0.1:${port}/metrics`);
 describe('viewer metrics (METRICS_PORT)', () => {
   it('counts invalid messages and its connection, and passes `promtool check metrics`', async ({
     broker,
@@ -46,9 +41,7 @@ describe('viewer metrics (METRICS_PORT)', () => {
       const text = await scrape(port);
       expect(text).toContain('otmqtt_app_info{app="viewer"');
       if (PROMTOOL !== undefined) {
-        const check = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
-        expect(`${check.stdout}${check.stderr}`).toBe('');
-        expect(check.status).toBe(0);
+        expect(checkMetrics(text)).toEqual({ code: 0, output: '' });
       }
     } finally {
       await viewer.stop();

@@ -24,6 +24,8 @@ async function main(): Promise<void> {
     return;
   }
   const config = parsed.config;
+  // Valid settings with a catch (MQTT_URL overriding the host, a topic a NATS cluster refuses).
+  for (const warning of parsed.warnings) process.stderr.write(`viewer: warning: ${warning}\n`);
 
   // Loaded only now: --help and configuration errors answer at once, without loading MQTT.js.
   const { assertValidFilter, createMqttClient, MqttClientError } =

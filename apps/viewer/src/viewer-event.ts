@@ -1,3 +1,4 @@
+import { connectionHint } from '@ot-mqtt/app-kit';
 import type { ClientEvent, ConnectionState, MqttClientError } from '@ot-mqtt/mqtt-client';
 import type { Palette } from './ansi.js';
 import type { LogLevel } from './config.js';
@@ -75,25 +76,16 @@ export function levelOf(e: ViewerEvent): LogLevel {
   }
 }
 
-// What to check for the refusals users actually hit (architecture document, troubleshooting guide).
-const HINTS: Partial<Record<MqttClientError['code'], string>> = {
-  CONNECTION_REFUSED:
-    'is the broker running and listening there? (npx nx serve broker; MQTT_BROKER_HOST/PORT)',
-  HOST_NOT_FOUND: 'check MQTT_BROKER_HOST or MQTT_URL',
-  BAD_CREDENTIALS: 'check MQTT_USERNAME and MQTT_PASSWORD / MQTT_PASSWORD_FILE',
-  NOT_AUTHORIZED: 'the broker refuses this user: check its password file and ACL',
-  TLS_ERROR: 'check MQTT_CA_FILE, MQTT_TLS_SERVERNAME and the client certificate',
-  CONNECT_TIMEOUT: 'the broker did not answer: check the port (TLS on a plain port?) and firewall',
-  SUBSCRIBE_REJECTED: "the broker's ACL does not allow reading this filter",
-  SESSION_TAKEN_OVER: 'another client connected with the same MQTT_CLIENT_ID',
-};
+// NATS's MQTT gateway has no shared subscriptions (docs/scaling.md); Mosquitto has.
+const SHARE_HINT =
+  ' ($share is not supported on a NATS cluster: subscribe without $share/<group>/)';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 // Error texts can carry what the broker or the network sent (an MQTT 5 reason string, a host
 // name): escaped like every other wire string, so they cannot drive the terminal.
 function errorText(error: MqttClientError): string {
-  const hint = HINTS[error.code];
+  const hint = connectionHint(error.code);
   return `${escapeControl(error.message)} [${error.code}]${hint ? ` — ${hint}` : ''}`;
 }
 
@@ -161,7 +153,7 @@ export function describeEvent(e: ViewerEvent, url: string, at: number): string {
       }
     }
     case 'subscribe-error':
-      return `cannot subscribe to ${e.filter}: ${errorText(e.error)}`;
+      return `cannot subscribe to ${e.filter}: ${errorText(e.error)}${e.filter.startsWith('$share/') ? SHARE_HINT : ''}`;
     case 'stats':
       return statsText(e);
     case 'output-dropped':

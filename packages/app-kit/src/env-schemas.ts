@@ -232,3 +232,26 @@ export const filePath: z.ZodType<string, string> = z
  */
 export const text = (max: number): z.ZodType<string, string> =>
   z.string().max(max, `longer than ${max} characters`);
+
+/**
+ * Text that passes a rule written as `problem(text) → why it is wrong | undefined` (trimmed first),
+ * so a library's one rule (`topicRootProblem`, `machineIdProblem` of `@ot-mqtt/tag-model`) checks
+ * the variable too, with the library's words in the error.
+ *
+ * @example
+ * ```ts
+ * import { textRule } from '@ot-mqtt/app-kit';
+ * const even = textRule((v) => (v.length % 2 === 0 ? undefined : 'has an odd length'));
+ * even.safeParse('abc').success; // false
+ * ```
+ */
+export const textRule = (
+  problem: (text: string) => string | undefined,
+): z.ZodType<string, string> =>
+  z
+    .string()
+    .transform((v) => v.trim())
+    .superRefine((v, ctx) => {
+      const why = problem(v);
+      if (why !== undefined) ctx.addIssue({ code: 'custom', message: why });
+    });

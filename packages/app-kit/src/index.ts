@@ -26,6 +26,7 @@ export {
   oneOf,
   seconds,
   text,
+  textRule,
   wholeNumber,
 } from './env-schemas.js';
 export type { SecondsOptions } from './env-schemas.js';

@@ -41,6 +41,7 @@ export {
   machineIdProblem,
   topicRootProblem,
   natsPortabilityProblem,
+  natsPortabilityWarnings,
 } from './topic-names.js';
 
 export {

@@ -3,7 +3,12 @@ import { encodeScan } from './encode-scan.js';
 import { MachineIdSchema } from './payloads.js';
 import { connectionTopic, parseTopic, subscriptionFilter, topicFor } from './topics.js';
 import { exampleTags } from './testing/index.js';
-import { machineIdProblem, natsPortabilityProblem, topicRootProblem } from './topic-names.js';
+import {
+  machineIdProblem,
+  natsPortabilityProblem,
+  natsPortabilityWarnings,
+  topicRootProblem,
+} from './topic-names.js';
 
 const accepts = (fn: () => unknown) => {
   try {
@@ -72,5 +77,15 @@ describe('NATS portability', () => {
     expect(natsPortabilityProblem('plc/bottlefiller/filler-01')).toBeUndefined();
     expect(natsPortabilityProblem('site a/line')).toContain('space');
     expect(natsPortabilityProblem('line.2')).toContain('"."');
+  });
+});
+
+describe('natsPortabilityWarnings', () => {
+  it('names each setting a NATS gateway would refuse, with its value, and nothing else', () => {
+    expect(
+      natsPortabilityWarnings({ TOPIC_ROOT: 'plc/bottlefiller', MACHINE_ID: 'line.2' }),
+    ).toEqual([
+      'MACHINE_ID="line.2" contains ".", which a NATS MQTT gateway before 2.10 refuses (it closes the connection); fine on Mosquitto',
+    ]);
   });
 });

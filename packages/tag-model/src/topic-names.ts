@@ -84,3 +84,25 @@ export function natsPortabilityProblem(name: string): string | undefined {
     return 'contains ".", which a NATS MQTT gateway before 2.10 refuses (it closes the connection)';
   return undefined;
 }
+
+/**
+ * One warning per setting whose value {@link natsPortabilityProblem} finds fault with, naming the
+ * setting and its value — for an app to log at start instead of refusing a value that is valid
+ * MQTT and works on Mosquitto.
+ *
+ * @param settings - Setting name → value, e.g. `{ TOPIC_ROOT: 'site.a/line' }`.
+ * @returns The warnings, in the order given; empty when every value is portable.
+ *
+ * @example
+ * ```ts
+ * import { natsPortabilityWarnings } from '@ot-mqtt/tag-model';
+ * natsPortabilityWarnings({ TOPIC_ROOT: 'site.a/line' });
+ * // ['TOPIC_ROOT="site.a/line" contains ".", which a NATS MQTT gateway before 2.10 refuses (…); fine on Mosquitto']
+ * ```
+ */
+export function natsPortabilityWarnings(settings: Readonly<Record<string, string>>): string[] {
+  return Object.entries(settings).flatMap(([name, value]) => {
+    const why = natsPortabilityProblem(value);
+    return why === undefined ? [] : [`${name}=${JSON.stringify(value)} ${why}; fine on Mosquitto`];
+  });
+}

@@ -40,6 +40,9 @@ const COMMON_INVALID: Record<string, string> = {
   TOPIC_ROOT: 'plc/#',
   LOG_LEVEL: 'verbose',
   MQTT_KEEPALIVE: '-1',
+  METRICS_PORT: 'ninety',
+  METRICS_HOST: 'bad host',
+  METRICS_MAX_MACHINES: '-1',
 };
 
 const APPS = [
