@@ -79,7 +79,10 @@ export function AlarmList(props: {
                 ) : (
                   <span class="muted">—</span>
                 )}
-                {messages[key] ? <span class="ack-message"> {messages[key]}</span> : null}
+                {/* Once acknowledged, the record says by whom: the outcome line would repeat it. */}
+                {messages[key] && !row.acknowledged ? (
+                  <span class="ack-message"> {messages[key]}</span>
+                ) : null}
               </td>
             </tr>
           );

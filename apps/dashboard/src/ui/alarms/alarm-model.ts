@@ -40,6 +40,7 @@ export class AlarmModel {
   private readonly recordsSignal = signal<ReadonlyMap<string, AlarmRecord>>(new Map());
   private readonly journalSignal = signal<readonly JournalEntry[]>([]);
   private readonly errorSignal = signal<string | undefined>(undefined);
+  private readonly journalErrorSignal = signal<string | undefined>(undefined);
   private readonly ackSignal = signal<Readonly<Record<string, string>>>({});
   private readonly deniedSignal = signal<string | undefined>(undefined);
   /** Who acknowledges when no broker account is logged in (typed beside the token). */
@@ -63,6 +64,11 @@ export class AlarmModel {
   /** Why the alarm server could not be read, if it could not. */
   get error(): ReadonlySignal<string | undefined> {
     return this.errorSignal;
+  }
+
+  /** Why the journal of the range asked for could not be read (then it is shown empty). */
+  get journalError(): ReadonlySignal<string | undefined> {
+    return this.journalErrorSignal;
   }
 
   /** Outcome of the last acknowledge per alarm key ("acknowledging…", an error). */
@@ -144,7 +150,12 @@ export class AlarmModel {
     const records = new Map(this.recordsSignal.value);
     records.set(key, applyJournalEntry(records.get(key), entry));
     this.recordsSignal.value = records;
-    if (this.journalWatchers > 0 && this.range.to === undefined)
+    if (
+      this.journalWatchers > 0 &&
+      this.range.to === undefined &&
+      entry.at >= (this.range.from ?? 0) &&
+      this.journalErrorSignal.value === undefined
+    )
       this.journalSignal.value = [...this.journalSignal.value, entry].slice(-20_000);
     if (this.refreshTimer) return;
     // A cascade's events cost one request.
@@ -251,9 +262,12 @@ export class AlarmModel {
     if (this.range.to !== undefined) params.set('to', new Date(this.range.to).toISOString());
     const result = await this.gateway.get<unknown>(`/api/alarms/journal?${params}`);
     if (!result.ok) {
-      this.errorSignal.value ??= `alarm journal unavailable: ${result.error}`;
+      // Never the previous range's entries under the new filters.
+      this.journalSignal.value = [];
+      this.journalErrorSignal.value = `alarm journal not read: ${result.error}`;
       return;
     }
+    this.journalErrorSignal.value = undefined;
     this.journalSignal.value = parseAlarmJournal(result.value);
   }
 }

@@ -1,10 +1,16 @@
-/** ISA-18.2 lifecycle states, as the gateway's alarm server (issue 12) names them. */
+import type { AlarmEventType, AlarmStateName } from '@ot-mqtt/tag-model';
+
+/**
+ * ISA-18.2 lifecycle states, as the gateway's alarm server (issue 12) names them, in the order the
+ * lists show them; checked against tag-model's contract at compile time (a type-only import keeps
+ * zod out of the page).
+ */
 export const ALARM_STATES = [
   'unacknowledged-active',
   'unacknowledged-returned-to-normal',
   'acknowledged-active',
   'normal',
-] as const;
+] as const satisfies readonly AlarmStateName[];
 export type AlarmState = (typeof ALARM_STATES)[number];
 
 /** The lifecycle of one alarm of one machine now (`GET /api/alarms`, one per machine × alarm). */
@@ -37,7 +43,7 @@ export interface JournalEntry {
   readonly firstOut: boolean;
 }
 
-const EVENTS = ['raised', 'acknowledged', 'cleared'] as const;
+const EVENTS = ['raised', 'acknowledged', 'cleared'] as const satisfies readonly AlarmEventType[];
 /** Records and entries read at most from one answer: a runaway response must not freeze the page. */
 const MAX_ITEMS = 20_000;
 

@@ -126,6 +126,11 @@ export function AlarmsPage() {
             <span aria-hidden="true">▲</span> {alarms.error.value}
           </p>
         ) : null}
+        {alarms.journalError.value ? (
+          <p class="notice" role="status" data-testid="journal-error">
+            <span aria-hidden="true">▲</span> {alarms.journalError.value}
+          </p>
+        ) : null}
         {journal.length === 0 ? (
           <p class="muted">No journal entry for these filters.</p>
         ) : (
