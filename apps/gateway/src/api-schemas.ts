@@ -142,7 +142,13 @@ export const HistorySchema = z
               t: Timestamp.meta({ description: 'Bucket start.' }),
               min: z.number(),
               max: z.number(),
-              avg: z.number(),
+              avg: z.number().meta({
+                description: 'Mean of the stored values (each counts once, however long it held).',
+              }),
+              twa: z.number().meta({
+                description:
+                  'Time-weighted average: each value weighted by how long it was in force in the bucket.',
+              }),
               last: z.number(),
               count: z.number().int(),
             }),

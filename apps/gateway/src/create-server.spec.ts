@@ -124,8 +124,9 @@ describe('gateway REST API', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.body.split('\r\n')).toEqual([
-      'tag,timestamp,min,max,avg,last,count,value',
-      expect.stringMatching(/^FillLevel,2026-11-30T00:00:00.000Z,0,49,24.5,49,50,$/),
+      'tag,timestamp,min,max,avg,last,count,value,twa',
+      // Every value held 2 s: the time-weighted average equals the mean here.
+      expect.stringMatching(/^FillLevel,2026-11-30T00:00:00.000Z,0,49,24.5,49,50,,24.5$/),
       expect.stringMatching(/^FillLevel,2026-11-30T00:01:40.000Z,53,99,/),
       '',
     ]);

@@ -91,8 +91,14 @@ export interface NumericPoint {
   readonly min: number;
   /** Largest stored value in the bucket. */
   readonly max: number;
-  /** Mean of the stored values in the bucket (not time-weighted). */
+  /** Mean of the stored values in the bucket (each stored value counts once, however long it held). */
   readonly avg: number;
+  /**
+   * Time-weighted average over the bucket: each value weighted by how long it was in force (until
+   * the next stored value; the newest until the machine's newest scan). What to chart for tags
+   * stored on change, where `avg` over-weights the moments the value moved.
+   */
+  readonly twa: number;
   /** Last stored value in the bucket. */
   readonly last: number;
   /** Number of stored values in the bucket. */

@@ -21,7 +21,14 @@ import type { OpenHistorianOptions } from './open-historian.js';
 import { normalizeScans, planWrites, toMillis, type MachineState } from './plan-writes.js';
 import { DailyPartitions } from './postgres-partitions.js';
 import { redactUrl } from './redact-url.js';
-import { bucketWidth, changePoints, initialValue, iso } from './series.js';
+import {
+  bucketWidth,
+  changePoints,
+  initialValue,
+  iso,
+  numericPoints,
+  type BucketRow,
+} from './series.js';
 import type { StoreSettings } from './store-settings.js';
 import type { HistorianTag } from './tag-catalog.js';
 import { dropChunks, setUpTimescale, timescaleAvailable } from './timescale.js';
@@ -123,9 +130,11 @@ export async function openPostgresStore(
 
   const seriesOf = async (
     machine: number,
+    lastTs: Date | null,
     tag: HistorianTag,
     q: HistoryQuery,
   ): Promise<TagSeries> => {
+    const end = Math.min(q.to, Math.max(lastTs?.getTime() ?? q.to, q.from));
     const tagId = tagIds.get(tag.name)!;
     const first = await before(machine, tagId, q.from);
     if (tag.kind === 'boolean') {
@@ -145,22 +154,27 @@ export async function openPostgresStore(
       };
     }
     const width = bucketWidth(q, q.maxPoints);
-    const { rows } = await pool.query<{
-      bucket: number;
-      mn: number;
-      mx: number;
-      av: number;
-      n: number;
-      last: number;
-    }>(
-      `SELECT (extract(epoch FROM date_bin($5::float8 * interval '1 millisecond', ts, to_timestamp($3::float8 / 1000))) * 1000)::float8 AS bucket,
-              min(value) AS mn, max(value) AS mx, avg(value) AS av, count(*)::int AS n,
-              (array_agg(value ORDER BY ts DESC))[1] AS last
-         FROM sample
-        WHERE machine = $1 AND tag = $2
-          AND ts >= to_timestamp($3::float8 / 1000) AND ts < to_timestamp($4::float8 / 1000)
-        GROUP BY 1 ORDER BY 1`,
-      [machine, tagId, q.from, q.to, width],
+    // As on SQLite: one pass in time order; times as whole ms in float8 (exact), not numeric.
+    const { rows } = await pool.query<BucketRow>(
+      `WITH r AS (
+         SELECT round(date_part('epoch', ts) * 1000) AS t, value,
+                round(date_part('epoch', lead(ts) OVER (ORDER BY ts)) * 1000) AS next_t
+           FROM sample
+          WHERE machine = $1 AND tag = $2
+            AND ts >= to_timestamp($3::float8 / 1000) AND ts < to_timestamp($4::float8 / 1000)
+       ), b AS (
+         SELECT t, value, next_t, floor((t - $3::float8) / $5::float8) AS bucket FROM r
+       ), h AS (
+         SELECT bucket, t, value, next_t, $3::float8 + (bucket + 1) * $5::float8 AS bucket_end,
+                greatest(0, least(coalesce(next_t, $6::float8), $3::float8 + (bucket + 1) * $5::float8, $4::float8) - t) AS held
+           FROM b
+       )
+       SELECT bucket::int AS bucket, min(value) AS mn, max(value) AS mx, avg(value) AS av,
+              count(*)::int AS n,
+              max(value) FILTER (WHERE next_t IS NULL OR next_t >= bucket_end) AS last,
+              min(t) AS first, sum(value * held) AS area, sum(held) AS held
+         FROM h GROUP BY bucket ORDER BY bucket`,
+      [machine, tagId, q.from, q.to, width, end],
     );
     return {
       tag: tag.name,
@@ -168,14 +182,7 @@ export async function openPostgresStore(
       unit: tag.unit,
       bucketMs: width,
       initial: initialValue(first, 'number'),
-      points: rows.map((r) => ({
-        t: iso(Math.round(r.bucket)),
-        min: r.mn,
-        max: r.mx,
-        avg: r.av,
-        last: r.last,
-        count: r.n,
-      })),
+      points: numericPoints(rows, first?.value, q, width),
     };
   };
 
@@ -327,7 +334,7 @@ export async function openPostgresStore(
       for (const name of q.tags) {
         const tag = tagByName.get(name);
         if (!tag) throw new RangeError(`unknown tag ${name}`);
-        series.push(await seriesOf(row.id, tag, q));
+        series.push(await seriesOf(row.id, row.last_ts, tag, q));
       }
       return { machineId: q.machineId, from: iso(q.from), to: iso(q.to), series };
     },

@@ -1,4 +1,4 @@
-import type { ChangePoint, InitialValue, TimeRange } from './historian-store.js';
+import type { ChangePoint, InitialValue, NumericPoint, TimeRange } from './historian-store.js';
 
 /** ISO-8601 UTC with milliseconds. */
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -59,4 +59,54 @@ export function changePoints(
   }
   flush();
   return { points, bucketMs: width };
+}
+
+/**
+ * One bucket of a numeric tag as both engines' queries return it. Each stored value holds until the
+ * next one (stored on change: the value did not leave the deadband in between) and the newest one
+ * until the end of the data (the machine's newest scan) — `area` is Σ value × time held inside the
+ * bucket, `held` Σ time held, both in ms from the bucket's first sample on.
+ */
+export interface BucketRow {
+  readonly bucket: number;
+  readonly mn: number;
+  readonly mx: number;
+  readonly av: number;
+  readonly n: number;
+  readonly last: number;
+  /** Time of the bucket's first sample, ms. */
+  readonly first: number;
+  readonly area: number;
+  readonly held: number;
+}
+
+/**
+ * The points of a numeric series, with the time-weighted average of each bucket: the lead-in from
+ * the bucket start to its first sample is held at the value in force before it (the previous
+ * bucket's last value, or `initial` for the first), so a value that stood for most of a bucket
+ * weighs most. Without a value before it, the average starts at the bucket's first sample.
+ */
+export function numericPoints(
+  rows: readonly BucketRow[],
+  initial: number | undefined,
+  range: TimeRange,
+  width: number,
+): NumericPoint[] {
+  let previous = initial;
+  return rows.map((r) => {
+    const start = range.from + r.bucket * width;
+    const leadIn = previous === undefined ? 0 : Math.max(0, r.first - start);
+    const area = r.area + (previous ?? 0) * leadIn;
+    const held = r.held + leadIn;
+    previous = r.last;
+    return {
+      t: iso(start),
+      min: r.mn,
+      max: r.mx,
+      avg: r.av,
+      twa: held > 0 ? area / held : r.last,
+      last: r.last,
+      count: r.n,
+    };
+  });
 }

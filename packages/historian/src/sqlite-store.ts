@@ -26,7 +26,14 @@ import {
   type MachineState,
   type NormalizedScan,
 } from './plan-writes.js';
-import { bucketWidth, changePoints, initialValue, iso } from './series.js';
+import {
+  bucketWidth,
+  changePoints,
+  initialValue,
+  iso,
+  numericPoints,
+  type BucketRow,
+} from './series.js';
 import type { HistorianTag } from './tag-catalog.js';
 import type { StoreSettings } from './store-settings.js';
 
@@ -103,16 +110,22 @@ export async function openSqliteStore(
     before: db.prepare(
       'SELECT ts, value FROM sample WHERE machine = ? AND tag = ? AND ts < ? ORDER BY ts DESC LIMIT 1',
     ),
+    // One pass in time order: LEAD gives how long each value held (clipped to its bucket and to the
+    // end of the data), the row whose successor is in a later bucket is the bucket's last.
     buckets: db.prepare(`
-      WITH b AS (
-        SELECT CAST((ts - @from) / @width AS INTEGER) AS bucket, min(value) AS mn, max(value) AS mx, avg(value) AS av,
-               count(*) AS n, max(ts) AS lt
+      WITH r AS (
+        SELECT ts, value, lead(ts) OVER (ORDER BY ts) AS next_ts,
+               CAST((ts - @from) / @width AS INTEGER) AS bucket
         FROM sample WHERE machine = @machine AND tag = @tag AND ts >= @from AND ts < @to
-        GROUP BY bucket
+      ), h AS (
+        SELECT bucket, ts, value, next_ts,
+               max(0, min(coalesce(next_ts, @end), @from + (bucket + 1) * @width, @to) - ts) AS held
+        FROM r
       )
-      SELECT b.bucket, b.mn, b.mx, b.av, b.n, s.value AS last
-      FROM b JOIN sample s ON s.machine = @machine AND s.tag = @tag AND s.ts = b.lt
-      ORDER BY b.bucket`),
+      SELECT bucket, min(value) AS mn, max(value) AS mx, avg(value) AS av, count(*) AS n,
+             max(CASE WHEN next_ts IS NULL OR next_ts >= @from + (bucket + 1) * @width THEN value END) AS last,
+             min(ts) AS first, sum(value * held) AS area, sum(held) AS held
+      FROM h GROUP BY bucket ORDER BY bucket`),
     rows: db.prepare(
       'SELECT ts, value FROM sample WHERE machine = ? AND tag = ? AND ts >= ? AND ts < ? ORDER BY ts',
     ),
@@ -192,7 +205,12 @@ export async function openSqliteStore(
           },
   });
 
-  const seriesOf = (machine: number, tag: HistorianTag, q: HistoryQuery): TagSeries => {
+  const seriesOf = (
+    machine: number,
+    lastTs: number | null,
+    tag: HistorianTag,
+    q: HistoryQuery,
+  ): TagSeries => {
     const tagId = tagIds.get(tag.name)!;
     const before = st.before.get(machine, tagId, q.from) as
       { ts: number; value: number } | undefined;
@@ -212,28 +230,21 @@ export async function openSqliteStore(
       };
     }
     const width = bucketWidth(q, q.maxPoints);
-    const rows = st.buckets.all({ machine, tag: tagId, from: q.from, to: q.to, width }) as Array<{
-      bucket: number;
-      mn: number;
-      mx: number;
-      av: number;
-      n: number;
-      last: number;
-    }>;
+    const rows = st.buckets.all({
+      machine,
+      tag: tagId,
+      from: q.from,
+      to: q.to,
+      width,
+      end: Math.min(q.to, Math.max(lastTs ?? q.to, q.from)),
+    }) as BucketRow[];
     return {
       tag: tag.name,
       kind: 'number',
       unit: tag.unit,
       bucketMs: width,
       initial: initialValue(before, 'number'),
-      points: rows.map((r) => ({
-        t: iso(q.from + r.bucket * width),
-        min: r.mn,
-        max: r.mx,
-        avg: r.av,
-        last: r.last,
-        count: r.n,
-      })),
+      points: numericPoints(rows, before?.value, q, width),
     };
   };
 
@@ -271,7 +282,7 @@ export async function openSqliteStore(
       const series = q.tags.map((name) => {
         const tag = tagByName.get(name);
         if (!tag) throw new RangeError(`unknown tag ${name}`);
-        return seriesOf(row.id, tag, q);
+        return seriesOf(row.id, row.last_ts, tag, q);
       });
       return { machineId: q.machineId, from: iso(q.from), to: iso(q.to), series };
     },

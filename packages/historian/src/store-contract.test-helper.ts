@@ -130,6 +130,43 @@ export function describeStoreContract(engine: string, fixture: () => Promise<Sto
       }
     });
 
+    it('gives each bucket the time-weighted average: every value weighted by how long it was in force', async () => {
+      const store0 = await fx.open({ deadbandPercent: 0 });
+      try {
+        // FillLevel 10 at 0 s, 40 from 6 s, 0 from 18 s (the newest scan): three stored samples.
+        const level = (n: number) => (n < 3 ? 10 : n < 9 ? 40 : 0);
+        await store0.writeScans(
+          Array.from({ length: 10 }, (_, n) => scan('tw', n, { FillLevel: level(n) })),
+        );
+        const twa = async (from: number, to: number) => {
+          const h = await store0.history({
+            machineId: 'tw',
+            tags: ['FillLevel'],
+            ...range(from, to),
+            maxPoints: 2,
+          });
+          return (h?.series[0] as NumericSeries).points.map((p) => ({
+            avg: p.avg,
+            twa: p.twa,
+            last: p.last,
+          }));
+        };
+        // [0, 10 s): 10 for 6 s, 40 for 4 s → 22 (the plain mean of the stored values is 25).
+        // [10 s, 20 s): 40 in force from before until 18 s, then 0 until the data ends at 18 s → 40.
+        expect(await twa(T0, T0 + 20_000)).toEqual([
+          { avg: 25, twa: 22, last: 40 },
+          { avg: 0, twa: 40, last: 0 },
+        ]);
+        // From 2 s: the value in force before (10) holds until 6 s: (4 × 10 + 6 × 40) / 10 = 28.
+        expect(await twa(T0 + 2_000, T0 + 22_000)).toEqual([
+          { avg: 40, twa: 28, last: 40 },
+          { avg: 0, twa: 40, last: 0 },
+        ]);
+      } finally {
+        await store0.close();
+      }
+    });
+
     it('gives boolean tags as change points, merging per bucket when there are more than maxPoints', async () => {
       const scans = Array.from({ length: 40 }, (_, n) => scan('m1', n, { Fault: n % 2 === 1 }));
       await store.writeScans(scans);
