@@ -59,4 +59,25 @@ describe('control-path topics', () => {
     });
     expect(decodeControlMessage(message('plc/bottlefiller/data', '{}'), 5)).toBeUndefined();
   });
+
+  it('validates alarm events against the tag model and names what is wrong', () => {
+    const event = {
+      schemaVersion: 1,
+      timestamp: '2026-11-30T08:00:00.000Z',
+      machineId: 'filler-02',
+      alarm: 'Overfill',
+      event: 'raised',
+      state: 'unacknowledged-active',
+      firstOut: true,
+    };
+    expect(
+      decodeControlMessage(message('plc/bottlefiller/filler-02/alarms/events', event), 5),
+    ).toMatchObject({ kind: 'alarm-event', ok: true, machineId: 'filler-02', event });
+    expect(
+      decodeControlMessage(
+        message('plc/bottlefiller/alarms/events', { ...event, state: 'shelved' }),
+        5,
+      ),
+    ).toMatchObject({ kind: 'alarm-event', ok: false, error: expect.stringMatching(/^state: /u) });
+  });
 });

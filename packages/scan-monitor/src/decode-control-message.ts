@@ -1,10 +1,12 @@
 import {
+  AlarmEventPayloadSchema,
   CommandReplySchema,
   DEFAULT_TOPIC_ROOT,
   MACHINE_ID_PATTERN,
   PackmlPayloadSchema,
   parseCommand,
   type Command,
+  type AlarmEventPayload,
   type CommandReply,
   type PackmlPayload,
 } from '@ot-mqtt/tag-model';
@@ -25,8 +27,8 @@ export type ControlMessage =
   | (ControlHead & {
       readonly kind: 'alarm-event';
       readonly ok: true;
-      /** The event as published (its schema belongs to the alarm server). */
-      readonly event: unknown;
+      /** The alarm server's event (`AlarmEventPayloadSchema` of the tag model). */
+      readonly event: AlarmEventPayload;
     })
   | (ControlHead & {
       readonly kind: ControlKind;
@@ -162,5 +164,8 @@ export function decodeControlMessage(
       ? { ...head, kind: 'packml', ok: true, packml: packml.data }
       : fail(firstIssue(packml.error));
   }
-  return { ...head, kind: 'alarm-event', ok: true, event: data };
+  const event = AlarmEventPayloadSchema.safeParse(data);
+  return event.success
+    ? { ...head, kind: 'alarm-event', ok: true, event: event.data }
+    : fail(firstIssue(event.error));
 }
