@@ -18,6 +18,7 @@ import type {
   WriteResult,
 } from './historian-store.js';
 import { loadMigrations } from './migrations.js';
+import { registerBucketAggregate } from './sqlite-buckets.js';
 import { sqliteAlarmJournal } from './sqlite-alarm-journal.js';
 import {
   normalizeScans,
@@ -90,6 +91,7 @@ export async function openSqliteStore(
   const tagByName = new Map(catalog.map((t) => [t.name, t]));
   const alarmTags = catalog.filter((t) => t.group === 'alarms');
 
+  registerBucketAggregate(db);
   const st = {
     machineByName: db.prepare('SELECT * FROM machine WHERE machine_id = ?'),
     insertMachine: db.prepare('INSERT OR IGNORE INTO machine (machine_id) VALUES (?)'),
@@ -110,22 +112,15 @@ export async function openSqliteStore(
     before: db.prepare(
       'SELECT ts, value FROM sample WHERE machine = ? AND tag = ? AND ts < ? ORDER BY ts DESC LIMIT 1',
     ),
-    // One pass in time order: LEAD gives how long each value held (clipped to its bucket and to the
-    // end of the data), the row whose successor is in a later bucket is the bucket's last.
-    buckets: db.prepare(`
-      WITH r AS (
-        SELECT ts, value, lead(ts) OVER (ORDER BY ts) AS next_ts,
-               CAST((ts - @from) / @width AS INTEGER) AS bucket
-        FROM sample WHERE machine = @machine AND tag = @tag AND ts >= @from AND ts < @to
-      ), h AS (
-        SELECT bucket, ts, value, next_ts,
-               max(0, min(coalesce(next_ts, @end), @from + (bucket + 1) * @width, @to) - ts) AS held
-        FROM r
+    // The primary key hands the samples over in time order (ORDER BY costs no sort here), which
+    // the aggregate relies on.
+    buckets: db
+      .prepare(
+        `SELECT historian_buckets(ts, value, @from, @width, @end) FROM (
+           SELECT ts, value FROM sample
+            WHERE machine = @machine AND tag = @tag AND ts >= @from AND ts < @to ORDER BY ts)`,
       )
-      SELECT bucket, min(value) AS mn, max(value) AS mx, avg(value) AS av, count(*) AS n,
-             max(CASE WHEN next_ts IS NULL OR next_ts >= @from + (bucket + 1) * @width THEN value END) AS last,
-             min(ts) AS first, sum(value * held) AS area, sum(held) AS held
-      FROM h GROUP BY bucket ORDER BY bucket`),
+      .pluck(),
     rows: db.prepare(
       'SELECT ts, value FROM sample WHERE machine = ? AND tag = ? AND ts >= ? AND ts < ? ORDER BY ts',
     ),
@@ -230,14 +225,16 @@ export async function openSqliteStore(
       };
     }
     const width = bucketWidth(q, q.maxPoints);
-    const rows = st.buckets.all({
-      machine,
-      tag: tagId,
-      from: q.from,
-      to: q.to,
-      width,
-      end: Math.min(q.to, Math.max(lastTs ?? q.to, q.from)),
-    }) as BucketRow[];
+    const rows = JSON.parse(
+      (st.buckets.get({
+        machine,
+        tag: tagId,
+        from: q.from,
+        to: q.to,
+        width,
+        end: Math.min(q.to, Math.max(lastTs ?? q.to, q.from)),
+      }) as string | null) ?? '[]',
+    ) as BucketRow[];
     return {
       tag: tag.name,
       kind: 'number',
