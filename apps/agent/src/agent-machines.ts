@@ -1,5 +1,6 @@
 import type { Logger } from '@ot-mqtt/app-kit';
 import { createBottleFiller, type BottleFiller } from '@ot-mqtt/plc-sim';
+import { compressPayload } from '@ot-mqtt/sparkplug';
 import type { Link } from './agent-links.js';
 import { createPackmlPublisher, type PackmlPublisher } from './commands/packml-publisher.js';
 import type { AgentConfig } from './config.js';
@@ -32,14 +33,21 @@ export function createAgentMachines(
   const { onPublish, onFailure, logger } = reporting;
   const root = config.topicRoot;
   const includeMachineLevel = config.fleet.includeMachineLevel;
+  const compression = config.payload.format === 'json' ? config.payload.compression : 'none';
   return links.flatMap((link) => {
     const plain = (topic: string, payload: string, options: { qos: 1; retain: boolean }) =>
       link.client.publish(topic, payload, options);
+    // PAYLOAD_COMPRESSION applies to the scan messages; connection and PackML stay plain JSON.
+    const scan =
+      compression === 'none'
+        ? plain
+        : (topic: string, payload: string, options: { qos: 1; retain: boolean }) =>
+            link.client.publish(topic, compressPayload(payload, compression), options);
     const publish: PublishFn =
       onPublish === undefined
-        ? plain
+        ? scan
         : (topic, payload, options) => {
-            const started = plain(topic, payload, options);
+            const started = scan(topic, payload, options);
             onPublish(started);
             return started;
           };

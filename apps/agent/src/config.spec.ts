@@ -52,6 +52,7 @@ describe('agent configuration', () => {
       logLevel: 'info',
       logFormat: 'text',
       summaryIntervalMs: 30_000,
+      payload: { format: 'json', compression: 'none' },
     });
   });
 

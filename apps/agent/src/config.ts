@@ -7,6 +7,7 @@ import {
   type ReadTextFile,
 } from '@ot-mqtt/app-kit';
 import { ENV_VARS } from './env-vars.js';
+import { payloadConfig, type PayloadConfig } from './payload-config.js';
 import {
   MACHINE_ID_PLACEHOLDER,
   PER_MACHINE_VARIABLES,
@@ -64,6 +65,8 @@ export interface AgentConfig {
   readonly logFormat: 'text' | 'json';
   /** Milliseconds between two summary lines; 0 turns them off. */
   readonly summaryIntervalMs: number;
+  /** JSON (optionally compressed) or Sparkplug B (issue 16, payload-config.ts). */
+  readonly payload: PayloadConfig;
 }
 
 /** Fleet mode: which machines this process simulates and over which connections. */
@@ -200,6 +203,14 @@ export function loadConfig(env: Env, readFile?: ReadTextFile): LoadConfigResult 
       (fleetSize === 1 || perFiller
         ? `ot-mqtt-agent-${machineId}`
         : `ot-mqtt-agent-${prefix}-shard-${shard.index}-of-${shard.count}`));
+  const payload = payloadConfig(v, {
+    clientId,
+    connectionMode: v.CONNECTION_MODE,
+    given: g,
+    fail,
+    warn: (message) => parsed.warn(message),
+  });
+  if (parsed.errors.length > 0) return { ok: false, errors: parsed.errors };
   const fleet: FleetConfig = {
     size: fleetSize,
     shard,
@@ -241,6 +252,7 @@ export function loadConfig(env: Env, readFile?: ReadTextFile): LoadConfigResult 
     logLevel: v.LOG_LEVEL,
     logFormat: v.LOG_FORMAT,
     summaryIntervalMs: Math.round(v.SUMMARY_INTERVAL * 1000),
+    payload,
   };
   return { ok: true, config, warnings: parsed.warnings };
 }

@@ -13,6 +13,7 @@ import {
 import { z } from 'zod';
 import { DEFAULT_SEED, parseShard, type Shard } from '@ot-mqtt/plc-sim';
 import { machineIdProblem, topicRootProblem } from '@ot-mqtt/tag-model';
+import { PAYLOAD_ENV_VARS } from './payload-env-vars.js';
 
 const shard: z.ZodType<Shard, string> = z.string().transform((v, ctx) => {
   const parsed = parseShard(v);
@@ -151,6 +152,7 @@ export const ENV_VARS = [
     schema: seconds(0, 300),
     default: 5,
   }),
+  ...PAYLOAD_ENV_VARS,
   LOG_LEVEL,
   LOG_FORMAT,
   envVar({

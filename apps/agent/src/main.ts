@@ -70,7 +70,11 @@ else {
 
   // Loaded only once the configuration is valid (and after the signal handlers are in place):
   // --help and config errors answer without paying for the MQTT client, RxJS and the simulator.
-  const { startAgent } = await import('./start-agent.js');
+  // PAYLOAD_FORMAT=sparkplug: the same agent as a Sparkplug B edge node (docs/sparkplug.md).
+  const { startAgent } =
+    config.payload.format === 'sparkplug'
+      ? { startAgent: (await import('./sparkplug/start-sparkplug-agent.js')).startSparkplugAgent }
+      : await import('./start-agent.js');
   // Metrics (README "Monitoring"): prom-client is loaded only when METRICS_PORT is set.
   const metrics = process.env['METRICS_PORT']?.trim()
     ? (await import('./serve-metrics.js')).loadAgentMetrics(config, process.env)

@@ -65,6 +65,11 @@ const APPS = [
       SHUTDOWN_TIMEOUT: '301',
       LOG_FORMAT: 'xml',
       SUMMARY_INTERVAL: 'often',
+      PAYLOAD_FORMAT: 'xml',
+      PAYLOAD_COMPRESSION: 'brotli',
+      SPARKPLUG_GROUP_ID: 'line/1',
+      SPARKPLUG_EDGE_NODE_ID: 'node#1',
+      SPARKPLUG_HOST_ID: 'scada+',
     },
   },
   {
