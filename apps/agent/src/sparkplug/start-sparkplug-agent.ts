@@ -17,7 +17,9 @@ import { filter, interval, type Subscription } from 'rxjs';
 import { logSummary, sumCounters } from '../agent-summary.js';
 import type { AgentConfig } from '../config.js';
 import { createFirstOfKind } from '../first-of-kind.js';
+import type { ScanCounters } from '../scan-publisher.js';
 import type { AgentHooks, RunningAgent } from '../start-agent.js';
+import type { AgentStopped } from '../stop-agent.js';
 import { watchLinks } from '../watch-links.js';
 import { applyDeviceCommand } from './device-commands.js';
 import { createEdgeNodeClient } from './edge-node-client.js';
@@ -198,7 +200,15 @@ export function startSparkplugAgent(
       }),
     );
 
-  const counters = () => sumCounters(counts.map((c) => ({ ...c, invalid: 0, nextSequence: 0 })));
+  // A scan is at most one DDATA here (only what changed), so messages stand for scans too.
+  const scanCounters = (c: DeviceCounters): ScanCounters => ({
+    ...c,
+    invalid: 0,
+    delivered: c.acked,
+    lost: c.failed,
+    nextSequence: 0,
+  });
+  const counters = () => sumCounters(counts.map(scanCounters));
   const summary = () => {
     logSummary(logger, [link], ids.length, counters());
     firstOfKind.reset();
@@ -210,12 +220,12 @@ export function startSparkplugAgent(
         .subscribe(summary),
     );
 
-  let stopped: Promise<{ undelivered: number }> | undefined;
+  let stopped: Promise<AgentStopped> | undefined;
   return {
     clients: [client],
     machines: ids.map((id, i) => ({
       id,
-      counters: () => ({ ...counts[i]!, invalid: 0, nextSequence: 0 }),
+      counters: () => scanCounters(counts[i]!),
     })),
     schedulerBehind: () => fleet.behind,
     counters,
@@ -238,7 +248,8 @@ export function startSparkplugAgent(
         summary();
         for (const s of subscriptions) s.unsubscribe();
         const c = counters();
-        return { undelivered: c.messages - c.acked - c.failed };
+        const undelivered = c.messages - c.acked - c.failed;
+        return { undelivered, undeliveredScans: undelivered };
       })();
       return stopped;
     },
