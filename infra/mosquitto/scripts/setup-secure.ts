@@ -1,5 +1,6 @@
 // `npx nx run broker:setup-secure [-- --hostname mqtt.plant.local --hostname 10.0.0.5 --force]`
 // One command to a working secure broker: development CA, certificates, passwords, password file.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_SECRETS_DIR,
@@ -88,6 +89,14 @@ try {
       'Then, in other terminals:',
       `  MQTT_BROKER_PORT=8883 MQTT_TLS=true MQTT_CA_FILE=${setup.caFile} MQTT_USERNAME=agent MQTT_PASSWORD_FILE=${user('agent').passwordFile!} npx nx serve agent`,
       `  MQTT_BROKER_PORT=8883 MQTT_TLS=true MQTT_CA_FILE=${setup.caFile} MQTT_USERNAME=viewer MQTT_PASSWORD_FILE=${user('viewer').passwordFile!} npx nx serve viewer`,
+      // The agent fills in {machineId} per filler connection: the ids must be the ones it numbers
+      // (filler-0001 … with FILLER_COUNT, or <MACHINE_ID>-0001 …).
+      ...(values.machine?.length
+        ? [
+            `  per-filler fleet, one identity per machine (ids as the agent numbers them, e.g. --machine filler-0001 --machine filler-0002):`,
+            `  MQTT_BROKER_PORT=8883 MQTT_TLS=true MQTT_CA_FILE=${setup.caFile} CONNECTION_MODE=per-filler FILLER_COUNT=${values.machine.length} MQTT_USERNAME='{machineId}' MQTT_PASSWORD_FILE='${join(setup.clientsDir, '{machineId}.password')}' npx nx serve agent`,
+          ]
+        : []),
     ].join('\n'),
   );
 } catch (error) {

@@ -93,6 +93,8 @@ describe('setup-secure: development CA, certificates, passwords in one command',
         dir,
         '--hostname',
         'mqtt.plant.local',
+        '--machine',
+        'filler-0001',
       ],
       { cwd: PACKAGE_DIR, timeout: 60_000 },
     );
@@ -102,8 +104,12 @@ describe('setup-secure: development CA, certificates, passwords in one command',
     );
     expect(stdout).toContain('mqtt.plant.local');
     expect(stdout).toMatch(/MQTT_USERNAME=agent MQTT_PASSWORD_FILE=\S+agent\.password/);
+    // A machine identity: the per-filler agent line with the {machineId} templates it fills in.
+    expect(stdout).toContain(
+      `CONNECTION_MODE=per-filler FILLER_COUNT=1 MQTT_USERNAME='{machineId}' MQTT_PASSWORD_FILE='${join(dir, 'clients', '{machineId}.password')}'`,
+    );
     const passwords: Record<string, string> = {};
-    for (const user of ['agent', 'viewer', 'dashboard', 'operator'])
+    for (const user of ['agent', 'viewer', 'dashboard', 'operator', 'filler-0001'])
       passwords[user] = await readFile(join(dir, 'clients', `${user}.password`), 'utf8');
     expect(leakedSecrets(stdout + stderr, passwords)).toEqual([]);
   });
