@@ -30,7 +30,33 @@ export function registerBucketAggregate(db: Database.Database): void {
     s.area += s.lastValue * held;
     s.held += held;
   };
-  db.aggregate('historian_buckets', {
+  // `end`: the newest value holds until the end of the data (the machine's newest scan, or the
+  // range end if sooner).
+  const step = (
+    s: State,
+    ts: number,
+    value: number,
+    from: number,
+    width: number,
+    end: number,
+  ): void => {
+    s.end = end;
+    if (s.n > 0) close(s, ts);
+    const bucket = Math.floor((ts - from) / width);
+    if (bucket !== s.bucket) {
+      if (s.n > 0) flush(s);
+      Object.assign(s, { bucket, mn: value, mx: value, sum: 0, n: 0, area: 0, held: 0 });
+      s.first = ts;
+      s.bucketEnd = from + (bucket + 1) * width;
+    }
+    if (value < s.mn) s.mn = value;
+    if (value > s.mx) s.mx = value;
+    s.sum += value;
+    s.n++;
+    s.lastValue = value;
+    s.lastTs = ts;
+  };
+  db.aggregate<State>('historian_buckets', {
     start: (): State => ({
       out: [],
       bucket: -1,
@@ -46,25 +72,8 @@ export function registerBucketAggregate(db: Database.Database): void {
       bucketEnd: 0,
       end: 0,
     }),
-    // `end`: the newest value holds until the end of the data (the machine's newest scan, or the
-    // range end if sooner).
-    step: (s: State, ts: number, value: number, from: number, width: number, end: number) => {
-      s.end = end;
-      if (s.n > 0) close(s, ts);
-      const bucket = Math.floor((ts - from) / width);
-      if (bucket !== s.bucket) {
-        if (s.n > 0) flush(s);
-        Object.assign(s, { bucket, mn: value, mx: value, sum: 0, n: 0, area: 0, held: 0 });
-        s.first = ts;
-        s.bucketEnd = from + (bucket + 1) * width;
-      }
-      if (value < s.mn) s.mn = value;
-      if (value > s.mx) s.mx = value;
-      s.sum += value;
-      s.n++;
-      s.lastValue = value;
-      s.lastTs = ts;
-    },
+    // The typings allow one argument per row; SQLite passes all five.
+    step: step as unknown as (total: State, next: State) => void,
     result: (s: State) => {
       if (s.n > 0) {
         close(s, s.end);
