@@ -208,6 +208,7 @@ export async function registerAlarmRoutes(app: FastifyInstance, deps: AlarmRoute
           403: ErrorSchema,
           409: AckConflictSchema,
           ...errors,
+          503: ErrorSchema,
         },
       },
     },
@@ -251,6 +252,11 @@ export async function registerAlarmRoutes(app: FastifyInstance, deps: AlarmRoute
         return reply.code(404).send(err(`no alarms known for machine ${machineId}`, 'machineId'));
       if (result.reason === 'unknown-alarm')
         return reply.code(404).send(err(`unknown alarm ${alarm}`, 'alarm'));
+      if (result.reason === 'journal-unavailable')
+        return reply.code(503).send({
+          error:
+            'the database does not answer: the acknowledgement is kept and journalled (and published) when it returns',
+        });
       return reply.code(409).send({
         ...err(`${alarm} of ${machineId} is not unacknowledged (${result.record!.state})`, 'alarm'),
         record: recordJson(result.record!),

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlarmJournalEntry, HistorianStore } from '@ot-mqtt/historian';
 import {
   ALARM_NAMES,
@@ -29,6 +30,8 @@ export interface AlarmServerOptions {
   readonly publish: PublishAlarmEvent;
   /** Most machines tracked (default 10,000). */
   readonly maxMachines?: number;
+  /** How long an acknowledgement waits for its journal line before answering (default 10,000 ms). */
+  readonly ackJournalTimeoutMs?: number;
 }
 
 /** Outcome of {@link AlarmServer.acknowledge}. */
@@ -36,7 +39,9 @@ export type AckOutcome =
   | { readonly ok: true; readonly record: AlarmRecord }
   | {
       readonly ok: false;
-      readonly reason: 'unknown-machine' | 'unknown-alarm' | 'not-unacknowledged';
+      /** `journal-unavailable`: acknowledged in memory, not (yet) in the journal — the database is away. */
+      readonly reason:
+        'unknown-machine' | 'unknown-alarm' | 'not-unacknowledged' | 'journal-unavailable';
       readonly record?: AlarmRecord;
     };
 
@@ -48,8 +53,10 @@ export interface AlarmServer {
   acknowledge(machineId: string, alarm: string, user: string, at?: number): Promise<AckOutcome>;
   /** Current records of every machine (or one). */
   records(machineId?: string): AlarmRecord[];
-  /** Journal writes that failed (logged; the lifecycle in memory went on). */
+  /** Journal writes that failed at least once (logged, retried until written or stopped). */
   readonly journalFailures: number;
+  /** Stops retrying journal writes; resolves once the pending ones are done or given up. */
+  close(): Promise<void>;
 }
 
 const orNull = <T>(v: T | undefined): T | null => v ?? null;
@@ -128,9 +135,40 @@ export async function createAlarmServer(options: AlarmServerOptions): Promise<Al
     });
 
   let journalFailures = 0;
+  const stopping = new AbortController();
+  /**
+   * Writes journal lines, retrying while the database is away: the scans they came from stay
+   * unacknowledged meanwhile (their PUBACK waits for this), so nothing is lost if the gateway
+   * stops before the database returns — the broker redelivers them and the lifecycle, rebuilt
+   * from the journal, raises the transitions again. Resolves false only when stopping.
+   */
+  const journal = async (lines: readonly AlarmJournalEntry[]): Promise<boolean> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await store.appendAlarmEvents(lines);
+        if (attempt > 0) log.info('alarm journal written again', { attempts: attempt + 1 });
+        return true;
+      } catch (error) {
+        if (attempt === 0) {
+          journalFailures++;
+          log.error('alarm journal write failed: retrying (the scans stay unacknowledged)', {
+            events: lines.length,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+        try {
+          await sleep(Math.min(5_000, 100 * 2 ** attempt), undefined, {
+            signal: stopping.signal,
+          });
+        } catch {
+          return false;
+        }
+      }
+    }
+  };
   // One write at a time, in transition order: the journal's order is the lifecycle's.
-  let chain: Promise<void> = Promise.resolve();
-  const record = (events: readonly AlarmEvent[]): Promise<void> => {
+  let chain: Promise<boolean> = Promise.resolve(true);
+  const record = (events: readonly AlarmEvent[]): Promise<boolean> => {
     if (events.length === 0) return chain;
     const lines = events.map((e) =>
       journalLine(
@@ -138,36 +176,42 @@ export async function createAlarmServer(options: AlarmServerOptions): Promise<Al
         lifecycle.records(e.machineId).find((r) => r.alarm === e.alarm)!,
       ),
     );
-    chain = chain
-      .then(() => store.appendAlarmEvents(lines))
-      .catch((error: unknown) => {
-        journalFailures++;
-        log.error('alarm journal write failed (events still published)', {
-          events: lines.length,
-          error: error instanceof Error ? error.message : String(error),
-        });
-      })
-      .then(() => {
+    chain = chain.then(async () => {
+      const written = await journal(lines);
+      // Published once journalled: an HMI never sees a transition the journal does not have.
+      if (written)
         for (const line of lines) options.publish(topicOf(line.machineId), eventPayload(line));
-      });
+      return written;
+    });
     return chain;
   };
 
   return {
-    onScan(scan, topic) {
+    async onScan(scan, topic) {
       if (!fleetLayout.has(scan.machineId) && fleetLayout.size < (options.maxMachines ?? 10_000))
         fleetLayout.set(scan.machineId, topic !== `${options.topicRoot}/data`);
-      return record(lifecycle.update(scan.machineId, scan.tags.alarms, Date.parse(scan.timestamp)));
+      const events = lifecycle.update(scan.machineId, scan.tags.alarms, Date.parse(scan.timestamp));
+      // Not journalled means stopping: never acknowledge the scan to the broker then.
+      if (!(await record(events))) throw new Error('alarm server stopped before journalling');
     },
     async acknowledge(machineId, alarm, user, at = Date.now()) {
       const result = lifecycle.acknowledge(machineId, alarm, user, at);
       if (!result.ok) return result;
-      await record([result.event]);
-      return { ok: true, record: result.record };
+      const written = await Promise.race([
+        record([result.event]),
+        sleep(options.ackJournalTimeoutMs ?? 10_000, false, { ref: false }),
+      ]);
+      return written
+        ? { ok: true, record: result.record }
+        : { ok: false, reason: 'journal-unavailable', record: result.record };
     },
     records: (machineId) => lifecycle.records(machineId),
     get journalFailures() {
       return journalFailures;
+    },
+    async close() {
+      stopping.abort();
+      await chain;
     },
   };
 }

@@ -159,6 +159,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
       await metrics?.close();
       await server.close();
       await ingest.close();
+      await alarms.close();
       await alarmEvents.close();
       await queue.close();
       await store.close();
