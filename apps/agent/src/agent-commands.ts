@@ -4,6 +4,7 @@ import type { Subscription } from 'rxjs';
 import type { Connect } from './agent-links.js';
 import { startCommandHandler, type CommandTarget } from './commands/command-handler.js';
 import { createRecentRequests } from './commands/recent-requests.js';
+import { closeCommandsIfMqtt5Refused } from './commands-need-mqtt5.js';
 import type { AgentConfig } from './config.js';
 
 /** The agent's command connections and their handlers. */
@@ -38,7 +39,14 @@ export function startAgentCommands(
           i,
         }));
   const clients: MqttClient[] = [];
-  const subscriptions = groups.map(({ clientId, machines, i }) => {
+  const subscriptions: Subscription[] = [];
+  // A broker without MQTT 5 (a NATS cluster) refuses every command connection: say so once.
+  let warned = false;
+  const warnOnce = (message: string, fields: { url: string }) => {
+    if (!warned) logger.warn(message, fields);
+    warned = true;
+  };
+  for (const { clientId, machines, i } of groups) {
     const client = connect({
       clientId: `${clientId}-commands`,
       fillers: 1,
@@ -46,14 +54,17 @@ export function startAgentCommands(
       auth: i === undefined ? undefined : fleet.identities?.[i],
     });
     clients.push(client);
-    return startCommandHandler({
-      client,
-      machines,
-      root: config.topicRoot,
-      includeMachineLevel: fleet.includeMachineLevel,
-      recent,
-      logger,
-    });
-  });
+    subscriptions.push(
+      startCommandHandler({
+        client,
+        machines,
+        root: config.topicRoot,
+        includeMachineLevel: fleet.includeMachineLevel,
+        recent,
+        logger,
+      }),
+      closeCommandsIfMqtt5Refused(client, config.urls?.length ?? 1, warnOnce),
+    );
+  }
   return { clients, subscriptions };
 }
