@@ -7,13 +7,16 @@ import {
   type ReceivedMessage,
   type TrackerEvent,
 } from '@ot-mqtt/scan-monitor';
+import { createHostSession, type SparkplugMessage } from '@ot-mqtt/sparkplug';
 import type { DataPayload } from '@ot-mqtt/tag-model';
 import type { Palette } from './ansi.js';
 import type { LogLevel, ViewerMode } from './config.js';
 import { formatControlLine, formatControlNdjson } from './format-control.js';
 import { formatInvalidMessage, formatPrettyMessage } from './format-message.js';
 import { formatNdjson } from './format-ndjson.js';
+import { formatSparkplugLine, formatSparkplugNdjson } from './format-sparkplug.js';
 import { formatSummary } from './format-summary.js';
+import { inflateReceived } from './inflate-received.js';
 import {
   eventRecord,
   formatEventLine,
@@ -55,6 +58,11 @@ export interface ViewerOptions {
   readonly futureToleranceMs?: number;
   /** Output sinks. */
   readonly output: ViewerOutput;
+  /**
+   * Publishes a Sparkplug B rebirth request (NCMD), asked for when a DATA names an unknown alias,
+   * comes before its BIRTH or skips a seq (Sparkplug 3.0 §5.17). Without it, only reported.
+   */
+  readonly requestRebirth?: (message: SparkplugMessage) => void;
   /** Where messages and tracker events are counted for Prometheus (serve-metrics.ts), if enabled. */
   readonly metrics?: {
     message(machineId: string, receivedAtMs: number, scanTimestampMs?: number): void;
@@ -107,6 +115,8 @@ export function createViewer(options: ViewerOptions): Viewer {
       : { plausibility: { futureToleranceMs: options.futureToleranceMs } }),
   });
   const { tracker } = monitor;
+  // Sparkplug B (spBv1.0/#): births, data by alias, deaths; bounded like the tracker.
+  const sparkplug = createHostSession({ maxEdgeNodes: options.maxMachines ?? 10_000 });
   const counts: { valid: number; invalid: number; lastInvalidTopic: string | undefined } = {
     valid: 0,
     invalid: 0,
@@ -134,7 +144,18 @@ export function createViewer(options: ViewerOptions): Viewer {
 
   return {
     tracker,
-    handleMessage(received, now) {
+    handleMessage(message, now) {
+      const event = sparkplug.receive(message.topic, message.payload, now);
+      if (event !== undefined) {
+        output.message(
+          mode === 'ndjson'
+            ? formatSparkplugNdjson(event, now, message.topic)
+            : formatSparkplugLine(event, now, message.topic, palette),
+        );
+        if (event.kind === 'message' && event.rebirth) options.requestRebirth?.(event.rebirth);
+        return;
+      }
+      const received = inflateReceived(message, options.maxPayloadBytes);
       // Commands, replies, PackML state and alarm events: one line each, beside the scans.
       const control = decodeControlMessage(received, now, { root: options.root });
       if (control !== undefined) {

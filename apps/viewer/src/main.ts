@@ -78,6 +78,8 @@ async function main(): Promise<void> {
     forgetAfterMs: config.forgetAfterMs,
     futureToleranceMs: config.futureToleranceMs,
     logLevel: config.logLevel,
+    requestRebirth: (m) =>
+      void client.publish(m.topic, m.payload, { qos: 0 }).catch(() => undefined),
     output: {
       message: (text) => stdout.write(text),
       // NDJSON keeps stdout for messages only, so scripts can read it; the report goes to stderr.
