@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { brokerTest } from '@ot-mqtt/broker/testing';
+import { vi } from 'vitest';
 
 /** The built agent, as `npx nx serve agent` runs it (CI builds everything before vitest). */
 export const AGENT_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -10,20 +12,23 @@ export function assertBuilt(): void {
     throw new Error(`${AGENT_MAIN} is missing: run \`npx nx build agent\` before these tests`);
 }
 
-/** Polls `predicate` until it holds; fails with `what` after `timeoutMs`. Not a sleep: it ends as soon as the condition does. */
+/**
+ * `vi.waitFor` for a condition that yields what it found: resolves with the first truthy value of
+ * `predicate`, or fails naming `what` after `timeoutMs`.
+ */
 export async function waitFor<T>(
   predicate: () => T | undefined | false,
   what: string,
   timeoutMs = 45_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = predicate();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return vi.waitFor(
+    () => {
+      const value = predicate();
+      if (value === undefined || value === false) throw new Error(`still waiting for ${what}`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 25 },
+  );
 }
 
 /** A spawned process with its output collected line by line. */
@@ -90,3 +95,14 @@ export function spawnAgent(env: Record<string, string>, args: string[] = []): Sp
     ...env,
   });
 }
+
+/**
+ * The broker fixtures plus `subscribe(filter, args?)`: a third-party `mosquitto_sub` (QoS 1) on the
+ * file's broker, subscribed once it resolves, ended when the test ends.
+ */
+export const agentTest = brokerTest.extend('subscribe', async ({ broker, mosquittoSub }) => {
+  return async (filter: string, args: string[] = []) => {
+    const sub = await mosquittoSub({ url: broker.url, topics: [filter], args });
+    return { sub, seen: () => sub.messages() };
+  };
+});

@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { freePort } from '@ot-mqtt/broker';
+import { createBrokerTest } from '@ot-mqtt/broker/testing';
 import { connect, type MqttClient } from 'mqtt';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect } from 'vitest';
 import { assertBuilt, killAll, spawnAgent, waitFor } from './agent-process.test-helper.js';
 
 const mtimeMs = (path: string): number => {
@@ -16,19 +17,21 @@ const mtimeMs = (path: string): number => {
 /** Summary lines report the client's outbox depth: scans waiting for the broker. */
 const outboxOf = (line: string): number => Number(/ outbox=(\d+)/.exec(line)?.[1] ?? -1);
 
+// The project's own config, persistence on (it autosaves every 5 s).
+const it = createBrokerTest({ persistence: true });
+
 describe('agent when the broker is away or crashes', () => {
-  let broker: RunningMosquitto | undefined;
   let subscriber: MqttClient | undefined;
   beforeAll(assertBuilt);
-  afterEach(async () => {
+  afterEach(() => {
     killAll();
     subscriber?.end(true);
-    await broker?.kill();
   });
 
-  it('recovers without a restart after kill -9 of the broker and delivers the scans buffered meanwhile: no gap at a persistent subscriber', async () => {
-    // The project's own config, persistence on (it autosaves every 5 s).
-    broker = await startMosquitto({ persistence: true });
+  it('recovers without a restart after kill -9 of the broker and delivers the scans buffered meanwhile: no gap at a persistent subscriber', async ({
+    freshBroker,
+  }) => {
+    let broker = freshBroker;
     const sequences: number[] = [];
     const sub = connect(broker.url, {
       clientId: 'agent-restart-test-subscriber',
@@ -91,7 +94,9 @@ describe('agent when the broker is away or crashes', () => {
     expect(agent.stdout.filter((l) => /INFO\s+connected/.test(l)).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('bounds what it buffers while the broker is away: drops the oldest scans, says so without flooding the log, delivers the rest', async () => {
+  it('bounds what it buffers while the broker is away: drops the oldest scans, says so without flooding the log, delivers the rest', async ({
+    startBroker,
+  }) => {
     const port = await freePort();
     const agent = spawnAgent({
       MQTT_BROKER_HOST: '127.0.0.1',
@@ -105,7 +110,7 @@ describe('agent when the broker is away or crashes', () => {
       () => agent.stdout.some((l) => / summary .* dropped=([1-9]\d*) outbox=21 /.test(l)),
       'a full outbox dropping the oldest messages',
     );
-    broker = await startMosquitto({ ports: { 1883: port } });
+    await startBroker({ ports: { 1883: port } });
     await agent.line(/INFO\s+connected/);
     const settled = await waitFor(
       () =>

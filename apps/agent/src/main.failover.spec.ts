@@ -1,17 +1,17 @@
-import { freePort, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@ot-mqtt/broker';
+import { createBrokerTest } from '@ot-mqtt/broker/testing';
+import { afterEach, beforeAll, describe, expect } from 'vitest';
 import { assertBuilt, killAll, spawnAgent } from './agent-process.test-helper.js';
 
-describe('MQTT_URL with several brokers (issue 15)', () => {
-  let broker: RunningMosquitto;
-  beforeAll(async () => {
-    assertBuilt();
-    broker = await startMosquitto({ persistence: false });
-  });
-  afterEach(killAll);
-  afterAll(async () => broker?.stop());
+const it = createBrokerTest({ persistence: false });
 
-  it('a dead first node is a failed attempt named in the log; the agent goes on to the next and publishes', async () => {
+describe('MQTT_URL with several brokers (issue 15)', () => {
+  beforeAll(assertBuilt);
+  afterEach(killAll);
+
+  it('a dead first node is a failed attempt named in the log; the agent goes on to the next and publishes', async ({
+    broker,
+  }) => {
     const dead = `mqtt://127.0.0.1:${await freePort()}`;
     const agent = spawnAgent({
       MQTT_URL: `${dead}, ${broker.url}`,

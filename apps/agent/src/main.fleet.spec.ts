@@ -1,46 +1,17 @@
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import type { RunningMosquitto } from '@ot-mqtt/broker';
+import type { SubMessage } from '@ot-mqtt/broker/testing';
 import { TOPIC_KINDS, parsePayload } from '@ot-mqtt/tag-model';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, vi } from 'vitest';
 import {
+  agentTest as it,
   assertBuilt,
   killAll,
   spawnAgent,
-  spawnLines,
   waitFor,
 } from './agent-process.test-helper.js';
 
-/** One message as `mosquitto_sub -F '%r %t %p'` printed it. */
-interface Seen {
-  retain: boolean;
-  topic: string;
-  payload: string;
-}
-
-/** A third-party subscriber (mosquitto_sub, QoS 1) collecting every message under `filter`. */
-function subscribe(broker: RunningMosquitto, filter: string) {
-  const sub = spawnLines(
-    'mosquitto_sub',
-    [
-      '-h',
-      broker.host,
-      '-p',
-      String(broker.ports[1883]),
-      '-q',
-      '1',
-      '-F',
-      '%r %t %p',
-      '-t',
-      filter,
-    ],
-    { PATH: process.env['PATH'] ?? '' },
-  );
-  const seen = (): Seen[] =>
-    sub.stdout.map((line) => {
-      const [retain, topic, ...payload] = line.split(' ');
-      return { retain: retain === '1', topic: topic ?? '', payload: payload.join(' ') };
-    });
-  return { sub, seen };
-}
+/** One message as the third-party subscriber printed it. */
+type Seen = Pick<SubMessage, 'retain' | 'topic' | 'payload'>;
 
 interface Envelope {
   machineId: string;
@@ -67,15 +38,10 @@ const contiguous = (sequences: readonly number[]) =>
   sequences.every((s, i) => i === 0 || s === sequences[i - 1]! + 1);
 
 describe('fleet mode against a real Mosquitto (issue 6)', () => {
-  let broker: RunningMosquitto;
-  beforeAll(async () => {
-    assertBuilt();
-    broker = await startMosquitto();
-  });
+  beforeAll(assertBuilt);
   afterEach(killAll);
-  afterAll(async () => broker?.stop());
 
-  const env = (root: string, extra: Record<string, string>) => ({
+  const env = (broker: RunningMosquitto, root: string, extra: Record<string, string>) => ({
     MQTT_BROKER_HOST: broker.host,
     MQTT_BROKER_PORT: String(broker.ports[1883]),
     PUBLISH_INTERVAL: '0.3',
@@ -84,10 +50,13 @@ describe('fleet mode against a real Mosquitto (issue 6)', () => {
     ...extra,
   });
 
-  it('FILLER_COUNT=3: each machine publishes its seven topics under <root>/<id>/, its own contiguous sequence, scans spread over the interval', async () => {
+  it('FILLER_COUNT=3: each machine publishes its seven topics under <root>/<id>/, its own contiguous sequence, scans spread over the interval', async ({
+    broker,
+    subscribe,
+  }) => {
     const root = 'fleet/three';
-    const { seen } = subscribe(broker, `${root}/#`);
-    const agent = spawnAgent(env(root, { FILLER_COUNT: '3' }));
+    const { seen } = await subscribe(`${root}/#`);
+    const agent = spawnAgent(env(broker, root, { FILLER_COUNT: '3' }));
     await agent.line(/INFO\s+connected/);
     const ids = ['filler-0001', 'filler-0002', 'filler-0003'];
     const byMachine = await waitFor(() => {
@@ -133,11 +102,14 @@ describe('fleet mode against a real Mosquitto (issue 6)', () => {
     }
   });
 
-  it('FILLER_SHARD 0/2 and 1/2: two agents publish the fleet of five once, each machine from one agent only', async () => {
+  it('FILLER_SHARD 0/2 and 1/2: two agents publish the fleet of five once, each machine from one agent only', async ({
+    broker,
+    subscribe,
+  }) => {
     const root = 'fleet/shards';
-    const { seen } = subscribe(broker, `${root}/+/data`);
+    const { seen } = await subscribe(`${root}/+/data`);
     const agents = ['0/2', '1/2'].map((shard) =>
-      spawnAgent(env(root, { FILLER_COUNT: '5', FILLER_SHARD: shard })),
+      spawnAgent(env(broker, root, { FILLER_COUNT: '5', FILLER_SHARD: shard })),
     );
     expect(await agents[0]!.line(/starting/)).toMatch(/first=filler-0001 last=filler-0002 /);
     expect(await agents[1]!.line(/starting/)).toMatch(/first=filler-0003 last=filler-0005 /);
@@ -152,11 +124,14 @@ describe('fleet mode against a real Mosquitto (issue 6)', () => {
       expect(contiguous(scans.map((s) => s.sequence)), id).toBe(true);
   });
 
-  it('CONNECTION_MODE=per-filler: one MQTT connection per machine, each with its own last will', async () => {
+  it('CONNECTION_MODE=per-filler: one MQTT connection per machine, each with its own last will', async ({
+    broker,
+    subscribe,
+  }) => {
     const root = 'fleet/perfiller';
-    const { seen } = subscribe(broker, `${root}/+/connection`);
+    const { seen } = await subscribe(`${root}/+/connection`);
     const agent = spawnAgent(
-      env(root, { FILLER_COUNT: '4', CONNECTION_MODE: 'per-filler', MQTT_CLIENT_ID: 'pf' }),
+      env(broker, root, { FILLER_COUNT: '4', CONNECTION_MODE: 'per-filler', MQTT_CLIENT_ID: 'pf' }),
     );
     await agent.line(/INFO\s+connected .*connections=4/);
     const ids = ['filler-0001', 'filler-0002', 'filler-0003', 'filler-0004'];
@@ -166,11 +141,15 @@ describe('fleet mode against a real Mosquitto (issue 6)', () => {
         .map((m) => envelope(m).status);
     await waitFor(() => ids.every((id) => statusOf(id).includes('online')), 'four online');
     // The broker saw four clients, named after the machines.
-    let log = '';
-    await waitFor(() => {
-      void broker.readLog().then((text) => (log = text));
-      return ids.every((id) => log.includes(`as pf-${id}`));
-    }, 'four client connections in the broker log');
+    const log = await vi.waitFor(
+      async () => {
+        const text = await broker.readLog();
+        if (!ids.every((id) => text.includes(`as pf-${id}`)))
+          throw new Error('waiting for four client connections in the broker log');
+        return text;
+      },
+      { timeout: 45_000 },
+    );
     expect(log.match(/New client connected .* as pf-filler-\d{4}/g)).toHaveLength(4);
 
     agent.child.kill('SIGKILL');
@@ -179,35 +158,24 @@ describe('fleet mode against a real Mosquitto (issue 6)', () => {
     await waitFor(() => ids.every((id) => statusOf(id).includes('offline')), 'four last wills');
   });
 
-  it('two subscribers in one share group ($share/…) split the fleet data with no scan lost or doubled', async () => {
+  it('two subscribers in one share group ($share/…) split the fleet data with no scan lost or doubled', async ({
+    broker,
+    mosquittoSub,
+  }) => {
     const root = 'fleet/share';
     const member = () =>
-      spawnLines(
-        'mosquitto_sub',
-        ['-h', broker.host, '-p', String(broker.ports[1883]), '-V', 'mqttv5', '-q', '1'].concat([
-          '-F',
-          '%t %p',
-          '-t',
-          `$share/historians/${root}/+/data`,
-        ]),
-        { PATH: process.env['PATH'] ?? '' },
-      );
-    const members = [member(), member()];
-    const agent = spawnAgent(env(root, { FILLER_COUNT: '3', PUBLISH_INTERVAL: '0.1' }));
+      mosquittoSub({ url: broker.url, topics: [`$share/historians/${root}/+/data`] });
+    const members = await Promise.all([member(), member()]);
+    const agent = spawnAgent(env(broker, root, { FILLER_COUNT: '3', PUBLISH_INTERVAL: '0.1' }));
     await waitFor(
-      () => members.every((m) => m.stdout.length >= 10),
+      () => members.every((m) => m.messages().length >= 10),
       'both members receiving fleet data',
     );
     agent.child.kill('SIGTERM');
     expect(await agent.exited).toBe(0);
     const last = agent.stdout.filter((l) => l.includes(' summary ')).pop() ?? '';
     const scans = Number(/ scans=(\d+)/.exec(last)?.[1]);
-    const received = () =>
-      members.flatMap((m) =>
-        m.stdout.map((line) =>
-          envelope({ retain: false, topic: '', payload: line.slice(line.indexOf(' ') + 1) }),
-        ),
-      );
+    const received = () => members.flatMap((m) => m.messages().map(envelope));
     // Everything each machine published from the first scan a member saw must arrive, once.
     const expected = () => {
       const first = new Map<string, number>();
@@ -229,7 +197,7 @@ describe('fleet mode against a real Mosquitto (issue 6)', () => {
       expect(contiguous(sequences), id).toBe(true);
     }
     // The broker split the load: each member got a real share.
-    for (const m of members) expect(m.stdout.length).toBeGreaterThan(keys.length / 5);
+    for (const m of members) expect(m.messages().length).toBeGreaterThan(keys.length / 5);
   });
 
   it('refuses a shard that does not fit the fleet: exit 2 naming FILLER_SHARD', async () => {

@@ -1,54 +1,14 @@
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import type { RunningMosquitto } from '@ot-mqtt/broker';
 import { TOPIC_KINDS, parsePayload } from '@ot-mqtt/tag-model';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect } from 'vitest';
 import {
+  agentTest as it,
   assertBuilt,
   killAll,
   spawnAgent,
-  spawnLines,
   waitFor,
   type Spawned,
 } from './agent-process.test-helper.js';
-
-/** One line of `mosquitto_sub -F '%q %r %t %p'`: what a third-party client saw. */
-interface Seen {
-  qos: number;
-  retain: boolean;
-  topic: string;
-  payload: string;
-}
-
-/** `mosquitto_sub` as the third-party client, at QoS 1, printing QoS, retain flag, topic and payload. */
-function subscribe(broker: RunningMosquitto, filter: string, extra: string[] = []) {
-  const sub = spawnLines(
-    'mosquitto_sub',
-    [
-      '-h',
-      broker.host,
-      '-p',
-      String(broker.ports[1883]),
-      '-q',
-      '1',
-      '-F',
-      '%q %r %t %p',
-      '-t',
-      filter,
-      ...extra,
-    ],
-    { PATH: process.env['PATH'] ?? '' },
-  );
-  const seen = (): Seen[] =>
-    sub.stdout.map((line) => {
-      const [qos, retain, topic, ...payload] = line.split(' ');
-      return {
-        qos: Number(qos),
-        retain: retain === '1',
-        topic: topic ?? '',
-        payload: payload.join(' '),
-      };
-    });
-  return { sub, seen };
-}
 
 const sequenceOf = (payload: string): number | undefined =>
   (JSON.parse(payload) as { sequence?: number }).sequence;
@@ -56,15 +16,14 @@ const statusOf = (payload: string): string | undefined =>
   (JSON.parse(payload) as { status?: string }).status;
 
 describe('agent against a real Mosquitto', () => {
-  let broker: RunningMosquitto;
-  beforeAll(async () => {
-    assertBuilt();
-    broker = await startMosquitto();
-  });
+  beforeAll(assertBuilt);
   afterEach(killAll);
-  afterAll(async () => broker?.stop());
 
-  const agentEnv = (machineId: string, extra: Record<string, string> = {}) => ({
+  const agentEnv = (
+    broker: RunningMosquitto,
+    machineId: string,
+    extra: Record<string, string> = {},
+  ) => ({
     MQTT_BROKER_HOST: broker.host,
     MQTT_BROKER_PORT: String(broker.ports[1883]),
     PUBLISH_INTERVAL: '0.1',
@@ -74,10 +33,13 @@ describe('agent against a real Mosquitto', () => {
     ...extra,
   });
 
-  it('publishes all seven topics at QoS 1, not retained, valid per the tag model, one sequence per scan', async () => {
+  it('publishes all seven topics at QoS 1, not retained, valid per the tag model, one sequence per scan', async ({
+    broker,
+    subscribe,
+  }) => {
     // Whenever the subscription lands (even mid-scan), only scans whose data message was seen are checked.
-    const { seen } = subscribe(broker, 'test/seven/#');
-    const agent = spawnAgent(agentEnv('seven'));
+    const { seen } = await subscribe('test/seven/#');
+    const agent = spawnAgent(agentEnv(broker, 'seven'));
     await agent.line(/INFO\s+connected/);
     const data = await waitFor(() => {
       const scans = seen().filter((m) => m.topic === 'test/seven/data');
@@ -115,10 +77,13 @@ describe('agent against a real Mosquitto', () => {
     });
   });
 
-  it('SIGTERM: exits 0 after publishing offline (retained) and acknowledging every scan', async () => {
-    const agent = spawnAgent(agentEnv('term'));
+  it('SIGTERM: exits 0 after publishing offline (retained) and acknowledging every scan', async ({
+    broker,
+    subscribe,
+  }) => {
+    const agent = spawnAgent(agentEnv(broker, 'term'));
     await agent.line(/INFO\s+connected/);
-    const { sub, seen } = subscribe(broker, 'test/term/#');
+    const { sub, seen } = await subscribe('test/term/#');
     await waitFor(
       () => seen().filter((m) => m.topic === 'test/term/data').length >= 2,
       'two scans',
@@ -136,10 +101,10 @@ describe('agent against a real Mosquitto', () => {
     const [, messages, acked] = /messages=(\d+) acked=(\d+)/.exec(last) ?? [];
     expect(Number(messages)).toBeGreaterThan(0);
     expect(acked).toBe(messages);
-    sub.child.kill();
+    await sub.stop();
 
     // A client connecting later learns the agent's state from the retained message.
-    const late = subscribe(broker, 'test/term/connection', ['-C', '1']);
+    const late = await subscribe('test/term/connection', ['-C', '1']);
     await late.sub.exited;
     expect(late.seen()).toEqual([
       expect.objectContaining({
@@ -149,8 +114,8 @@ describe('agent against a real Mosquitto', () => {
     ]);
   });
 
-  it('publishes over WebSockets with MQTT_URL=ws://', async () => {
-    const { seen } = subscribe(broker, 'test/ws/#');
+  it('publishes over WebSockets with MQTT_URL=ws://', async ({ broker, subscribe }) => {
+    const { seen } = await subscribe('test/ws/#');
     const agent = spawnAgent({
       MQTT_URL: `ws://${broker.host}:${broker.ports[9001]}`,
       PUBLISH_INTERVAL: '0.1',
@@ -165,9 +130,12 @@ describe('agent against a real Mosquitto', () => {
     expect(parsePayload(data.topic, data.payload, { root: 'test/ws' }).ok).toBe(true);
   });
 
-  it('kill -9 of the agent: the broker publishes its last will, offline', async () => {
-    const { seen } = subscribe(broker, 'test/crash/connection');
-    const agent: Spawned = spawnAgent(agentEnv('crash'));
+  it('kill -9 of the agent: the broker publishes its last will, offline', async ({
+    broker,
+    subscribe,
+  }) => {
+    const { seen } = await subscribe('test/crash/connection');
+    const agent: Spawned = spawnAgent(agentEnv(broker, 'crash'));
     await waitFor(
       () => seen().some((m) => statusOf(m.payload) === 'online'),
       'online on the connection topic',

@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningMosquitto } from '@ot-mqtt/broker';
+import { createBrokerTest } from '@ot-mqtt/broker/testing';
+import { afterEach, beforeAll, describe, expect } from 'vitest';
 import { assertBuilt, killAll, spawnAgent, waitFor } from './agent-process.test-helper.js';
 
 // A minimal TLS + password broker, made for this file: it tests the agent's side of issue 5 (its
@@ -67,19 +68,18 @@ function makePki(dir: string): void {
   );
 }
 
+const dir = mkdtempSync(join(tmpdir(), 'ot-mqtt-agent-tls-'));
+// The file's broker starts when the first test asks for it, after beforeAll made its PKI.
+const it = createBrokerTest({ configFile: join(dir, 'mosquitto.conf') });
+
 describe('agent with TLS and a password (issue 5)', () => {
-  let dir: string;
-  let broker: RunningMosquitto;
-  beforeAll(async () => {
+  beforeAll(() => {
     assertBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'ot-mqtt-agent-tls-'));
     makePki(dir);
-    broker = await startMosquitto({ configFile: join(dir, 'mosquitto.conf') });
   });
   afterEach(killAll);
-  afterAll(async () => broker?.stop());
 
-  const env = (extra: Record<string, string>) => ({
+  const env = (broker: RunningMosquitto, extra: Record<string, string>) => ({
     MQTT_BROKER_HOST: 'localhost',
     MQTT_BROKER_PORT: String(broker.ports[8883]),
     MQTT_TLS: 'true',
@@ -92,8 +92,10 @@ describe('agent with TLS and a password (issue 5)', () => {
     ...extra,
   });
 
-  it('publishes over TLS with the password from MQTT_PASSWORD_FILE, never printing it', async () => {
-    const agent = spawnAgent(env({}));
+  it('publishes over TLS with the password from MQTT_PASSWORD_FILE, never printing it', async ({
+    broker,
+  }) => {
+    const agent = spawnAgent(env(broker, {}));
     await agent.line(/INFO\s+connected url=mqtts:\/\/localhost:/);
     await waitFor(
       () => agent.stdout.some((l) => / summary .*acked=([1-9]\d+)/.test(l)),
@@ -104,7 +106,7 @@ describe('agent with TLS and a password (issue 5)', () => {
     expect([...agent.stdout, ...agent.stderr].join('\n')).not.toContain(PASSWORD);
   });
 
-  it.each([
+  it.for([
     [
       'a wrong password',
       { MQTT_PASSWORD_FILE: '', MQTT_PASSWORD: 'wrong-password' },
@@ -120,12 +122,12 @@ describe('agent with TLS and a password (issue 5)', () => {
       { MQTT_TLS_SERVERNAME: 'broker.example' },
       /code=TLS_ERROR .*hint=.*MQTT_TLS_SERVERNAME/,
     ],
-  ])(
+  ] as Array<[string, Record<string, string>, RegExp]>)(
     'with %s: says why in words and what to check, and keeps retrying',
-    async (_what, extra, pattern) => {
+    async ([, extra, pattern], { broker }) => {
       const overrides: Record<string, string> = { ...extra };
       if (overrides['MQTT_CA_FILE'] === '') overrides['MQTT_CA_FILE'] = join(dir, 'other-ca.crt');
-      const agent = spawnAgent(env(overrides));
+      const agent = spawnAgent(env(broker, overrides));
       const line = await agent.line(pattern);
       expect(line).toMatch(/WARN .*will retry/);
       expect(agent.child.exitCode).toBeNull();
