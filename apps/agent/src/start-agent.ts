@@ -1,6 +1,6 @@
 import type { Logger } from '@ot-mqtt/app-kit';
 import type { MqttClient } from '@ot-mqtt/mqtt-client';
-import { startSimulatedFleet, type WallClockStep } from '@ot-mqtt/plc-sim';
+import { startSimulatedFleet } from '@ot-mqtt/plc-sim';
 import { filter, interval, type Subscription } from 'rxjs';
 import { startAgentCommands } from './agent-commands.js';
 import { createAgentMachines } from './agent-machines.js';
@@ -12,6 +12,7 @@ import type { AgentConfig } from './config.js';
 import { createFirstOfKind } from './first-of-kind.js';
 import type { ScanCounters } from './scan-publisher.js';
 import { stopAgent, type AgentStopped } from './stop-agent.js';
+import { logWallClockStep } from './log-wall-clock-step.js';
 import { watchLinks } from './watch-links.js';
 
 /**
@@ -54,14 +55,6 @@ export interface StartAgentOptions {
    */
   readonly publishPackml?: boolean;
 }
-
-/** The one log line of a wall-clock step (pacing and simulated time are not affected). */
-const logWallClockStep = (logger: Logger, step: WallClockStep): void =>
-  logger.warn('wall clock stepped: scans carry the new time, pacing is unchanged', {
-    direction: step.direction,
-    seconds: Math.round(Math.abs(step.deltaMs)) / 1000,
-    now: new Date(step.wallMs).toISOString(),
-  });
 
 /**
  * Starts simulating and publishing. Scanning does not depend on the connection: while the broker

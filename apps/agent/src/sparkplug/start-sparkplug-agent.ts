@@ -23,6 +23,7 @@ import type { AgentStopped } from '../stop-agent.js';
 import { watchLinks } from '../watch-links.js';
 import { applyDeviceCommand } from './device-commands.js';
 import { createEdgeNodeClient } from './edge-node-client.js';
+import { logWallClockStep } from '../log-wall-clock-step.js';
 
 interface DeviceCounters {
   scans: number;
@@ -116,6 +117,7 @@ export function startSparkplugAgent(
       const ddata = node.data(id, tags, timestamp.getTime());
       if (ddata !== undefined) send(ddata, index);
     },
+    onWallClockStep: (step) => logWallClockStep(logger, step),
     onFillerStopped: (index, error) => {
       logger.error('simulator stopped', {
         machineId: ids[index],
