@@ -12,6 +12,7 @@ import { FrameScheduler } from './live/frame-scheduler.js';
 import { AlarmModel } from './ui/alarms/alarm-model.js';
 import { App } from './ui/app.js';
 import { DashboardContext, type Dashboard } from './ui/app-context.js';
+import { loadMachineDetail } from './ui/detail/lazy-machine-detail.js';
 import { CommandModel } from './ui/commands/command-model.js';
 import './styles.css';
 
@@ -81,3 +82,8 @@ render(
   </DashboardContext.Provider>,
   root,
 );
+// The first screen is up: fetch the detail chunk while the operator reads it (a lazy chunk, so
+// the first load stays small; prefetched, so opening a machine does not wait for it).
+const prefetch = () => void loadMachineDetail();
+if ('requestIdleCallback' in window) window.requestIdleCallback(prefetch, { timeout: 5_000 });
+else setTimeout(prefetch, 2_000);

@@ -25,7 +25,7 @@ type HistoryState =
  * default), then extended with every live scan; zoom by dragging, spans by button.
  */
 export function TrendPanel(props: { machineId: string }) {
-  const { store, gateway } = useDashboard();
+  const { store, gateway, renderMode } = useDashboard();
   const buffers = useMemo(
     () => new Map(TRENDED.map((tag) => [tag, new TrendBuffer(CAPACITY)])),
     [props.machineId],
@@ -65,7 +65,8 @@ export function TrendPanel(props: { machineId: string }) {
       tags: TRENDED.join(','),
       from: from.toISOString(),
       to: to.toISOString(),
-      maxPoints: '1000',
+      // The naive baseline (benchmark) draws every stored point, the page at most 1,000 buckets.
+      maxPoints: renderMode === 'naive' ? '10000' : '1000',
     });
     void gateway
       .get<unknown>(`/api/machines/${encodeURIComponent(props.machineId)}/history?${query}`)
@@ -94,7 +95,7 @@ export function TrendPanel(props: { machineId: string }) {
     return () => {
       cancelled = true;
     };
-  }, [props.machineId, span, buffers, gateway]);
+  }, [props.machineId, span, buffers, gateway, renderMode]);
 
   const newest = Math.max(...TRENDED.map((tag) => buffers.get(tag)!.lastTime), Date.now() / 1000);
   const view = zoom ?? { from: newest - span, to: newest };
