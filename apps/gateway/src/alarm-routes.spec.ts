@@ -224,8 +224,15 @@ describe('gateway alarm server: lifecycle, journal, acknowledge', () => {
 
   it('rebuilds every alarm’s state from the journal after a restart', async () => {
     await feed('filler-02', T0 + 30_000, { Underfill: true });
+    await feed('filler-03', T0 + 30_000, { CapMissing: true }, false);
     await app.close();
     await start();
+    // No scan of filler-03 since the restart: its events still go to the single-filler topic.
+    expect((await ack('filler-03', 'CapMissing', OPERATOR)).statusCode).toBe(200);
+    expect(published.at(-1)).toMatchObject({
+      topic: `${ROOT}/alarms/events`,
+      payload: { machineId: 'filler-03', event: 'acknowledged' },
+    });
     expect((await get('/api/alarms?machineId=filler-02')).json()).toEqual([
       expect.objectContaining({
         alarm: 'Underfill',

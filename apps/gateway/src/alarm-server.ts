@@ -102,7 +102,8 @@ export function eventPayload(line: AlarmJournalEntry): AlarmEventPayload {
  */
 export async function createAlarmServer(options: AlarmServerOptions): Promise<AlarmServer> {
   const { store, log } = options;
-  const initial: AlarmRecord[] = (await store.latestAlarmEntries())
+  const latest = await store.latestAlarmEntries();
+  const initial: AlarmRecord[] = latest
     .filter((e) => (ALARM_NAMES as readonly string[]).includes(e.alarm))
     .map((e) => ({
       machineId: e.machineId,
@@ -128,6 +129,13 @@ export async function createAlarmServer(options: AlarmServerOptions): Promise<Al
   // Whether each machine's scans come with a machine level in the topic (fleet) or without (the
   // single filler of the architecture document): its events go to the matching topic.
   const fleetLayout = new Map<string, boolean>();
+  // Journalled with each event, so a rebuilt server publishes where it did before the restart
+  // even when the machine sends no scan (its agent stopped).
+  const singleTopic = alarmEventsTopic({ root: options.topicRoot });
+  for (const e of latest) {
+    if (typeof e.topic === 'string' && fleetLayout.size < (options.maxMachines ?? 10_000))
+      fleetLayout.set(e.machineId, e.topic !== singleTopic);
+  }
   const topicOf = (machineId: string) =>
     alarmEventsTopic({
       root: options.topicRoot,
@@ -170,17 +178,17 @@ export async function createAlarmServer(options: AlarmServerOptions): Promise<Al
   let chain: Promise<boolean> = Promise.resolve(true);
   const record = (events: readonly AlarmEvent[]): Promise<boolean> => {
     if (events.length === 0) return chain;
-    const lines = events.map((e) =>
-      journalLine(
+    const lines = events.map((e) => ({
+      ...journalLine(
         e,
         lifecycle.records(e.machineId).find((r) => r.alarm === e.alarm)!,
       ),
-    );
+      topic: topicOf(e.machineId),
+    }));
     chain = chain.then(async () => {
       const written = await journal(lines);
       // Published once journalled: an HMI never sees a transition the journal does not have.
-      if (written)
-        for (const line of lines) options.publish(topicOf(line.machineId), eventPayload(line));
+      if (written) for (const line of lines) options.publish(line.topic, eventPayload(line));
       return written;
     });
     return chain;

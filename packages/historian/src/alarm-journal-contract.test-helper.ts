@@ -45,6 +45,7 @@ export function describeAlarmJournalContract(
         user: 'op-1',
         acknowledgedAt: T0 + 5_000,
         acknowledgedBy: 'op-1',
+        topic: 'plc/bottlefiller/m1/alarms/events',
       };
       const cleared: AlarmJournalEntry = {
         ...ack,
@@ -70,6 +71,8 @@ export function describeAlarmJournalContract(
       const { id, ...stored } = all[3]!;
       expect(id).toBeGreaterThan(all[0]!.id);
       expect(stored).toEqual(cleared);
+      // Lines written without a topic read back with topic null.
+      expect(all[1]!.topic).toBeNull();
       expect(
         (await store.alarmJournal({ from: T0, to: T0 + 60_000, machineId: 'm2' })).map(
           (e) => e.alarm,

@@ -34,6 +34,8 @@ export interface AlarmJournalEntry {
   readonly acknowledgedBy: string | null;
   /** When the occurrence's tag went false. */
   readonly clearedAt: number | null;
+  /** The MQTT topic the event was published on, if it was (null for lines written without one). */
+  readonly topic?: string | null;
 }
 
 /** A journal line as stored: with the id the store gave it (ascending in insertion order). */

@@ -16,7 +16,7 @@ const MS = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
 const TS = (param: string) => `to_timestamp(${param}::float8 / 1000)`;
 const COLUMNS = `id, machine_id, alarm, event, state, ${MS('ts')} AS ts, user_name, first_out, active,
   ${MS('raised_at')} AS raised_at, ${MS('acknowledged_at')} AS acknowledged_at, acknowledged_by,
-  ${MS('cleared_at')} AS cleared_at`;
+  ${MS('cleared_at')} AS cleared_at, topic`;
 
 interface JournalRow {
   id: string;
@@ -32,6 +32,7 @@ interface JournalRow {
   acknowledged_at: number | null;
   acknowledged_by: string | null;
   cleared_at: number | null;
+  topic: string | null;
 }
 
 const ms = (v: number | null) => (v === null ? null : Math.round(v));
@@ -49,6 +50,7 @@ const toEntry = (r: JournalRow): StoredAlarmEntry => ({
   acknowledgedAt: ms(r.acknowledged_at),
   acknowledgedBy: r.acknowledged_by,
   clearedAt: ms(r.cleared_at),
+  topic: r.topic,
 });
 
 type JournalMethods = Pick<
@@ -74,11 +76,11 @@ export function postgresAlarmJournal(
       // One statement, one transaction: the lines of a cascade are journalled together or not at all.
       await pool.query(
         `INSERT INTO alarm_event (machine_id, alarm, event, state, ts, user_name, first_out, active,
-           raised_at, acknowledged_at, acknowledged_by, cleared_at)
-         SELECT m, a, e, s, ${TS('t')}, u, f, act, ${TS('r')}, ${TS('k')}, kb, ${TS('c')}
+           raised_at, acknowledged_at, acknowledged_by, cleared_at, topic)
+         SELECT m, a, e, s, ${TS('t')}, u, f, act, ${TS('r')}, ${TS('k')}, kb, ${TS('c')}, tp
            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::text[],
-                       $7::bool[], $8::bool[], $9::float8[], $10::float8[], $11::text[], $12::float8[])
-                AS x(m, a, e, s, t, u, f, act, r, k, kb, c)`,
+                       $7::bool[], $8::bool[], $9::float8[], $10::float8[], $11::text[], $12::float8[], $13::text[])
+                AS x(m, a, e, s, t, u, f, act, r, k, kb, c, tp)`,
         [
           col('machineId'),
           col('alarm'),
@@ -92,6 +94,7 @@ export function postgresAlarmJournal(
           col('acknowledgedAt'),
           col('acknowledgedBy'),
           col('clearedAt'),
+          entries.map((e) => e.topic ?? null),
         ],
       );
     },

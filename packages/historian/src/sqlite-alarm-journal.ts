@@ -25,6 +25,7 @@ interface JournalRow {
   acknowledged_at: number | null;
   acknowledged_by: string | null;
   cleared_at: number | null;
+  topic: string | null;
 }
 
 const toEntry = (r: JournalRow): StoredAlarmEntry => ({
@@ -41,6 +42,7 @@ const toEntry = (r: JournalRow): StoredAlarmEntry => ({
   acknowledgedAt: r.acknowledged_at,
   acknowledgedBy: r.acknowledged_by,
   clearedAt: r.cleared_at,
+  topic: r.topic,
 });
 
 type JournalMethods = Pick<
@@ -62,9 +64,9 @@ export function sqliteAlarmJournal(
   const st = {
     insert: db.prepare(`
       INSERT INTO alarm_event (machine_id, alarm, event, state, ts, user_name, first_out, active,
-        raised_at, acknowledged_at, acknowledged_by, cleared_at)
+        raised_at, acknowledged_at, acknowledged_by, cleared_at, topic)
       VALUES (@machineId, @alarm, @event, @state, @at, @user, @firstOut, @active,
-        @raisedAt, @acknowledgedAt, @acknowledgedBy, @clearedAt)`),
+        @raisedAt, @acknowledgedAt, @acknowledgedBy, @clearedAt, @topic)`),
     journal: db.prepare(`
       SELECT * FROM alarm_event
        WHERE ts >= @from AND ts < @to
@@ -93,7 +95,12 @@ export function sqliteAlarmJournal(
   };
   const append = db.transaction((entries: readonly AlarmJournalEntry[]) => {
     for (const e of entries) {
-      st.insert.run({ ...e, firstOut: e.firstOut ? 1 : 0, active: e.active ? 1 : 0 });
+      st.insert.run({
+        ...e,
+        firstOut: e.firstOut ? 1 : 0,
+        active: e.active ? 1 : 0,
+        topic: e.topic ?? null,
+      });
     }
   });
   const tagByName = new Map(catalog.map((t) => [t.name, t]));

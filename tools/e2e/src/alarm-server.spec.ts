@@ -320,6 +320,9 @@ describe('gateway alarm server end to end (agent → Mosquitto → gateway → R
           active: false,
         });
       }, poll(30_000));
+      // The agent stops too: after the restart no scan tells the gateway the machine's topic
+      // layout; the journal does (the event below must reach the single-filler topic).
+      expect(await stack.agent.stop(30_000)).toBe(0);
       await stack.restartGateway();
       expect(await alarmOf(stack, 'Overfill')).toMatchObject({
         state: 'unacknowledged-returned-to-normal',

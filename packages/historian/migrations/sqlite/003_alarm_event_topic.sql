@@ -1,0 +1,4 @@
+-- The topic each alarm event was published on (issue 12): a rebuilt alarm server publishes on the
+-- same topic (with or without the machine level) even before the machine's next scan arrives.
+-- Applied once (historian_migration); SQLite has no ADD COLUMN IF NOT EXISTS.
+ALTER TABLE alarm_event ADD COLUMN topic TEXT;
