@@ -2,37 +2,34 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { createBrokerTest } from '@ot-mqtt/broker/testing';
 import { encodeScan } from '@ot-mqtt/tag-model';
 import { connectAsync } from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect } from 'vitest';
 import { exampleTags } from './fixtures.test-helper.js';
 import { startViewer, type ViewerProcess } from './viewer-process.test-helper.js';
 
 const PASSWORD = 'right-Pa55-viewer';
 const WRONG = 'wrong-Pa55-viewer';
 
+const dir = mkdtempSync(join(tmpdir(), 'ot-viewer-auth-'));
+// The file's broker starts when the first test asks for it, after beforeAll wrote its passwords.
+const it = createBrokerTest({
+  extra: `allow_anonymous false\npassword_file ${join(dir, 'passwd')}`,
+});
+
 describe('viewer process against a broker with password authentication', () => {
-  let broker: RunningMosquitto;
-  let dir: string;
   const viewers: ViewerProcess[] = [];
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ot-viewer-auth-'));
+  beforeAll(() => {
     execFileSync('mosquitto_passwd', ['-b', '-c', join(dir, 'passwd'), 'viewer', PASSWORD]);
     execFileSync('mosquitto_passwd', ['-b', join(dir, 'passwd'), 'agent', PASSWORD]);
     writeFileSync(join(dir, 'viewer-password'), `${PASSWORD}\n`);
-    broker = await startMosquitto({
-      extra: `allow_anonymous false\npassword_file ${join(dir, 'passwd')}`,
-    });
   });
   afterEach(async () => {
     await Promise.all(viewers.splice(0).map((v) => v.stop()));
   });
-  afterAll(async () => {
-    await broker?.stop();
-  });
 
-  it('connects with the password from MQTT_PASSWORD_FILE and shows data', async () => {
+  it('connects with the password from MQTT_PASSWORD_FILE and shows data', async ({ broker }) => {
     const viewer = startViewer(
       {
         MQTT_URL: broker.url,
@@ -59,7 +56,9 @@ describe('viewer process against a broker with password authentication', () => {
     await publisher.endAsync();
   });
 
-  it('says in words that the credentials were refused, and never prints the password', async () => {
+  it('says in words that the credentials were refused, and never prints the password', async ({
+    broker,
+  }) => {
     const viewer = startViewer({
       MQTT_URL: broker.url,
       MQTT_USERNAME: 'viewer',

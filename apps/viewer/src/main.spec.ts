@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { brokerTest } from '@ot-mqtt/broker/testing';
 import { encodeConnection, encodeScan } from '@ot-mqtt/tag-model';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, vi } from 'vitest';
 import { exampleTags } from './fixtures.test-helper.js';
-import { startViewer, waitFor, type ViewerProcess } from './viewer-process.test-helper.js';
+import { startViewer, type ViewerProcess } from './viewer-process.test-helper.js';
 
 const T0 = Date.parse('2025-01-15T08:00:00.000Z');
 const viewers: ViewerProcess[] = [];
@@ -34,6 +34,36 @@ async function publishAll(
   for (const m of messages) await client.publishAsync(m.topic, m.payload, { qos: 1, retain });
 }
 
+/**
+ * The broker fixtures, one publisher for the file's broker, and `ndjsonViewer(root, env?)`: an
+ * NDJSON viewer on its own topic root, resolved once its subscription is live.
+ */
+const it = brokerTest
+  .extend('publisher', { scope: 'file' }, async ({ broker }, { onCleanup }) => {
+    const publisher = await connectAsync(broker.url, { clientId: 'viewer-spec-publisher' });
+    onCleanup(() => publisher.endAsync());
+    return publisher;
+  })
+  .extend('ndjsonViewer', async ({ broker, publisher }) => {
+    return async (root: string, env: Record<string, string> = {}) => {
+      const viewer = launch(
+        { MQTT_URL: broker.url, TOPIC_ROOT: root, VIEWER_STATS_INTERVAL: '0', ...env },
+        ['--ndjson'],
+      );
+      // The retained connection topic arrives as soon as the subscription is in place.
+      await publishAll(
+        publisher,
+        [encodeConnection('online', { machineId: 'filler-01', root, publishIntervalMs: 2000 })],
+        true,
+      );
+      await viewer.waitForRecord(
+        (r) => r['kind'] === 'connection',
+        'the retained connection message',
+      );
+      return viewer;
+    };
+  });
+
 describe('viewer process: configuration', () => {
   it.each([
     ['MQTT_BROKER_PORT', 'abc'],
@@ -61,37 +91,10 @@ describe('viewer process: configuration', () => {
 });
 
 describe('viewer process against Mosquitto', () => {
-  let broker: RunningMosquitto;
-  let publisher: MqttClient;
-  beforeAll(async () => {
-    broker = await startMosquitto();
-    publisher = await connectAsync(broker.url, { clientId: 'viewer-spec-publisher' });
-  });
-  afterAll(async () => {
-    await publisher?.endAsync();
-    await broker?.stop();
-  });
-
-  /** Starts an NDJSON viewer on its own topic root and waits until its subscription is live. */
-  async function ndjsonViewer(root: string, env: Record<string, string> = {}) {
-    const viewer = launch(
-      { MQTT_URL: broker.url, TOPIC_ROOT: root, VIEWER_STATS_INTERVAL: '0', ...env },
-      ['--ndjson'],
-    );
-    // The retained connection topic arrives as soon as the subscription is in place.
-    await publishAll(
-      publisher,
-      [encodeConnection('online', { machineId: 'filler-01', root, publishIntervalMs: 2000 })],
-      true,
-    );
-    await viewer.waitForRecord(
-      (r) => r['kind'] === 'connection',
-      'the retained connection message',
-    );
-    return viewer;
-  }
-
-  it('shows the retained connection topic and every topic of a scan as valid NDJSON', async () => {
+  it('shows the retained connection topic and every topic of a scan as valid NDJSON', async ({
+    publisher,
+    ndjsonViewer,
+  }) => {
     const root = 'valid/plc/bottlefiller';
     const viewer = await ndjsonViewer(root);
     expect(viewer.records()[0]).toMatchObject({
@@ -128,7 +131,11 @@ describe('viewer process against Mosquitto', () => {
     expect(records[3]).toMatchObject({ payload: { tags: { FillLevel: 63.4 } } });
   });
 
-  it('receives the same over the WebSocket listener (port 9001 in the config)', async () => {
+  it('receives the same over the WebSocket listener (port 9001 in the config)', async ({
+    broker,
+    publisher,
+    ndjsonViewer,
+  }) => {
     const root = 'ws/plc/bottlefiller';
     const viewer = await ndjsonViewer(root, { MQTT_URL: `ws://127.0.0.1:${broker.ports[9001]}` });
     await publishAll(publisher, scan(root, 9));
@@ -140,7 +147,11 @@ describe('viewer process against Mosquitto', () => {
     expect(viewer.events()[0]?.['url']).toMatch(/^ws:\/\/127\.0\.0\.1:\d+/);
   });
 
-  it('reports malformed, binary, oversized and wrong-schema messages once each and keeps showing valid data', async () => {
+  it('reports malformed, binary, oversized and wrong-schema messages once each and keeps showing valid data', async ({
+    broker,
+    publisher,
+    ndjsonViewer,
+  }) => {
     const root = 'bad/plc/bottlefiller';
     const viewer = await ndjsonViewer(root);
     const analog = scan(root, 3)[3]!;
@@ -196,7 +207,10 @@ describe('viewer process against Mosquitto', () => {
     expect(viewer.records().filter((r) => r['sequence'] === 4 && !('error' in r))).toHaveLength(7);
   });
 
-  it('reports gaps, duplicates, agent restarts, and a stale machine that later resumes', async () => {
+  it('reports gaps, duplicates, agent restarts, and a stale machine that later resumes', async ({
+    publisher,
+    ndjsonViewer,
+  }) => {
     const root = 'track/plc/bottlefiller';
     const viewer = await ndjsonViewer(root);
     // Announce a short interval so "stale" (2 intervals of silence) comes quickly.
@@ -229,7 +243,10 @@ describe('viewer process against Mosquitto', () => {
     });
   });
 
-  it('prints plain pretty JSON when piped, and a summary of each scan in summary mode', async () => {
+  it('prints plain pretty JSON when piped, and a summary of each scan in summary mode', async ({
+    broker,
+    publisher,
+  }) => {
     const root = 'human/plc/bottlefiller';
     const pretty = launch({ MQTT_URL: broker.url, TOPIC_ROOT: root, VIEWER_STATS_INTERVAL: '0' });
     const summary = launch({
@@ -252,7 +269,11 @@ describe('viewer process against Mosquitto', () => {
     expect(summary.stdout.join('\n')).toContain('Fill level 63.4 %');
   });
 
-  it('keeps a persistent session with MQTT_CLIENT_ID: scans published while it was away arrive when it returns', async () => {
+  it('keeps a persistent session with MQTT_CLIENT_ID: scans published while it was away arrive when it returns', async ({
+    broker,
+    publisher,
+    ndjsonViewer,
+  }) => {
     const root = 'session/plc/bottlefiller';
     const env = { MQTT_CLIENT_ID: 'viewer-spec-session' };
     const first = await ndjsonViewer(root, env);
@@ -277,7 +298,10 @@ describe('viewer process against Mosquitto', () => {
     });
   });
 
-  it('splits a shared subscription between two viewers with no message lost or doubled', async () => {
+  it('splits a shared subscription between two viewers with no message lost or doubled', async ({
+    broker,
+    publisher,
+  }) => {
     const root = 'share/plc/bottlefiller';
     const env = {
       MQTT_URL: broker.url,
@@ -289,28 +313,30 @@ describe('viewer process against Mosquitto', () => {
     const b = launch(env, ['--ndjson']);
     // Shared subscriptions get no retained messages: probe until both receive live ones.
     const sequencesOf = (v: ViewerProcess) => v.records().map((r) => r['sequence'] as number);
-    const deadline = Date.now() + 30_000;
     const received = () => sequencesOf(a).length + sequencesOf(b).length;
-    for (let probe = 1000; sequencesOf(a).length === 0 || sequencesOf(b).length === 0; probe++) {
-      if (Date.now() > deadline) throw new Error('share members never both received a message');
-      const before = received();
-      await publishAll(publisher, scan(root, probe).slice(0, 1));
-      // Before both members have subscribed a probe may go to nobody: then send another.
-      await waitFor(
-        () => received() > before,
-        1000,
-        () => 'probe',
-      ).catch(() => undefined);
-    }
+    let probe = 1000;
+    await vi.waitFor(
+      async () => {
+        const before = received();
+        await publishAll(publisher, scan(root, probe++).slice(0, 1));
+        // Before both members have subscribed a probe may go to nobody: then send another.
+        await vi
+          .waitFor(() => expect(received()).toBeGreaterThan(before), { timeout: 1000 })
+          .catch(() => undefined);
+        if (sequencesOf(a).length === 0 || sequencesOf(b).length === 0)
+          throw new Error('share members never both received a message');
+      },
+      { timeout: 30_000, interval: 0 },
+    );
     const messages = Array.from({ length: 100 }, (_, i) => scan(root, i + 1)[0]!);
     await publishAll(publisher, messages);
     const wanted = (s: number) => s >= 1 && s <= 100;
-    await waitFor(
-      () => [...sequencesOf(a), ...sequencesOf(b)].filter(wanted).length >= 100,
-      30_000,
-      () =>
-        `100 messages across the share (a: ${sequencesOf(a).filter(wanted).length}, b: ${sequencesOf(b).filter(wanted).length})`,
-    );
+    await expect
+      .poll(() => [...sequencesOf(a), ...sequencesOf(b)].filter(wanted).length, {
+        timeout: 30_000,
+        message: '100 messages across the share',
+      })
+      .toBeGreaterThanOrEqual(100);
     const all = [...sequencesOf(a), ...sequencesOf(b)].filter(wanted).sort((x, y) => x - y);
     expect(all).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     expect(sequencesOf(a).filter(wanted).length).toBeGreaterThan(10);
@@ -321,9 +347,11 @@ describe('viewer process against Mosquitto', () => {
 });
 
 describe('viewer process across a broker crash', () => {
-  it('recovers after kill -9 and restart of the broker, resubscribing without being restarted', async () => {
-    let broker = await startMosquitto();
-    try {
+  it('recovers after kill -9 and restart of the broker, resubscribing without being restarted', async ({
+    freshBroker,
+  }) => {
+    let broker = freshBroker;
+    {
       const root = 'crash/plc/bottlefiller';
       const viewer = launch(
         { MQTT_URL: broker.url, TOPIC_ROOT: root, VIEWER_STATS_INTERVAL: '0' },
@@ -363,8 +391,6 @@ describe('viewer process across a broker crash', () => {
       await publisher.endAsync();
       expect(viewer.child.exitCode).toBeNull();
       expect(await viewer.stop()).toBe(0);
-    } finally {
-      await broker.stop();
     }
   });
 });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { vi } from 'vitest';
 
 /** The built viewer: integration tests run what `npx nx serve viewer` runs. */
 export const VIEWER_MAIN = resolve(
@@ -17,17 +18,18 @@ export function assertBuilt(): void {
     throw new Error(`${VIEWER_MAIN} is missing: run \`npx nx build viewer\` first`);
 }
 
-/** Polls `predicate` until it holds, or rejects naming `what` after `timeoutMs`. */
+/** `vi.waitFor` until `predicate` holds, or rejects naming `what` after `timeoutMs`. */
 export async function waitFor(
   predicate: () => boolean,
   timeoutMs: number,
   what: () => string,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await vi.waitFor(
+    () => {
+      if (!predicate()) throw new Error(`still waiting: ${what()}`);
+    },
+    { timeout: timeoutMs, interval: 25 },
+  );
 }
 
 /** A running viewer process with its output split into lines. */
