@@ -11,10 +11,12 @@ import { encodeScan } from '@ot-mqtt/tag-model';
 import { parseConfig } from './config.js';
 import { createLogger } from './log.js';
 import { someTags } from './gateway-process.test-helper.js';
-import { startGateway } from './start-gateway.js';
+import { startGateway, type Gateway } from './start-gateway.js';
 
 const N = Number(process.env['BENCH_GATEWAY_SCANS'] ?? 10_000);
 const MACHINES = 5_000;
+const SUSTAINED_RATE = Number(process.env['BENCH_GATEWAY_RATE'] ?? 2_500);
+const SUSTAINED_SECONDS = Number(process.env['BENCH_GATEWAY_SECONDS'] ?? 20);
 const silent = createLogger(
   'error',
   () => undefined,
@@ -48,6 +50,53 @@ async function publishAll(prefix: string): Promise<number> {
   }
   await pub.endAsync();
   return t0;
+}
+
+/**
+ * Sustained ingest: the fleet's rate (5,000 fillers at 2 s = 2,500 scans/s) published paced for
+ * `seconds`; the gateway keeps up when its lag (age of the oldest uncommitted scan) stays flat and
+ * everything is stored within a second or two of the last publish.
+ */
+async function sustained(gw: Gateway, prefix: string, rate: number, seconds: number) {
+  const pub = await mqtt.connectAsync(broker.url, {
+    clientId: `bench-pace-${prefix}`,
+    clean: true,
+  });
+  const total = rate * seconds;
+  const before = gw.queue.status().stored;
+  const start = Date.now() - 3_600_000;
+  const tick = 100;
+  const perTick = (rate * tick) / 1000;
+  let maxLagMs = 0;
+  const lagProbe = setInterval(
+    () => (maxLagMs = Math.max(maxLagMs, gw.queue.status().oldestHeldMs)),
+    50,
+  );
+  const t0 = Date.now();
+  let sent = 0;
+  const inflight: Array<Promise<unknown>> = [];
+  while (sent < total) {
+    const due = Math.min(total, Math.round(((Date.now() - t0) / tick + 1) * perTick));
+    for (; sent < due; sent++) {
+      const m = encodeScan(someTags(sent % 100), {
+        machineId: `${prefix}-${sent % MACHINES}`,
+        sequence: Math.floor(sent / MACHINES),
+        timestamp: new Date(start + sent),
+        includeMachineLevel: true,
+      }).find((x) => x.topic.endsWith('/data'))!;
+      inflight.push(pub.publishAsync(m.topic, m.payload, { qos: 1 }));
+    }
+    await new Promise((r) => setTimeout(r, tick));
+  }
+  const publishedMs = Date.now() - t0;
+  await Promise.all(inflight);
+  await waitUntil(() => gw.queue.status().stored - before >= total);
+  const drainMs = Date.now() - t0 - publishedMs;
+  clearInterval(lagProbe);
+  await pub.endAsync();
+  report(
+    `| ${prefix}: sustained ${rate} scans/s for ${seconds} s (published at ${Math.round((total / publishedMs) * 1000)}/s) | ${drainMs <= 2_000 ? 'kept up' : 'fell behind'}: all stored ${(drainMs / 1000).toFixed(1)} s after the last publish | max ingest lag ${(maxLagMs / 1000).toFixed(1)} s |`,
+  );
 }
 
 async function waitUntil(f: () => boolean, timeoutMs = 600_000) {
@@ -98,7 +147,10 @@ async function gatewayIngest(engine: string, db: string, connections: number): P
     report(
       `| ${engine}, ${connections} ingest connection(s) | ${Math.round((N / ms) * 1000)} scans/s | largest batch ${q.largestBatch}, ${q.batches} commits |`,
     );
-    if (engine === 'SQLite' && connections === 4) await latencyBench(gw.url, `${engine}4-0`);
+    if (connections === 4) {
+      if (engine === 'SQLite') await latencyBench(gw.url, `${engine}4-0`);
+      await sustained(gw, `${engine}-paced`, SUSTAINED_RATE, SUSTAINED_SECONDS);
+    }
     return ms;
   } finally {
     await gw.close();

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { brokerTest as it } from '@ot-mqtt/broker/testing';
 import { parseConfig } from './config.js';
 import { createPublisher } from './gateway-process.test-helper.js';
 import { createLogger } from './log.js';
@@ -15,18 +15,15 @@ const silent = createLogger(
 );
 
 describe('ingest acknowledgements', () => {
-  let broker: RunningMosquitto;
   let dir: string;
-  beforeAll(async () => {
-    broker = await startMosquitto();
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'gateway-ingest-'));
   });
-  afterAll(async () => {
-    await broker?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('one connection commits many scans per transaction, holds at most GATEWAY_INGEST_INFLIGHT, and acknowledges every one', async () => {
+  it('one connection commits many scans per transaction, holds at most GATEWAY_INGEST_INFLIGHT, and acknowledges every one', async ({
+    broker,
+  }) => {
     const parsed = parseConfig(
       {
         MQTT_URL: broker.url,

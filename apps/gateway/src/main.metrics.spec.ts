@@ -1,29 +1,28 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { freePort } from '@ot-mqtt/broker';
+import { brokerTest as it } from '@ot-mqtt/broker/testing';
 import { checkMetrics, NO_PROMTOOL, sampleValue, scrapeMetrics } from '@ot-mqtt/metrics/testing';
 import {
   createPublisher,
+  runGateway,
   startGatewayProcess,
   waitReady,
   type GatewayProcess,
 } from './gateway-process.test-helper.js';
 
 describe('gateway metrics (METRICS_PORT)', () => {
-  let broker: RunningMosquitto;
   let dir: string;
-  beforeAll(async () => {
-    broker = await startMosquitto();
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'gateway-metrics-'));
   });
-  afterAll(async () => {
-    await broker?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it(`counts scans, gaps, invalid messages, rows and requests by route template${NO_PROMTOOL ? '' : ', and passes `promtool check metrics`'}`, async () => {
+  it(`counts scans, gaps, invalid messages, rows and requests by route template${NO_PROMTOOL ? '' : ', and passes `promtool check metrics`'}`, async ({
+    broker,
+  }) => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/metrics`;
     let gw: GatewayProcess | undefined;
@@ -102,7 +101,6 @@ describe('gateway metrics (METRICS_PORT)', () => {
   });
 
   it('exits 2 naming METRICS_PORT when it is not a port', async () => {
-    const { runGateway } = await import('./gateway-process.test-helper.js');
     const r = await runGateway({ METRICS_PORT: 'ninety', HISTORIAN_DB: join(dir, 'x.sqlite') });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/METRICS_PORT="ninety" is invalid/);
