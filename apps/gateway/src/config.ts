@@ -4,6 +4,7 @@ import { DEFAULT_HISTORIAN_DB, isPostgresUrl } from '@ot-mqtt/historian';
 import { DEFAULT_TOPIC_ROOT } from '@ot-mqtt/tag-model';
 import { z } from 'zod';
 import { ALARM_ENV_VARS, alarmSettings, type AlarmSettings } from './alarm-config.js';
+import { SPARKPLUG_INGEST_ENV_VARS } from './sparkplug-ingest.js';
 
 // Kept small and self-contained on purpose: it moves onto @ot-mqtt/app-kit's env spec as soon as
 // that lands (same shape: name, default, allowed, description, secret, schema).
@@ -236,6 +237,7 @@ export const ENV_VARS = [
     schema: text,
   },
   ...ALARM_ENV_VARS,
+  ...SPARKPLUG_INGEST_ENV_VARS,
   {
     name: 'METRICS_PORT',
     default: '(unset: no metrics)',
@@ -312,6 +314,8 @@ export interface GatewayConfig {
   readonly logLevel: LogLevel;
   /** Alarm server and OEE (operator token, shift, ideal rate). */
   readonly alarms: AlarmSettings;
+  /** Store Sparkplug B fillers too (GATEWAY_SPARKPLUG, sparkplug-ingest.ts). */
+  readonly sparkplug: boolean;
   /** The `/metrics` endpoint: off when `port` is undefined. */
   readonly metrics: {
     readonly port: number | undefined;
@@ -402,6 +406,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Co
       dashboardDir: get<string>('DASHBOARD_DIR'),
       logLevel: get<LogLevel>('LOG_LEVEL') ?? 'info',
       alarms,
+      sparkplug: get<boolean>('GATEWAY_SPARKPLUG') ?? false,
       metrics: {
         port: get<number>('METRICS_PORT'),
         host: get<string>('METRICS_HOST') ?? '127.0.0.1',

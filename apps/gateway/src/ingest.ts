@@ -4,6 +4,8 @@ import type { CommitQueue } from './commit-queue.js';
 import type { GatewayConfig } from './config.js';
 import type { Logger } from './log.js';
 import { PubackSequencer } from './puback-sequencer.js';
+import { inflateIfCompressed } from './inflate-payload.js';
+import { createSparkplugIngest } from './sparkplug-ingest.js';
 
 /** What the ingest reports. */
 export interface IngestStatus {
@@ -116,10 +118,28 @@ export function startIngest(
     }
   };
 
+  const clients: MqttClient[] = [];
+  // Sparkplug B (GATEWAY_SPARKPLUG): its rebirth requests go out on the first connection.
+  const sparkplug = config.sparkplug
+    ? createSparkplugIngest(
+        {
+          writeScan: (scan) => queue.writeScan(scan),
+          writeConnection: (...args) => queue.writeConnection(...args),
+          publish: (m) => void clients[0]?.publish(m.topic, Buffer.from(m.payload), { qos: 0 }),
+        },
+        reject,
+      )
+    : undefined;
+
   const handle = async (packet: IPublishPacket): Promise<void> => {
     if (packet.dup) redelivered++;
-    const payload =
+    const raw =
       typeof packet.payload === 'string' ? packet.payload : new Uint8Array(packet.payload);
+    const fromSparkplug =
+      typeof raw === 'string' ? undefined : sparkplug?.handle(packet.topic, raw);
+    if (fromSparkplug !== undefined) return fromSparkplug;
+    // PAYLOAD_COMPRESSION: compressed JSON marks itself; inflated here, stored like any scan.
+    const payload = inflateIfCompressed(raw);
     const parsed = parsePayload(packet.topic, payload, { root: config.topicRoot });
     if (!parsed.ok) return reject(packet.topic, formatPayloadError(parsed.error));
     if (parsed.kind === 'connection') {
@@ -159,7 +179,6 @@ export function startIngest(
     await onCommitted?.(parsed.value, packet.topic);
   };
 
-  const clients: MqttClient[] = [];
   const sequencers: PubackSequencer[] = [];
   const connected = new Set<number>();
   for (let n = 0; n < config.ingestConnections; n++) {
@@ -220,6 +239,8 @@ export function startIngest(
       if (n === 0) {
         filters[`${config.topicRoot}/connection`] = { qos: 1 };
         filters[`${config.topicRoot}/+/connection`] = { qos: 1 };
+        // Not shared: a Sparkplug host must see every message of an edge node, in order.
+        if (config.sparkplug) filters['spBv1.0/#'] = { qos: 1 };
       }
       client.subscribe(filters, (error, granted) => {
         const refused = granted?.filter((g) => g.qos > 2) ?? [];
