@@ -1,8 +1,8 @@
 import { createBrokerTest } from '@ot-mqtt/broker/testing';
-import { afterEach, expect } from 'vitest';
+import { afterEach, expect, vi } from 'vitest';
 import { createMqttClient, type MqttClient } from './index.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.test-helper.js';
-import { probe, reach, text, waitFor } from './test-support.test-helper.js';
+import { probe, reach, text } from './test-support.test-helper.js';
 
 const it = createBrokerTest();
 const clients: MqttClient[] = [];
@@ -40,7 +40,9 @@ it('registers the will a will function returns, asked anew for every connection 
     await reach(client, 'connected');
     // The link dies without DISCONNECT: the broker publishes the will of that connection.
     proxy.cut();
-    await waitFor(() => wills.includes(expected), `the will "${expected}"`);
+    await vi.waitFor(() => expect(wills, `the will "${expected}"`).toContain(expected), {
+      timeout: 20_000,
+    });
   }
   expect(wills).toEqual(['bdSeq 0', 'bdSeq 1']);
 });
