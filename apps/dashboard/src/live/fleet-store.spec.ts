@@ -30,20 +30,50 @@ describe('FleetStore', () => {
     expect(view.value.topicHasMachineLevel).toBe(true);
   });
 
-  it('counts missed scans from sequence gaps and measures the interval', () => {
+  // Scans are received 20 ms after their embedded timestamp (dataMessage: 2 s per sequence).
+  const receivedAt = (sequence: number) => 1_700_000_000_000 + sequence * 2000 + 20;
+
+  it('counts missed scans from sequence gaps and learns the interval (scan-monitor)', () => {
     const store = new FleetStore();
-    for (const [seq, at] of [
-      [1, 0],
-      [2, 2000],
-      [5, 4000],
-    ] as const) {
+    for (const seq of [1, 2, 3, 6]) {
       const m = dataMessage('filler-0001', seq);
-      store.ingest(m.topic, m.payload, at);
+      store.ingest(m.topic, m.payload, receivedAt(seq));
     }
     store.flush();
     const view = store.machine('filler-0001')!.value;
     expect(view.missedScans).toBe(2);
     expect(view.intervalMs).toBe(2000);
+    expect(view.scan?.sequence).toBe(6);
+  });
+
+  it('a late scan fills its gap and a redelivery is not shown over the newer scan', () => {
+    const store = new FleetStore();
+    for (const seq of [1, 2, 4, 3, 4]) {
+      const m = dataMessage('filler-0001', seq);
+      store.ingest(m.topic, m.payload, receivedAt(Math.max(seq, 4)));
+    }
+    store.flush();
+    const view = store.machine('filler-0001')!.value;
+    expect(view.missedScans).toBe(0);
+    expect(view.scan?.sequence).toBe(4);
+  });
+
+  it('an agent restart (sequence back to 0, newer time) is not a gap', () => {
+    const store = new FleetStore();
+    for (const [seq, at] of [
+      [40, receivedAt(40)],
+      [41, receivedAt(41)],
+      [0, receivedAt(50)],
+    ] as const) {
+      const m = dataMessage('filler-0001', seq);
+      const restarted = JSON.parse(m.payload) as Record<string, unknown>;
+      if (seq === 0) restarted.timestamp = new Date(at - 20).toISOString();
+      store.ingest(m.topic, JSON.stringify(restarted), at);
+    }
+    store.flush();
+    const view = store.machine('filler-0001')!.value;
+    expect(view.missedScans).toBe(0);
+    expect(view.scan?.sequence).toBe(0);
   });
 
   it('an invalid payload is a problem in words, the machine keeps its last good values', () => {

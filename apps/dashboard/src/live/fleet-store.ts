@@ -1,4 +1,10 @@
 import { batch, signal, type ReadonlySignal, type Signal } from '@preact/signals';
+import {
+  createIntervalEstimator,
+  createMachineTracker,
+  type IntervalEstimator,
+  type MachineTracker,
+} from '@ot-mqtt/scan-monitor';
 import type { DataPayload } from '@ot-mqtt/tag-model';
 import { validateMessage } from './validate-message.js';
 import {
@@ -23,7 +29,7 @@ export interface MachineSnapshot {
   readonly intervalMs: number;
   readonly state: MachineState | undefined;
   readonly activeAlarms: readonly AlarmName[];
-  /** Scans missing between received sequence numbers since the page opened. */
+  /** Scans skipped and not (yet) arrived since the page opened (restarts and redeliveries are not gaps). */
   readonly missedScans: number;
   /** Payloads of this machine that failed validation. */
   readonly invalidPayloads: number;
@@ -80,8 +86,13 @@ export class FleetStore {
   private readonly pendingProblems: Problem[] = [];
   private readonly versionSignal = signal(0);
   private idsChanged = false;
-  /** Machines whose agent announced its publish interval (no need to measure it). */
-  private readonly announced = new Set<string>();
+  /**
+   * Sequence bookkeeping of @ot-mqtt/scan-monitor (the viewer's, too): gaps, late arrivals,
+   * duplicates, agent restarts and implausible jumps, 128 bytes of window per machine.
+   */
+  private readonly tracker: MachineTracker;
+  /** Publish interval per machine: announced by the agent, else the median of consecutive scans. */
+  private readonly intervals = new Map<string, IntervalEstimator>();
   /** Machine ids refused because {@link FleetStoreOptions.maxMachines} was reached. */
   refusedMachines = 0;
   /** Messages received in total (for the status line and benchmarks). */
@@ -92,6 +103,12 @@ export class FleetStore {
     this.maxMachines = options.maxMachines ?? 5000;
     this.defaultIntervalMs = options.defaultIntervalMs ?? 2000;
     this.onChange = options.onChange ?? (() => undefined);
+    // Latency and rate are not shown here: their windows are kept at their minimum.
+    this.tracker = createMachineTracker({
+      maxMachines: this.maxMachines,
+      latencyWindow: 1,
+      rateWindowSeconds: 1,
+    });
   }
 
   /** Machine ids in order of first appearance. */
@@ -154,35 +171,55 @@ export class FleetStore {
     const machineId = result.value.machineId;
     if (result.kind === 'connection') {
       const value = result.value;
-      if (value.publishIntervalMs !== undefined) this.announced.add(machineId);
+      if (value.publishIntervalMs !== undefined)
+        this.intervalOf(machineId).announce(value.publishIntervalMs);
       this.update(machineId, hasLevel, now, (m) => ({
         ...m,
         connection: value.status,
-        intervalMs: value.publishIntervalMs ?? m.intervalMs,
+        intervalMs: this.intervalOf(machineId).current() ?? m.intervalMs,
       }));
       return;
     }
     const scan = result.value;
+    const timestamp = Date.parse(scan.timestamp);
+    const events = this.tracker.record({
+      machineId,
+      kind: 'data',
+      sequence: scan.sequence,
+      timestamp: Number.isFinite(timestamp) ? timestamp : undefined,
+      receivedAt: now,
+    });
+    let missed = 0;
+    // A redelivered, late or implausible scan is counted, but never shown over a newer one.
+    let older = false;
+    let consecutive = true;
+    for (const event of events) {
+      if (event.type === 'gap') missed += event.missing;
+      else if (event.type === 'late') {
+        missed -= 1;
+        older = true;
+      } else if (event.type === 'duplicate' || event.type === 'suspect') older = true;
+      else if (event.type === 'reset' || event.type === 'new-machine') consecutive = false;
+    }
     this.update(machineId, hasLevel, now, (m) => {
-      const previous = m.scan?.sequence;
-      const missed =
-        previous !== undefined && scan.sequence > previous + 1 ? scan.sequence - previous - 1 : 0;
-      const intervalMs =
-        this.announced.has(m.machineId) || m.receivedAt === undefined
-          ? m.intervalMs
-          : measuredInterval(m.intervalMs, now - m.receivedAt);
+      const interval = this.intervalOf(machineId);
+      if (!older && consecutive && missed === 0 && m.receivedAt !== undefined)
+        interval.addSample(now - m.receivedAt);
+      const missedScans = Math.max(0, m.missedScans + missed);
+      if (older) return { ...m, missedScans };
       return {
         ...m,
         scan,
         receivedAt: now,
         // A scan proves the agent is up, whatever its retained status said before.
         connection: 'online',
-        intervalMs,
+        intervalMs: interval.current() ?? m.intervalMs,
         state: machineStateOf(scan.tags.status),
         activeAlarms: activeAlarmsOf(scan.tags.alarms),
-        missedScans: m.missedScans + missed,
+        missedScans,
       };
     });
+    if (older) return;
     const listeners = this.scanListeners.get(machineId);
     if (listeners) for (const listener of listeners) listener(scan, now);
   }
@@ -259,6 +296,12 @@ export class FleetStore {
     }));
   }
 
+  private intervalOf(machineId: string): IntervalEstimator {
+    let interval = this.intervals.get(machineId);
+    if (!interval) this.intervals.set(machineId, (interval = createIntervalEstimator()));
+    return interval;
+  }
+
   private update(
     machineId: string,
     topicHasMachineLevel: boolean,
@@ -304,10 +347,4 @@ export class FleetStore {
       packml: undefined,
     };
   }
-}
-
-/** Slow exponential average, clamped to 0.25–60 s, so one late scan does not halve the stale limit. */
-function measuredInterval(previous: number, delta: number): number {
-  const clamped = Math.min(60_000, Math.max(250, delta));
-  return Math.round(previous * 0.8 + clamped * 0.2);
 }
