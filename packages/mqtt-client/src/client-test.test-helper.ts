@@ -1,6 +1,10 @@
-import { createBrokerTest, type StartMosquittoOptions } from '@ot-mqtt/broker/testing';
-import { createMqttClient, type MqttClient, type MqttClientOptions } from './index.js';
-import { startTcpProxy, type TcpProxy, type TcpProxyOptions } from './tcp-proxy.test-helper.js';
+import {
+  createBrokerTest,
+  ownedFixture,
+  type StartMosquittoOptions,
+} from '@ot-mqtt/broker/testing';
+import { createMqttClient } from './index.js';
+import { startTcpProxy, type TcpProxyOptions } from './tcp-proxy.test-helper.js';
 
 /**
  * The broker fixtures of `@ot-mqtt/broker/testing` (brokers without persistence unless `options`
@@ -11,39 +15,15 @@ export function createClientTest(options: StartMosquittoOptions = {}) {
   return createBrokerTest({ persistence: false, ...options })
     .extend(
       'makeClient',
-      async (
-        // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the pattern
-        {},
-        { onCleanup },
-      ) => {
-        const clients: MqttClient[] = [];
-        onCleanup(async () => {
-          await Promise.all(clients.map((c) => c.close({ timeoutMs: 500 })));
-        });
-        return (clientOptions: MqttClientOptions): MqttClient => {
-          const client = createMqttClient(clientOptions);
-          clients.push(client);
-          return client;
-        };
-      },
+      ownedFixture(createMqttClient, (client) => client.close({ timeoutMs: 500 })),
     )
     .extend(
       'tcpProxy',
-      async (
-        // eslint-disable-next-line no-empty-pattern -- as above
-        {},
-        { onCleanup },
-      ) => {
-        const proxies: TcpProxy[] = [];
-        onCleanup(async () => {
-          await Promise.all(proxies.map((p) => p.close()));
-        });
-        return async (targetUrl: string, proxyOptions?: TcpProxyOptions): Promise<TcpProxy> => {
-          const proxy = await startTcpProxy(Number(new URL(targetUrl).port), proxyOptions);
-          proxies.push(proxy);
-          return proxy;
-        };
-      },
+      ownedFixture(
+        (targetUrl: string, proxyOptions?: TcpProxyOptions) =>
+          startTcpProxy(Number(new URL(targetUrl).port), proxyOptions),
+        (proxy) => proxy.close(),
+      ),
     );
 }
 

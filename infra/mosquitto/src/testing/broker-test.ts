@@ -10,6 +10,7 @@ import {
   type StartMosquittoOptions,
 } from '../start-mosquitto.js';
 import { startMosquittoSub, type MosquittoSub, type MosquittoSubOptions } from './mosquitto-sub.js';
+import { ownedFixture, type FixtureHooks } from './owned-fixture.js';
 
 /** The fixtures {@link createBrokerTest} adds to a vitest `test`. */
 export interface BrokerFixtures {
@@ -42,76 +43,29 @@ export interface BrokerFixtures {
  * ```
  */
 export function createBrokerTest(options: StartMosquittoOptions = {}) {
-  return test
-    .extend(
-      'broker',
-      { scope: 'file' },
-      async (
-        // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the pattern
-        {},
-        { onCleanup },
-      ) => {
-        const brokers: RunningMosquitto[] = [];
-        onCleanup(() => killAll(brokers));
-        return tracked(await startMosquitto(options), brokers);
-      },
-    )
-    .extend(
-      'freshBroker',
-      async (
-        // eslint-disable-next-line no-empty-pattern -- as above
-        {},
-        { onCleanup },
-      ) => {
-        const brokers: RunningMosquitto[] = [];
-        onCleanup(() => killAll(brokers));
-        return tracked(await startMosquitto(options), brokers);
-      },
-    )
-    .extend(
-      'startBroker',
-      async (
-        // eslint-disable-next-line no-empty-pattern -- as above
-        {},
-        { onCleanup },
-      ) => {
-        const brokers: RunningMosquitto[] = [];
-        onCleanup(() => killAll(brokers));
-        return async (own: StartMosquittoOptions = options) =>
-          tracked(await startMosquitto(own), brokers);
-      },
-    )
-    .extend(
-      'startSecureBroker',
-      async (
-        // eslint-disable-next-line no-empty-pattern -- as above
-        {},
-        { onCleanup },
-      ) => {
-        const brokers: RunningMosquitto[] = [];
-        onCleanup(() => killAll(brokers));
-        return async (own: StartSecureMosquittoOptions) =>
-          tracked(await startSecureMosquitto(own), brokers);
-      },
-    )
-    .extend(
-      'mosquittoSub',
-      async (
-        // eslint-disable-next-line no-empty-pattern -- as above
-        {},
-        { onCleanup },
-      ) => {
-        const started: MosquittoSub[] = [];
-        onCleanup(async () => {
-          await Promise.all(started.map((sub) => sub.stop()));
-        });
-        return async (subOptions: MosquittoSubOptions): Promise<MosquittoSub> => {
-          const sub = await startMosquittoSub(subOptions);
-          started.push(sub);
-          return sub;
-        };
-      },
-    );
+  return (
+    test
+      // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the pattern
+      .extend('broker', { scope: 'file' }, async ({}, hooks) =>
+        brokersOf(hooks)(startMosquitto(options)),
+      )
+      // eslint-disable-next-line no-empty-pattern -- as above
+      .extend('freshBroker', async ({}, hooks) => brokersOf(hooks)(startMosquitto(options)))
+      // eslint-disable-next-line no-empty-pattern -- as above
+      .extend('startBroker', async ({}, hooks) => {
+        const own = brokersOf(hooks);
+        return (started: StartMosquittoOptions = options) => own(startMosquitto(started));
+      })
+      // eslint-disable-next-line no-empty-pattern -- as above
+      .extend('startSecureBroker', async ({}, hooks) => {
+        const own = brokersOf(hooks);
+        return (started: StartSecureMosquittoOptions) => own(startSecureMosquitto(started));
+      })
+      .extend(
+        'mosquittoSub',
+        ownedFixture(startMosquittoSub, (sub) => sub.stop()),
+      )
+  );
 }
 
 /**
@@ -119,6 +73,17 @@ export function createBrokerTest(options: StartMosquittoOptions = {}) {
  * `import { brokerTest as it } from '@ot-mqtt/broker/testing'`.
  */
 export const brokerTest = createBrokerTest();
+
+/**
+ * What a broker fixture starts, tracked — with whatever each `restart()` starts — and killed when
+ * the fixture's scope ends.
+ */
+function brokersOf({ onCleanup }: FixtureHooks) {
+  const brokers: RunningMosquitto[] = [];
+  onCleanup(() => killAll(brokers));
+  return async <B extends RunningMosquitto>(started: Promise<B>): Promise<B> =>
+    tracked(await started, brokers);
+}
 
 /** Records `broker` (and whatever its `restart()` starts) for the fixture's cleanup. */
 function tracked<B extends RunningMosquitto>(broker: B, into: RunningMosquitto[]): B {
