@@ -100,4 +100,44 @@ describe('alarm server while the database is away', () => {
     expect(published.map((e) => e.event)).toEqual(['raised', 'acknowledged']);
     await server.close();
   });
+
+  it('an alarm storm is journalled in few writes, every line in order, every scan held until its line is written', async () => {
+    let writes = 0;
+    const counting = Object.create(real, {
+      appendAlarmEvents: {
+        value: async (lines: Parameters<HistorianStore['appendAlarmEvents']>[0]) => {
+          writes++;
+          return real.appendAlarmEvents(lines);
+        },
+      },
+    }) as HistorianStore;
+    const server = await createAlarmServer({
+      store: counting,
+      log: silent,
+      topicRoot: 'plc/bottlefiller',
+      publish: (_topic, payload) => published.push(payload),
+    });
+    const fleet = Array.from({ length: 50 }, (_, n) => `filler-${n}`);
+    const storm = (sequence: number, overfill: boolean) =>
+      Promise.all(
+        fleet.map((id) =>
+          server.onScan(
+            { ...scan(sequence, overfill), machineId: id },
+            `plc/bottlefiller/${id}/data`,
+          ),
+        ),
+      );
+    await storm(0, false);
+    await storm(1, true);
+    await storm(2, false);
+    expect(published.filter((e) => e.event === 'raised')).toHaveLength(50);
+    expect(published.filter((e) => e.event === 'cleared')).toHaveLength(50);
+    expect(writes).toBeLessThanOrEqual(4);
+    const journal = await real.alarmJournal({ from: T0, to: T0 + 60_000 });
+    expect(journal.map((e) => e.event)).toEqual([
+      ...fleet.map(() => 'raised'),
+      ...fleet.map(() => 'cleared'),
+    ]);
+    await server.close();
+  });
 });

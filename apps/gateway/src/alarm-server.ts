@@ -174,24 +174,31 @@ export async function createAlarmServer(options: AlarmServerOptions): Promise<Al
       }
     }
   };
-  // One write at a time, in transition order: the journal's order is the lifecycle's.
-  let chain: Promise<boolean> = Promise.resolve(true);
+  // One write at a time, in transition order (the journal's order is the lifecycle's). Lines that
+  // arrive while a write is under way join the next one: an alarm storm over a fleet costs one
+  // transaction per write, not one per transition.
+  let chain: Promise<unknown> = Promise.resolve();
+  let next: { lines: AlarmJournalEntry[]; written: Promise<boolean> } | undefined;
   const record = (events: readonly AlarmEvent[]): Promise<boolean> => {
-    if (events.length === 0) return chain;
-    const lines = events.map((e) => ({
-      ...journalLine(
-        e,
-        lifecycle.records(e.machineId).find((r) => r.alarm === e.alarm)!,
-      ),
-      topic: topicOf(e.machineId),
-    }));
-    chain = chain.then(async () => {
-      const written = await journal(lines);
-      // Published once journalled: an HMI never sees a transition the journal does not have.
-      if (written) for (const line of lines) options.publish(line.topic, eventPayload(line));
-      return written;
-    });
-    return chain;
+    // A scan without transitions has nothing to journal: its acknowledgement waits for nothing.
+    if (events.length === 0) return Promise.resolve(!stopping.signal.aborted);
+    if (next === undefined) {
+      const batch: AlarmJournalEntry[] = [];
+      const written = chain.then(async () => {
+        next = undefined; // from here on, new lines go to the write after this one
+        const ok = await journal(batch);
+        // Published once journalled: an HMI never sees a transition the journal does not have.
+        if (ok) for (const line of batch) options.publish(line.topic!, eventPayload(line));
+        return ok;
+      });
+      next = { lines: batch, written };
+      chain = written;
+    }
+    for (const e of events) {
+      const after = lifecycle.records(e.machineId).find((r) => r.alarm === e.alarm)!;
+      next.lines.push({ ...journalLine(e, after), topic: topicOf(e.machineId) });
+    }
+    return next.written;
   };
 
   return {
