@@ -13,12 +13,11 @@ export type {
 export { createMachineTracker } from './machine-tracker.js';
 export type {
   ConnectionObservation,
-  MachineStats,
   MachineTracker,
   MachineTrackerOptions,
   Observation,
-  TrackerTotals,
 } from './machine-tracker.js';
+export type { MachineStats, TrackerTotals } from './machine-stats.js';
 export type { TrackerEvent } from './tracker-event.js';
 export type { PlausibilityOptions, SuspectReason } from './plausibility.js';
 

@@ -76,8 +76,8 @@ export type {
 export { encodeScan, encodeConnection } from './encode-scan.js';
 export type { ScanMeta, ConnectionMeta, EncodedMessage } from './encode-scan.js';
 
+export { parsePayload, formatPayloadError } from './parse-payload.js';
 export {
-  parsePayload,
   parseDataPayload,
   parseInputsPayload,
   parseOutputsPayload,
@@ -86,8 +86,7 @@ export {
   parseCountersPayload,
   parseAlarmsPayload,
   parseConnectionPayload,
-  formatPayloadError,
-} from './parse-payload.js';
+} from './parse-kind-payloads.js';
 export type {
   PayloadIssue,
   PayloadError,
