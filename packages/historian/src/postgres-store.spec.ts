@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
+import type { NumericSeries } from './historian-store.js';
 import { openHistorian } from './open-historian.js';
 import { redactUrl } from './redact-url.js';
 import { describeStoreContract } from './store-contract.test-helper.js';
@@ -67,6 +68,33 @@ describe.runIf(available)('PostgreSQL', () => {
       ]);
       const stored = await a.scans('m1', { from: T0, to: T0 + 1_000_000 }, 1_000);
       expect(stored?.map((s) => s.sequence)).toEqual(scans.map((s) => s.sequence));
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+    }
+  });
+
+  it("two gateways taking turns on a machine: each plans against the other's reference, never a stale one", async () => {
+    const db = await createTestDatabase();
+    const a = await openHistorian(db.url);
+    const b = await openHistorian(db.url);
+    try {
+      await a.writeScans([scan('m1', 0, { FillLevel: 50 })]);
+      await b.writeScans([scan('m1', 1, { FillLevel: 60 })]);
+      // Within the 0.5 deadband of 60 (b's), beyond it from 50 (what a wrote last).
+      await a.writeScans([scan('m1', 2, { FillLevel: 60.2 })]);
+      await a.writeScans([scan('m1', 3, { FillLevel: 61 })]);
+      const h = await a.history({
+        machineId: 'm1',
+        tags: ['FillLevel'],
+        from: T0,
+        to: T0 + 10_000,
+        maxPoints: 10,
+      });
+      const points = (h?.series[0] as NumericSeries).points;
+      expect(points.map((p) => p.last)).toEqual([50, 60, 61]);
+      expect((await a.scans('m1', { from: T0, to: T0 + 10_000 }, 10))?.length).toBe(4);
     } finally {
       await a.close();
       await b.close();

@@ -18,7 +18,8 @@ import type {
 import { loadMigrations } from './migrations.js';
 import { postgresAlarmJournal } from './postgres-alarm-journal.js';
 import type { OpenHistorianOptions } from './open-historian.js';
-import { normalizeScans, planWrites, toMillis, type MachineState } from './plan-writes.js';
+import { normalizeScans, toMillis } from './plan-writes.js';
+import { createPostgresBatchWriter } from './postgres-batch-writer.js';
 import { DailyPartitions } from './postgres-partitions.js';
 import { redactUrl } from './redact-url.js';
 import {
@@ -85,8 +86,7 @@ export async function openPostgresStore(
   }
   const tagByName = new Map(catalog.map((t) => [t.name, t]));
   const alarmTags = catalog.filter((t) => t.group === 'alarms');
-  /** Machine ids known to have a row (bounded; a miss only costs one idempotent insert). */
-  const knownMachines = new Set<string>();
+  const writeBatch = createPostgresBatchWriter(pool, catalog, tagIds, settings.heartbeatMs);
 
   const machineRow = async (machineId: string): Promise<MachineRow | undefined> =>
     (await pool.query<MachineRow>('SELECT * FROM machine WHERE machine_id = $1', [machineId]))
@@ -204,107 +204,7 @@ export async function openPostgresStore(
       const normalized = normalizeScans(scans);
       if (normalized.length === 0) return { stored: 0, duplicates: 0, samples: 0 };
       await partitions?.ensure(normalized.map((s) => s.ts));
-      const received = Date.now();
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const names = [...new Set(normalized.map((s) => s.machineId))].sort();
-        // Round trips are what a commit costs here: machines already known skip the insert.
-        const unknown = names.filter((n) => !knownMachines.has(n));
-        if (unknown.length > 0) {
-          await client.query(
-            'INSERT INTO machine (machine_id) SELECT unnest($1::text[]) ON CONFLICT (machine_id) DO NOTHING',
-            [unknown],
-          );
-        }
-        // Locked in id order: two gateways with overlapping batches wait, never deadlock, and
-        // each sees the other's deadband reference.
-        const { rows: machines } = await client.query<{
-          id: number;
-          machine_id: string;
-          last_ts: number | null;
-          reference: MachineReference | null;
-        }>(
-          `SELECT id, machine_id, (extract(epoch FROM last_ts) * 1000)::float8 AS last_ts, reference
-             FROM machine WHERE machine_id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
-          [names],
-        );
-        const idOf = new Map(machines.map((m) => [m.machine_id, m.id]));
-        const { rows: inserted } = await client.query<{ machine: number; ts: number; seq: string }>(
-          `INSERT INTO scan (machine, ts, seq, received)
-           SELECT m, to_timestamp(t / 1000), s, to_timestamp($4::float8 / 1000)
-             FROM unnest($1::int[], $2::float8[], $3::int8[]) AS u(m, t, s)
-           ON CONFLICT DO NOTHING
-           RETURNING machine, (extract(epoch FROM ts) * 1000)::float8 AS ts, seq`,
-          [
-            normalized.map((s) => idOf.get(s.machineId)!),
-            normalized.map((s) => s.ts),
-            normalized.map((s) => s.sequence),
-            received,
-          ],
-        );
-        const freshKeys = new Set(inserted.map((r) => `${r.machine}:${Math.round(r.ts)}:${r.seq}`));
-        const fresh = normalized.filter((s) =>
-          freshKeys.has(`${idOf.get(s.machineId)!}:${s.ts}:${s.sequence}`),
-        );
-        const states = new Map<string, MachineState>(
-          machines.map((m) => [
-            m.machine_id,
-            {
-              lastTs: m.last_ts === null ? null : Math.round(m.last_ts),
-              reference: m.reference ?? {},
-            },
-          ]),
-        );
-        const plan = planWrites(fresh, states, catalog, settings.heartbeatMs);
-        if (plan.samples.length > 0 || plan.machines.length > 0) {
-          // One statement (a data-modifying CTE) for the samples and the machine rows.
-          await client.query(
-            `WITH s AS (
-               INSERT INTO sample (machine, tag, ts, value)
-               SELECT m, g, to_timestamp(t / 1000), v
-                 FROM unnest($1::int[], $2::int2[], $3::float8[], $4::float8[]) AS u(m, g, t, v)
-               ON CONFLICT DO NOTHING
-             )
-             UPDATE machine m SET
-                reference = u.ref,
-                last_ts = CASE WHEN u.has THEN to_timestamp(u.t / 1000) ELSE m.last_ts END,
-                last_seq = CASE WHEN u.has THEN u.s ELSE m.last_seq END,
-                latest = CASE WHEN u.has THEN u.latest ELSE m.latest END,
-                last_received = CASE WHEN u.has THEN to_timestamp($11::float8 / 1000) ELSE m.last_received END
-               FROM unnest($5::int[], $6::jsonb[], $7::bool[], $8::float8[], $9::int8[], $10::jsonb[])
-                 AS u(id, ref, has, t, s, latest)
-              WHERE m.id = u.id`,
-            [
-              plan.samples.map((s) => idOf.get(s.machineId)!),
-              plan.samples.map((s) => tagIds.get(s.tag)!),
-              plan.samples.map((s) => s.ts),
-              plan.samples.map((s) => s.value),
-              plan.machines.map((m) => idOf.get(m.machineId)!),
-              plan.machines.map((m) => JSON.stringify(m.reference)),
-              plan.machines.map((m) => m.latest !== undefined),
-              plan.machines.map((m) => m.latest?.ts ?? 0),
-              plan.machines.map((m) => m.latest?.sequence ?? 0),
-              plan.machines.map((m) => (m.latest ? JSON.stringify(m.latest.tags) : null)),
-              received,
-            ],
-          );
-        }
-        await client.query('COMMIT');
-        // Only committed rows: a concurrent batch that skipped the insert would not see an
-        // uncommitted one (its machine id would come back null).
-        for (const m of machines) if (knownMachines.size < 100_000) knownMachines.add(m.machine_id);
-        return {
-          stored: fresh.length,
-          duplicates: normalized.length - fresh.length,
-          samples: plan.samples.length,
-        };
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      return writeBatch(normalized, Date.now());
     },
     async setConnection(machineId, status: ConnectionStatus, timestamp, publishIntervalMs) {
       const ts = toMillis(timestamp);
