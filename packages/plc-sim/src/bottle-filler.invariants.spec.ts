@@ -6,6 +6,8 @@ import { createBottleFiller, SCAN_MS } from './bottle-filler.js';
 import type { BottleFiller } from './bottle-filler.js';
 import { FAULTS } from './fault.js';
 import type { Fault } from './fault.js';
+import type { ShiftOptions } from './shift-options.js';
+import { SHIPPED_SHIFTS } from './shipped-shifts.test-helper.js';
 
 type Action =
   | { kind: 'step'; ms: number }
@@ -207,6 +209,27 @@ describe('bottle filler invariants (property-based)', () => {
       { numRuns: 3 },
     );
   }, 60_000);
+
+  it('hold in every scan of every shipped shift, with operator commands and faults in between', () => {
+    fc.assert(
+      fc.property(
+        seedArb,
+        fc.constantFrom(...SHIPPED_SHIFTS),
+        fc.array(actionArb, { minLength: 5, maxLength: 20 }),
+        (seed, shift: ShiftOptions, actions) => {
+          const sim = createBottleFiller({ seed, shift });
+          const checker = new InvariantChecker(sim);
+          // Two simulated hours unattended (disturbances, operator, schedule), then the commands.
+          for (let i = 0; i < 72_000; i++) {
+            sim.step(SCAN_MS);
+            checker.check(i % 2000 === 0);
+          }
+          for (const action of actions) apply(sim, action, () => checker.check());
+        },
+      ),
+      { numRuns: 8 },
+    );
+  }, 120_000);
 
   const ALARM_OF: Record<Fault, keyof BottleFillerTags['alarms']> = {
     emptyTank: 'LowProductLevel',

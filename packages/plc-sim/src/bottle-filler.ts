@@ -5,6 +5,9 @@ import type { FillerPhase } from './filler-phase.js';
 import { FillerModel } from './internal/filler-model.js';
 import { deriveSeed } from './derive-seed.js';
 import { TICK_MS } from './internal/line-parameters.js';
+import { checkShiftOptions } from './internal/check-shift-options.js';
+import type { ShiftOptions } from './shift-options.js';
+import type { ShiftReport } from './shift-report.js';
 
 /**
  * Length of one simulated PLC scan in milliseconds. {@link BottleFiller.step} advances the model
@@ -30,6 +33,12 @@ export interface BottleFillerOptions {
   capMissProbability?: number;
   /** Rejects in a row that fault the line (default: 3). */
   maxConsecutiveRejects?: number;
+  /**
+   * Disturbances, drifts, operator and schedule of a shift on a real line (see `PLAUSIBLE_SHIFT`
+   * and `loadScenario`). Without it the line is the steady one of the first release: it runs until a
+   * fault is injected — what tests that count bottles want.
+   */
+  shift?: ShiftOptions;
 }
 
 /**
@@ -107,6 +116,11 @@ export interface BottleFiller {
    * ```
    */
   command(command: FillerCommand): CommandOutcome;
+  /**
+   * The shift so far — downtime by cause, MTBF/MTTR figures, alarms raised, good and rejected
+   * bottles (see `shiftOee`); undefined for a steady line (created without `shift`).
+   */
+  readonly shiftReport: ShiftReport | undefined;
 }
 
 /**
@@ -145,11 +159,13 @@ export function createBottleFiller(options: BottleFillerOptions = {}): BottleFil
       `maxConsecutiveRejects must be an integer ≥ 1, got ${maxConsecutiveRejects}`,
     );
   }
+  if (options.shift !== undefined) checkShiftOptions(options.shift);
   return new FillerModel(
     machineId,
     deriveSeed(seed, machineId),
     options.autoStart ?? true,
     capMissProbability,
     maxConsecutiveRejects,
+    options.shift,
   );
 }

@@ -21,3 +21,14 @@ export { startFleetScheduler } from './fleet-scheduler.js';
 export type { FleetScheduler, FleetSchedulerOptions, FleetTick } from './fleet-scheduler.js';
 export { startSimulatedFleet } from './simulated-fleet.js';
 export type { FleetScan, SimulatedFleet, SimulatedFleetOptions } from './simulated-fleet.js';
+export { DISTURBANCE_CAUSES, PLAUSIBLE_DISTURBANCES, PLAUSIBLE_SHIFT } from './shift-options.js';
+export type {
+  DisturbanceCause,
+  DisturbanceRate,
+  DriftOptions,
+  OperatorOptions,
+  ScheduledEvent,
+  ShiftOptions,
+} from './shift-options.js';
+export { IDEAL_RATE_PER_MINUTE, shiftOee } from './shift-report.js';
+export type { CauseStats, ShiftOee, ShiftReport } from './shift-report.js';

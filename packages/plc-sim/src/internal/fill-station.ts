@@ -17,6 +17,10 @@ export class FillStation {
   valveOpen = false;
   /** Measured flow (`FillFlowRate`). */
   flowLpm = 0;
+  /** Where the level probe closes the valve, % (a shift varies it bottle to bottle). */
+  targetPct = P.FILL_TARGET_PCT;
+  /** A bottle arrived whose fill target the shift has not drawn yet. */
+  fresh = false;
 
   constructor(
     /** This machine's flow at setpoint pressure, drawn from its seed. */
@@ -39,6 +43,7 @@ export class FillStation {
     this.volumeL = 0;
     this.elapsedMs = 0;
     this.done = false;
+    this.fresh = true;
   }
 
   /** The bottle moves on towards the capper. */
@@ -56,6 +61,11 @@ export class FillStation {
 
   /** A freed valve snaps to what the PLC commands, so a reset right after the repair succeeds. */
   unjam(): void {
+    this.unjamIfFree();
+  }
+
+  /** A freed valve snaps to what the PLC commands. */
+  unjamIfFree(): void {
     if (this.valveOpen && !this.valveCmd) {
       this.valveOpen = false;
       this.flowLpm = 0;
@@ -89,7 +99,7 @@ export class FillStation {
     let usedL = (flow / 60) * dt;
     if (usedL > tank.litres) usedL = tank.litres;
     if (this.bottle) {
-      const targetL = (P.FILL_TARGET_PCT / 100) * P.BOTTLE_VOLUME_L;
+      const targetL = (this.targetPct / 100) * P.BOTTLE_VOLUME_L;
       if (this.valveCmd && this.volumeL + usedL >= targetL) {
         // The level probe closes the valve the moment the target is reached, mid-scan: what runs
         // after that is only the product in the air.

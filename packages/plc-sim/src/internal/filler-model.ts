@@ -18,6 +18,10 @@ import { ProductTank } from './product-tank.js';
 import { ProductionCounters } from './production-counters.js';
 import { R, round2 } from './ranges.js';
 import { SeededRandom } from './seeded-random.js';
+import { ShiftEngine } from './shift-engine.js';
+import type { ShiftOptions } from '../shift-options.js';
+import type { ShiftReport } from '../shift-report.js';
+import { deriveSeed } from '../derive-seed.js';
 import * as P from './line-parameters.js';
 
 /**
@@ -31,12 +35,15 @@ export class FillerModel {
   readonly machineId: string;
   readonly seed: number;
   private readonly random: SeededRandom;
-  private readonly line: IndexingSequence;
-  private readonly tank: ProductTank;
-  private readonly counters = new ProductionCounters();
-  private readonly alarms: AlarmLatches;
-
-  private readonly packmlMachine: PackmlMachine;
+  // Not private: the shift engine (same package) works on them; the public interface hides them.
+  readonly line: IndexingSequence;
+  readonly tank: ProductTank;
+  readonly counters = new ProductionCounters();
+  readonly alarms: AlarmLatches;
+  readonly packmlMachine: PackmlMachine;
+  /** Fault bits held by the shift's disturbances (not injected: clear-fault does not touch them). */
+  disturbed = 0;
+  private readonly shift: ShiftEngine | undefined;
 
   private scans = 0;
   private pendingMs = 0;
@@ -48,6 +55,7 @@ export class FillerModel {
     autoStart: boolean,
     capMissProbability: number,
     maxConsecutiveRejects: number,
+    shift?: ShiftOptions,
   ) {
     this.machineId = machineId;
     this.seed = seed;
@@ -71,6 +79,18 @@ export class FillerModel {
       capMissProbability,
     );
     this.packmlMachine = new PackmlMachine(autoStart);
+    if (shift === undefined) return;
+    // A stream of its own, so the physics above draw what they drew without a shift.
+    this.shift = new ShiftEngine(deriveSeed(seed, 'shift'), shift);
+    if (shift.startTankLevelPercent !== undefined) {
+      this.tank.litres = (shift.startTankLevelPercent / 100) * P.TANK_CAPACITY_L;
+      this.tank.pressurePsi = this.tank.pressureTarget(0, nominalFlowLpm);
+    }
+  }
+
+  /** The shift so far; undefined for a steady line (no `shift` option). */
+  get shiftReport(): ShiftReport | undefined {
+    return this.shift?.report(this, this.timeMs);
   }
 
   get scan(): number {
@@ -141,7 +161,7 @@ export class FillerModel {
   clearFaults(fault?: Fault): void {
     if (fault === undefined) this.faults = 0;
     else this.faults &= ~(1 << faultIndex(fault));
-    if ((this.faults & F_JAM_VALVE) === 0) this.line.fill.unjam();
+    if (((this.faults | this.disturbed) & F_JAM_VALVE) === 0) this.line.fill.unjam();
   }
 
   snapshot(): BottleFillerTags {
@@ -174,8 +194,11 @@ export class FillerModel {
       analog: {
         FillLevel: round2(fill.bottle ? fill.levelPct : 0, R.fill),
         FillFlowRate: round2(fill.flowLpm, R.flow),
-        TankTemperature: round2(this.tank.tempC, R.temp),
-        TankPressure: round2(this.tank.pressurePsi, R.pressure),
+        TankTemperature: round2(this.tank.tempC + (this.shift?.noiseTempC ?? 0), R.temp),
+        TankPressure: round2(
+          this.tank.pressurePsi + (this.shift?.noisePressurePsi ?? 0),
+          R.pressure,
+        ),
         ConveyorSpeed: conveyor.speed,
       },
       status: {
@@ -202,9 +225,12 @@ export class FillerModel {
 
   /** One PLC scan: read inputs, run the sequence, update outputs, then the plant moves for DT. */
   private tick(): void {
-    const { line, faults } = this;
+    const { line, shift } = this;
     this.scans++;
-    this.counters.roll(this.scans * P.TICK_MS);
+    const nowMs = this.scans * P.TICK_MS;
+    if (shift !== undefined) shift.before(nowMs, this);
+    const faults = this.faults | this.disturbed;
+    this.counters.roll(nowMs);
     line.infeed.arrive((faults & F_NO_BOTTLES) !== 0);
 
     const machine = this.packmlMachine;
@@ -217,7 +243,8 @@ export class FillerModel {
 
     this.plant();
     this.detect();
-    machine.starved(machine.running && line.waitingMs >= P.NO_BOTTLE_TIMEOUT_MS);
+    machine.starved(machine.running && line.waitingMs >= P.NO_BOTTLE_TIMEOUT_MS, line.blocked);
+    if (shift !== undefined) shift.after(nowMs, this);
   }
 
   /** The bottle at the capper left the line: counted, and a run of rejects trips the line. */
@@ -229,7 +256,8 @@ export class FillerModel {
 
   /** The plant over one tick: conveyor, valve and flow, tank, temperature, pressure. */
   private plant(): void {
-    const { line, faults } = this;
+    const { line } = this;
+    const faults = this.faults | this.disturbed;
     // Four draws per scan, always, in this order: what a seed means depends on it.
     const r1 = this.random.next();
     const r2 = this.random.next();

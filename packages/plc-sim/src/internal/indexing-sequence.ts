@@ -17,6 +17,8 @@ export class IndexingSequence {
   readonly capper = new Capper();
   /** Running with nothing to fill and nothing at the infeed: the NoBottle timer. */
   waitingMs = 0;
+  /** The outfeed is backed up: the capped bottle cannot leave, so the line cannot index. */
+  outfeedBlocked = false;
   private step = DWELL;
   // Bottles riding the conveyor during an index, and the level of the one bound for the capper.
   private toFill = false;
@@ -38,6 +40,11 @@ export class IndexingSequence {
     return this.step === INDEX;
   }
 
+  /** Waiting for the outfeed to take the bottle at the capper. */
+  get blocked(): boolean {
+    return this.outfeedBlocked && this.capper.bottle && this.step === DWELL;
+  }
+
   /**
    * One scan of the running sequence: sets the outputs (which the caller cleared before).
    * @returns Whether a bottle left the capper (read `capper.reject` for its fate).
@@ -55,7 +62,7 @@ export class IndexingSequence {
     const stationsDone =
       (!fill.bottle || fill.done) && (!capper.bottle || capper.done) && !fill.valveOpen;
     // Interlock: index only once the flow meter confirms the valve is shut.
-    if (stationsDone && fill.flowLpm === 0) {
+    if (stationsDone && fill.flowLpm === 0 && !this.blocked) {
       if (infeed.bottle || fill.bottle || capper.bottle) {
         discharged = this.beginIndex();
         conveyor.cmd = true;

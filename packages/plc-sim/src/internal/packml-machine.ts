@@ -14,6 +14,7 @@ export const STOP_REASONS = {
   tankEmpty: { code: 11, text: 'product tank empty' },
   rejects: { code: 12, text: 'too many rejected bottles in a row' },
   starved: { code: 20, text: 'starved: no bottles at the infeed' },
+  blocked: { code: 21, text: 'blocked: the outfeed does not take bottles' },
 } as const satisfies Record<string, StopReason>;
 
 type Reason = (typeof STOP_REASONS)[keyof typeof STOP_REASONS];
@@ -73,6 +74,11 @@ export class PackmlMachine {
     return this.state === S.Aborted || this.state === S.Aborting;
   }
 
+  /** Text of the stop reason, without building the status object. */
+  get reasonText(): string | undefined {
+    return this.reason?.text;
+  }
+
   get status(): PackmlStatus {
     return {
       state: name(this.state),
@@ -92,9 +98,10 @@ export class PackmlMachine {
   }
 
   /** End of a scan: a running line with nothing to fill suspends; it resumes when bottles come. */
-  starved(starved: boolean): void {
-    if (starved && this.state === S.Execute) this.enter(S.Suspending, STOP_REASONS.starved);
-    else if (!starved && this.state === S.Suspended) this.state = S.Unsuspending;
+  starved(starved: boolean, blocked = false): void {
+    if ((starved || blocked) && this.state === S.Execute) {
+      this.enter(S.Suspending, starved ? STOP_REASONS.starved : STOP_REASONS.blocked);
+    } else if (!starved && !blocked && this.state === S.Suspended) this.state = S.Unsuspending;
   }
 
   /** A fault trips the line: Aborting, with the first cause as the stop reason (first-out). */

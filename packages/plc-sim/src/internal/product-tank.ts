@@ -8,7 +8,14 @@ export class ProductTank {
   litres = 0;
   tempC = 0;
   pressurePsi = 0;
-  private refilling = false;
+  /** The batch refill is asked for (below 35 % until 90 %). */
+  refilling = false;
+  /** A late supply: the refill is asked for but does not come. */
+  supplyHeld = false;
+  /** Day cycle of the room, added to its ambient temperature. */
+  ambientOffsetC = 0;
+  /** Blanket pressure lost to pump wear. */
+  wearPsi = 0;
 
   constructor(
     /** The room the tank warms towards. */
@@ -29,7 +36,8 @@ export class ProductTank {
   /** Where the pressure settles for this temperature, level and flow through the valve. */
   pressureTarget(flowLpm: number, nominalFlowLpm: number): number {
     return (
-      (P.PRESSURE_SETPOINT_PSI * (this.tempC + 273.15)) / (P.PRESSURE_REFERENCE_C + 273.15) +
+      (P.PRESSURE_SETPOINT_PSI * (this.tempC + 273.15)) / (P.PRESSURE_REFERENCE_C + 273.15) -
+      this.wearPsi +
       P.PRESSURE_PER_LEVEL_PCT * (this.levelPct - 60) -
       (P.PRESSURE_DRAW_PSI * flowLpm) / nominalFlowLpm
     );
@@ -57,7 +65,7 @@ export class ProductTank {
     } else {
       if (levelPct < P.REFILL_START_PCT) this.refilling = true;
       else if (levelPct >= P.REFILL_STOP_PCT) this.refilling = false;
-      if (this.refilling) refillL = (P.REFILL_LPM / 60) * dt;
+      if (this.refilling && !this.supplyHeld) refillL = (P.REFILL_LPM / 60) * dt;
     }
     if (this.litres < 0) this.litres = 0;
     const before = this.litres;
@@ -68,7 +76,9 @@ export class ProductTank {
     if (refillL > 0) {
       this.tempC += (refillL / Math.max(before + refillL, 1)) * (this.supplyC - this.tempC);
     }
-    this.tempC += ((this.ambientC - this.tempC) * dt) / P.AMBIENT_TAU_S + (r4 - 0.5) * 0.01;
+    this.tempC +=
+      ((this.ambientC + this.ambientOffsetC - this.tempC) * dt) / P.AMBIENT_TAU_S +
+      (r4 - 0.5) * 0.01;
     this.tempC = clamp(this.tempC, R.temp);
 
     // Pressure: regulated blanket gas, warmer and fuller reads higher, flow draws it down.
