@@ -176,8 +176,10 @@ const rawMs = await baselineSubscriber();
 report(
   `| baseline: plain mqtt.js QoS 1 subscriber (no database) | ${Math.round((N / rawMs) * 1000)} scans/s | |`,
 );
-for (const c of [1, 4, 16]) await gatewayIngest('SQLite', join(dir, `bench-${c}.sqlite`), c);
-if (process.env['BENCH_PG_URL']) {
+const only = process.env['BENCH_ONLY']; // 'sqlite' or 'postgres' to run one engine
+if (only !== 'postgres')
+  for (const c of [1, 4, 16]) await gatewayIngest('SQLite', join(dir, `bench-${c}.sqlite`), c);
+if (process.env['BENCH_PG_URL'] && only !== 'sqlite') {
   for (const c of [4, 16]) await gatewayIngest('PostgreSQL', process.env['BENCH_PG_URL'], c);
 }
 console.log(
