@@ -2,6 +2,7 @@ import type { BenchContext } from './harness/bench-context.js';
 import { runClientOverhead } from './benches/client-overhead.js';
 import { runFleet } from './benches/fleet.js';
 import { runFootprint } from './benches/footprint.js';
+import { runPayloadFormats } from './benches/payload-formats.js';
 import { runViewerIngest } from './benches/viewer-ingest.js';
 
 /** The benches in the order `npm run bench` runs them. */
@@ -10,6 +11,7 @@ export const BENCHES: Readonly<Record<string, (ctx: BenchContext) => Promise<str
   fleet: runFleet,
   'viewer-ingest': runViewerIngest,
   footprint: runFootprint,
+  'payload-formats': runPayloadFormats,
 };
 
 async function main(argv: readonly string[]): Promise<void> {
