@@ -44,7 +44,7 @@ export interface MosquittoSub {
   alive(): boolean;
   /** Resolves with its exit code (or signal) once it has ended. */
   readonly exited: Promise<number | NodeJS.Signals>;
-  /** SIGTERM (by pid) and wait for the exit. */
+  /** SIGTERM (by pid), SIGKILL after 5 s, and wait for the exit. */
   stop(): Promise<void>;
 }
 
@@ -121,7 +121,11 @@ export async function startMosquittoSub(options: MosquittoSubOptions): Promise<M
   const alive = () => child.exitCode === null && child.signalCode === null;
   const stop = async () => {
     if (alive()) child.kill('SIGTERM');
+    // mosquitto_sub answers SIGTERM with a DISCONNECT and waits to send it: on a link that went
+    // silent (tools/netlab) it never exits by itself.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
+    clearTimeout(timer);
   };
 
   const timeoutMs = options.readyTimeoutMs ?? 15_000;
