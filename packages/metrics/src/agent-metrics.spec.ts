@@ -58,6 +58,24 @@ describe('agent metrics', () => {
     expect(await registry.metrics()).not.toContain('machine=');
   });
 
+  it('gives the first maxMachines machines their own label and sums the rest under machine="_other"', async () => {
+    const registry = createMetricsRegistry({ app: 'agent', processMetrics: false });
+    const fleet = Array.from({ length: 1000 }, (_, i) => ({
+      id: `filler-${String(i + 1).padStart(4, '0')}`,
+      counters: () => totals(1),
+    }));
+    createAgentMetrics({ registry, machines: fleet, maxMachines: 100 });
+    const text = await registry.metrics();
+    const series = text.split('\n').filter((l) => l.startsWith('otmqtt_agent_scans_total{'));
+    expect(series).toHaveLength(101);
+    expect(await valueOf(registry, 'otmqtt_agent_scans_total', { machine: 'filler-0100' })).toBe(1);
+    expect(await valueOf(registry, 'otmqtt_agent_scans_total', { machine: '_other' })).toBe(900);
+    expect(
+      await valueOf(registry, 'otmqtt_agent_messages_published_total', { machine: '_other' }),
+    ).toBe(6300);
+    expect(text).not.toContain('filler-0101');
+  });
+
   it('times publishes to their acknowledgement and counts failures by a bounded code', async () => {
     const registry = createMetricsRegistry({ app: 'agent', processMetrics: false });
     const metrics = createAgentMetrics({ registry, machines: [] });

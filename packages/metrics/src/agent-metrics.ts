@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { LATENCY_BUCKETS } from './buckets.js';
+import { OTHER_MACHINES } from './machine-labels.js';
 
 /** A simulated machine's publisher totals, as the agent's scan publisher counts them. */
 export interface PublisherTotals {
@@ -35,6 +36,12 @@ export interface AgentMetricsOptions {
   readonly machines: readonly AgentMachine[] | (() => readonly AgentMachine[]);
   /** Give each machine its own series (default: true); false sums them into unlabelled totals. */
   readonly perMachine?: boolean;
+  /**
+   * With `perMachine`: the first this many machines (in the agent's order) get their own `machine`
+   * label, the rest are summed under `machine="_other"` (default: every machine). The agent passes
+   * `METRICS_MAX_MACHINES` (default 100): 1,000 fillers would otherwise be 5,000 series.
+   */
+  readonly maxMachines?: number;
   /** Scheduler wakes that found themselves a whole interval or more behind, read at scrape time. */
   readonly schedulerBehind?: () => number;
 }
@@ -66,7 +73,7 @@ const FAILURE_CODES = new Set([
  * | metric | type | meaning |
  * |---|---|---|
  * | `otmqtt_agent_fillers` | gauge | simulated machines in this process |
- * | `otmqtt_agent_scans_total{machine}` | counter | scans published |
+ * | `otmqtt_agent_scans_total{machine}` | counter | scans published (`machine="_other"`: beyond `maxMachines`) |
  * | `otmqtt_agent_messages_published_total{machine}` | counter | messages handed to the MQTT client |
  * | `otmqtt_agent_messages_acknowledged_total{machine}` | counter | messages the broker acknowledged |
  * | `otmqtt_agent_messages_failed_total{machine}` | counter | publishes that failed |
@@ -103,24 +110,45 @@ export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
     },
   });
 
-  const perMachineCounter = (name: string, help: string, key: keyof PublisherTotals) =>
+  const maxMachines = options.maxMachines ?? Number.POSITIVE_INFINITY;
+  const keys = ['scans', 'messages', 'acked', 'failed', 'invalid'] as const;
+  // One pass over the machines per scrape, shared by the five counters: each machine's totals are
+  // read once, and at most maxMachines + 1 label values exist however large the fleet.
+  let snapshot: Map<string, PublisherTotals> | undefined;
+  const totalsByLabel = (): Map<string, PublisherTotals> => {
+    const byLabel = new Map<string, PublisherTotals>();
+    const machines = machinesNow();
+    const other = { scans: 0, messages: 0, acked: 0, failed: 0, invalid: 0 };
+    machines.forEach((m, i) => {
+      const totals = m.counters();
+      if (perMachine && i < maxMachines) byLabel.set(m.id, totals);
+      else for (const key of keys) other[key] += totals[key];
+    });
+    if (!perMachine) byLabel.set('', other);
+    else if (machines.length > maxMachines) byLabel.set(OTHER_MACHINES, other);
+    return byLabel;
+  };
+  const perMachineCounter = (
+    name: string,
+    help: string,
+    key: keyof PublisherTotals,
+    first = false,
+  ) =>
     new Counter({
       name,
       help,
       labelNames,
       registers,
       collect() {
+        // The first of the five (in registration order, which is scrape order) takes the snapshot.
+        if (first || snapshot === undefined) snapshot = totalsByLabel();
         this.reset();
-        const machines = machinesNow();
-        if (perMachine) for (const m of machines) this.inc({ machine: m.id }, m.counters()[key]);
-        else {
-          let n = 0;
-          for (const m of machines) n += m.counters()[key];
-          this.inc(n);
-        }
+        for (const [machine, totals] of snapshot)
+          if (perMachine) this.inc({ machine }, totals[key]);
+          else this.inc(totals[key]);
       },
     });
-  perMachineCounter('otmqtt_agent_scans_total', 'Scans published', 'scans');
+  perMachineCounter('otmqtt_agent_scans_total', 'Scans published', 'scans', true);
   perMachineCounter(
     'otmqtt_agent_messages_published_total',
     'Messages handed to the MQTT client',

@@ -9,7 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 const url = process.argv[2];
 const windowMs = Number(process.argv[3] ?? 15) * 1000;
-const AGENT = new URL('../../../apps/agent/dist/main.js', import.meta.url).pathname;
+// AGENT_MAIN: another build of the agent (e.g. before and after a change, side by side).
+const AGENT =
+  process.env.AGENT_MAIN ?? new URL('../../../apps/agent/dist/main.js', import.meta.url).pathname;
 const cpuMs = (pid) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(f[11]) + Number(f[12])) * 10;
@@ -28,9 +30,14 @@ async function run(fillers, metrics, port) {
   const child = spawn(process.execPath, [AGENT], { env, stdio: 'ignore' });
   await sleep(8000); // start-up and connection out of the window
   const c0 = cpuMs(child.pid);
-  await sleep(windowMs);
+  // RSS once a second over the window, median: one reading lands anywhere in V8's GC cycle.
+  const samples = [];
+  for (let t = 0; t < windowMs; t += 1000) {
+    await sleep(1000);
+    samples.push(rssMb(child.pid));
+  }
   const cpu = cpuMs(child.pid) - c0;
-  const rss = rssMb(child.pid);
+  const rss = samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)];
   const scans = (fillers * windowMs) / 2000; // PUBLISH_INTERVAL 2 s, the seed default
   let scrape;
   if (metrics) {
