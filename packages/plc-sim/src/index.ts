@@ -32,3 +32,11 @@ export type {
 } from './shift-options.js';
 export { IDEAL_RATE_PER_MINUTE, shiftOee } from './shift-report.js';
 export type { CauseStats, ShiftOee, ShiftReport } from './shift-report.js';
+export {
+  SHIPPED_SCENARIOS,
+  ScenarioError,
+  ScenarioFileSchema,
+  loadScenario,
+  parseScenario,
+} from './scenario.js';
+export type { Scenario, ScenarioFile, ShippedScenario } from './scenario.js';

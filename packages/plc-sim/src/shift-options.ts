@@ -92,7 +92,10 @@ export interface ShiftOptions {
   readonly fillSpreadPct?: number;
   /** Slow drifts; left out: none. */
   readonly drifts?: DriftOptions;
-  /** The simulated operator; left out: nobody resets a fault. */
+  /**
+   * The simulated operator; left out: nobody resets a fault. The first command applied with
+   * `filler.command()` sends the operator away: whoever sends commands drives the line.
+   */
   readonly operator?: OperatorOptions;
   /** Time of day at the shift's start, ms after midnight (drives the day cycle; default 06:00). */
   readonly startTimeOfDayMs?: number;

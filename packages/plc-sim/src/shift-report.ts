@@ -37,6 +37,8 @@ export interface ShiftReport {
   readonly faultedMsByReason: Readonly<Record<string, number>>;
   /** Times the simulated operator pressed reset and start. */
   readonly operatorResets: number;
+  /** The simulated operator still answers faults (false without one, or once a command was applied). */
+  readonly operatorOnDuty: boolean;
 }
 
 /** OEE of a shift: each factor 0–1 (`NaN` without the time or bottles to judge). */

@@ -133,6 +133,21 @@ describe('shift: disturbances, operator and drifts', () => {
     expect(report.faultedMsByReason['product tank empty']).toBeGreaterThan(0);
   });
 
+  it('sends the simulated operator away once commands drive the line', () => {
+    const filler = createBottleFiller({ shift: { operator: PLAUSIBLE_SHIFT.operator! } });
+    filler.inject('jamValve');
+    filler.step(60_000);
+    filler.clearFaults();
+    filler.step(10 * 60_000);
+    expect(filler.packml.state).toBe('Execute'); // the operator reset and restarted
+    expect(filler.command({ command: 'inject-fault', fault: 'jamValve' }).accepted).toBe(true);
+    filler.step(60_000);
+    filler.clearFaults();
+    filler.step(10 * 60_000);
+    expect(filler.packml.state).toBe('Aborted'); // nobody but the commander resets now
+    expect(filler.shiftReport?.operatorOnDuty).toBe(false);
+  });
+
   it('refuses nonsense options naming the field', () => {
     expect(() =>
       createBottleFiller({

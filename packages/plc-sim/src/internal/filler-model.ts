@@ -151,6 +151,8 @@ export class FillerModel {
 
   command(request: FillerCommand): CommandOutcome {
     const refused = this.apply(request);
+    // Commands drive the line by hand: the simulated operator stands aside for good.
+    if (refused === undefined) this.shift?.handOver();
     return refused === undefined ? { accepted: true } : { accepted: false, reason: refused };
   }
 

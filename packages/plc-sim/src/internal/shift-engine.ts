@@ -87,6 +87,7 @@ export class ShiftEngine {
   private changeoverUntil = -1;
   private changeoverMs = 0;
   private operatorAt = -1;
+  private operatorOnDuty: boolean;
   private operatorResets = 0;
   private runMs = 0;
   private faultedMs = 0;
@@ -103,6 +104,7 @@ export class ShiftEngine {
     private readonly options: ShiftOptions,
   ) {
     this.random = new SeededRandom(seed);
+    this.operatorOnDuty = options.operator !== undefined;
     DISTURBANCE_CAUSES.forEach((cause, i) => {
       const rate = options.disturbances?.[cause];
       if (rate === undefined || rate === null) {
@@ -188,6 +190,7 @@ export class ShiftEngine {
       alarmRaises: alarmRaises as ShiftReport['alarmRaises'],
       faultedMsByReason: { ...this.faultedByReason },
       operatorResets: this.operatorResets,
+      operatorOnDuty: this.operatorOnDuty,
     };
   }
 
@@ -250,10 +253,15 @@ export class ShiftEngine {
     }
   }
 
+  /** Someone else drives the line (commands): the simulated operator leaves. */
+  handOver(): void {
+    this.operatorOnDuty = false;
+  }
+
   /** The simulated operator: answers a fault or a latched alarm after a response time. */
   private operate(nowMs: number, plant: ShiftPlant): void {
     const operator = this.options.operator;
-    if (operator === undefined) return;
+    if (operator === undefined || !this.operatorOnDuty) return;
     const machine = plant.packmlMachine;
     const needed =
       this.changeoverUntil < 0 && machine.production && (machine.aborted || plant.alarms.any);
