@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { brokerTest } from '@ot-mqtt/broker/testing';
+import { brokerTest, collectLines } from '@ot-mqtt/broker/testing';
 import { vi } from 'vitest';
 
 /** The built agent, as `npx nx serve agent` runs it (CI builds everything before vitest). */
@@ -56,16 +56,8 @@ export function spawnLines(command: string, args: string[], env: NodeJS.ProcessE
   children.add(child);
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const collect = (into: string[]) => {
-    let rest = '';
-    return (chunk: Buffer) => {
-      const parts = (rest + chunk.toString('utf8')).split('\n');
-      rest = parts.pop() ?? '';
-      into.push(...parts);
-    };
-  };
-  child.stdout?.on('data', collect(stdout));
-  child.stderr?.on('data', collect(stderr));
+  collectLines(child.stdout, (line) => stdout.push(line));
+  collectLines(child.stderr, (line) => stderr.push(line));
   const exited = new Promise<number | NodeJS.Signals>((resolve) =>
     child.once('close', (code, signal) => {
       children.delete(child);

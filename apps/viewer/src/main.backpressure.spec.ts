@@ -1,3 +1,4 @@
+import { collectLines } from '@ot-mqtt/broker/testing';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
@@ -16,15 +17,6 @@ function rssMiB(pid: number): number {
   if (!match) throw new Error(`no VmRSS for ${pid}`);
   return Number(match[1]) / 1024;
 }
-
-const lines = (into: string[]) => {
-  let rest = '';
-  return (chunk: string) => {
-    const parts = (rest + chunk).split('\n');
-    rest = parts.pop() ?? '';
-    into.push(...parts);
-  };
-};
 
 describe.skipIf(process.platform !== 'linux')('viewer with a stalled stdout', () => {
   let broker: RunningMosquitto;
@@ -53,8 +45,7 @@ describe.skipIf(process.platform !== 'linux')('viewer with a stalled stdout', ()
     });
     try {
       const stderr: string[] = [];
-      child.stderr.setEncoding('utf8');
-      child.stderr.on('data', lines(stderr));
+      collectLines(child.stderr, (line) => stderr.push(line));
       const events = () =>
         stderr.flatMap((l) => {
           try {
@@ -116,8 +107,7 @@ describe.skipIf(process.platform !== 'linux')('viewer with a stalled stdout', ()
 
       // The reader comes back: the viewer says how many lines it could not show.
       const stdout: string[] = [];
-      child.stdout.setEncoding('utf8');
-      child.stdout.on('data', lines(stdout));
+      collectLines(child.stdout, (line) => stdout.push(line));
       child.stdout.resume();
       await waitFor(
         () => events().some((e) => e['event'] === 'output-dropped'),

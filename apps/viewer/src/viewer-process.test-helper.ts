@@ -1,3 +1,4 @@
+import { collectLines } from '@ot-mqtt/broker/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -88,20 +89,8 @@ export function startViewer(env: Record<string, string>, args: string[] = []): V
   running.add(child);
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const collect = (stream: NodeJS.ReadableStream | null, into: string[]) => {
-    let rest = '';
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      const parts = (rest + chunk).split('\n');
-      rest = parts.pop() ?? '';
-      into.push(...parts);
-    });
-    stream?.on('end', () => {
-      if (rest) into.push(rest);
-    });
-  };
-  collect(child.stdout, stdout);
-  collect(child.stderr, stderr);
+  collectLines(child.stdout, (line) => stdout.push(line));
+  collectLines(child.stderr, (line) => stderr.push(line));
   const exited = new Promise<number | null>((res) =>
     child.once('exit', (code) => {
       running.delete(child);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { vi } from 'vitest';
+import { collectLines } from './testing/collect-lines.js';
 
 /** A child process whose output is collected line by line, for assertions. */
 export interface WatchedProcess {
@@ -28,15 +29,8 @@ export function watch(
     exitResult = code ?? signal ?? -1;
     started.delete(child);
   });
-  for (const stream of [child.stdout, child.stderr]) {
-    let partial = '';
-    stream?.on('data', (chunk: Buffer) => {
-      const parts = (partial + chunk.toString()).split('\n');
-      partial = parts.pop() ?? '';
-      lines.push(...parts);
-    });
-    stream?.on('end', () => partial && lines.push(partial));
-  }
+  for (const stream of [child.stdout, child.stderr])
+    collectLines(stream, (line) => lines.push(line));
   return {
     child,
     lines,

@@ -1,3 +1,4 @@
+import { collectLines } from '@ot-mqtt/broker/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -73,20 +74,8 @@ export function run(
   });
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const collect = (stream: NodeJS.ReadableStream | null, into: string[]) => {
-    let rest = '';
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      const parts = (rest + chunk).split('\n');
-      rest = parts.pop() ?? '';
-      into.push(...parts);
-    });
-    stream?.on('end', () => {
-      if (rest) into.push(rest);
-    });
-  };
-  collect(child.stdout, stdout);
-  collect(child.stderr, stderr);
+  collectLines(child.stdout, (line) => stdout.push(line));
+  collectLines(child.stderr, (line) => stderr.push(line));
   let done = false;
   const exited = new Promise<number | NodeJS.Signals>((res) => {
     // 'close' (not 'exit') so every line is collected before anyone looks at the output.

@@ -2,6 +2,7 @@
 // given config on free ports, a vitest fixture, and the third-party command-line clients.
 export { createBrokerTest, brokerTest } from './broker-test.js';
 export type { BrokerFixtures } from './broker-test.js';
+export { collectLines } from './collect-lines.js';
 export { ownedFixture } from './owned-fixture.js';
 export type { FixtureHooks } from './owned-fixture.js';
 export { startMosquittoSub } from './mosquitto-sub.js';

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { collectLines } from './collect-lines.js';
 import { mosquittoClientArgs, type MosquittoClientOptions } from './mosquitto-cli-args.js';
 
 /** Options of {@link startMosquittoSub}. */
@@ -93,19 +94,13 @@ export async function startMosquittoSub(options: MosquittoSubOptions): Promise<M
   const lines: string[] = [];
   const messages: SubMessage[] = [];
   const granted: number[] = [];
-  let rest = '';
   let onLine = (): void => undefined;
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    const parts = (rest + chunk).split('\n');
-    rest = parts.pop() ?? '';
-    for (const line of parts) {
-      lines.push(line);
-      const message = parseMessage(line);
-      if (message) messages.push(message);
-      const subscribed = /^Subscribed \(mid: \d+\): (.*)$/.exec(line);
-      if (subscribed?.[1]) granted.push(...subscribed[1].split(', ').map(Number));
-    }
+  collectLines(child.stdout, (line) => {
+    lines.push(line);
+    const message = parseMessage(line);
+    if (message) messages.push(message);
+    const subscribed = /^Subscribed \(mid: \d+\): (.*)$/.exec(line);
+    if (subscribed?.[1]) granted.push(...subscribed[1].split(', ').map(Number));
     onLine();
   });
   let stderr = '';
@@ -117,7 +112,7 @@ export async function startMosquittoSub(options: MosquittoSubOptions): Promise<M
       resolve(code ?? signal ?? -1);
     }),
   );
-  const output = () => [...lines, rest, stderr].filter((s) => s !== '').join('\n');
+  const output = () => [...lines, stderr].filter((s) => s !== '').join('\n');
   const alive = () => child.exitCode === null && child.signalCode === null;
   const stop = async () => {
     if (alive()) child.kill('SIGTERM');
