@@ -1,18 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import type { RunningMosquitto } from '@ot-mqtt/broker';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  killAll,
-  launchChromium,
   missingGateway,
   screenshot,
   seriousAccessibilityViolations,
-  startAgent,
-  startBroker,
-  startGateway,
+  startStack,
   waitFor,
-  type App,
+  type Stack,
 } from './stack.test-helper.js';
 
 const skip = missingGateway();
@@ -26,37 +21,24 @@ const ALARM = 'filler-0002/Overfill';
 // unacknowledged, the operator acknowledges it with the gateway's operator token, and the journal
 // (filtered, exported as CSV) has both.
 describe.skipIf(skip !== undefined)('alarms in Chromium: raise, show, acknowledge', () => {
-  let broker: RunningMosquitto;
-  let agent: App;
-  let gateway: App & { url: string };
-  let browser: Browser;
+  let stack: Stack;
   let page: Page;
-  const errors: string[] = [];
 
   beforeAll(async () => {
-    broker = await startBroker();
-    gateway = await startGateway(broker, { GATEWAY_OPERATOR_TOKEN: OPERATOR_TOKEN });
-    agent = startAgent(broker, { FILLER_COUNT: '2', PUBLISH_INTERVAL: '0.5' });
-    browser = await launchChromium();
-    page = await browser.newPage({
-      viewport: { width: 1400, height: 1000 },
-      acceptDownloads: true,
+    stack = await startStack({
+      fillers: 2,
+      publishInterval: 0.5,
+      gateway: { GATEWAY_OPERATOR_TOKEN: OPERATOR_TOKEN },
     });
-    page.on('pageerror', (error) => errors.push(error.message));
+    ({ page } = stack);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await agent?.stop();
-    await gateway?.stop();
-    await broker?.stop();
-    killAll();
-  });
+  afterAll(() => stack?.stop());
 
   const row = () => page.locator(`[data-alarm="${ALARM}"]`);
 
   it('a fault injected from the page raises an alarm the alarms screen shows unacknowledged, without an acknowledge button before a token', async () => {
-    await page.goto(`${gateway.url}#/machine/filler-0002`);
+    await page.goto(`${stack.url}#/machine/filler-0002`);
     await page.getByTestId('fault-select').selectOption('jamValve');
     await page.locator('button[data-command="inject-fault"]').click();
     await waitFor(
@@ -67,7 +49,7 @@ describe.skipIf(skip !== undefined)('alarms in Chromium: raise, show, acknowledg
           .getAttribute('data-status')) === 'accepted',
       'the inject-fault command accepted',
     );
-    await page.goto(`${gateway.url}#/alarms`);
+    await page.goto(`${stack.url}#/alarms`);
     // From the alarm server (not only from live scans): its lifecycle state.
     await waitFor(
       async () =>
@@ -157,6 +139,6 @@ describe.skipIf(skip !== undefined)('alarms in Chromium: raise, show, acknowledg
     await expect
       .poll(() => page.getByTestId('journal-error').textContent())
       .toContain('to must be after from');
-    expect(errors).toEqual([]);
+    expect(stack.errors).toEqual([]);
   });
 });

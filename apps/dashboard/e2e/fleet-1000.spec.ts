@@ -1,18 +1,13 @@
-import type { RunningMosquitto } from '@ot-mqtt/broker';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  killAll,
-  launchChromium,
   liveValue,
   missingPrerequisite,
   screenshot,
   seriousAccessibilityViolations,
-  servePage,
-  startAgent,
-  startBroker,
+  startStack,
   waitFor,
-  type App,
+  type Stack,
 } from './stack.test-helper.js';
 
 const skip = missingPrerequisite();
@@ -22,30 +17,20 @@ if (skip) console.warn(`dashboard fleet-1000 e2e skipped: ${skip}`);
 // the whole fleet is listed, filter/sort/scroll answer, values keep moving. (How fast: the
 // benchmark, apps/dashboard/bench, not a timed assertion here.)
 describe.skipIf(skip !== undefined)('overview with a 1,000-filler fleet', () => {
-  let broker: RunningMosquitto;
-  let agent: App;
-  let browser: Browser;
+  let stack: Stack;
   let page: Page;
-  let server: { url: string; close(): Promise<void> };
-  const errors: string[] = [];
 
   beforeAll(async () => {
-    broker = await startBroker();
-    agent = startAgent(broker, { FILLER_COUNT: '1000', PUBLISH_INTERVAL: '2' });
-    server = await servePage();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${server.url}?broker=${encodeURIComponent(broker.wsUrl!)}`);
+    stack = await startStack({
+      fillers: 1000,
+      publishInterval: 2,
+      viewport: { width: 1280, height: 800 },
+    });
+    ({ page } = stack);
+    await page.goto(stack.url);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await agent?.stop();
-    await broker?.stop();
-    killAll();
-  });
+  afterAll(() => stack?.stop());
 
   it('lists all 1,000 machines, renders only the rows on screen, and stays usable', async () => {
     await waitFor(
@@ -85,6 +70,6 @@ describe.skipIf(skip !== undefined)('overview with a 1,000-filler fleet', () => 
     await page.getByTestId('fleet-table').evaluate((element) => element.scrollTo(0, 0));
     await screenshot(page, 'overview-1000');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    expect(errors).toEqual([]);
+    expect(stack.errors).toEqual([]);
   });
 });

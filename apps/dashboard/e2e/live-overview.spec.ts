@@ -1,48 +1,33 @@
-import type { RunningMosquitto } from '@ot-mqtt/broker';
 import { mosquittoPub } from '@ot-mqtt/broker/testing';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  killAll,
-  launchChromium,
   liveValue,
   missingPrerequisite,
   screenshot,
-  servePage,
-  startAgent,
-  startBroker,
+  startStack,
   waitFor,
-  type App,
+  type Stack,
 } from './stack.test-helper.js';
 
 const skip = missingPrerequisite();
 if (skip) console.warn(`dashboard live-overview e2e skipped: ${skip}`);
 
 describe.skipIf(skip !== undefined)('overview in Chromium against Mosquitto and the agent', () => {
-  let broker: RunningMosquitto;
-  let agent: App;
+  let stack: Stack;
   let page: Page;
-  let browser: Browser;
-  let server: { url: string; close(): Promise<void> };
-  const errors: string[] = [];
 
   beforeAll(async () => {
-    broker = await startBroker();
-    agent = startAgent(broker, { FILLER_COUNT: '3', PUBLISH_INTERVAL: '0.5' });
-    server = await servePage();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${server.url}?broker=${encodeURIComponent(broker.wsUrl!)}`);
+    stack = await startStack({
+      fillers: 3,
+      publishInterval: 0.5,
+      viewport: { width: 1280, height: 800 },
+    });
+    ({ page } = stack);
+    await page.goto(stack.url);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await agent?.stop();
-    await broker?.stop();
-    killAll();
-  });
+  afterAll(() => stack?.stop());
 
   it('lists every machine of the fleet and its values change live', async () => {
     await waitFor(
@@ -61,13 +46,13 @@ describe.skipIf(skip !== undefined)('overview in Chromium against Mosquitto and 
       .poll(() => page.getByTestId('broker-status').getAttribute('data-status'))
       .toBe('connected');
     await screenshot(page, 'overview-live');
-    expect(errors).toEqual([]);
+    expect(stack.errors).toEqual([]);
   });
 
   it('bad data and a missing gateway give clear messages, never a crash', async () => {
     // Someone publishes garbage on a machine's data topic: named in the problems banner.
     const result = await mosquittoPub({
-      url: broker.url,
+      url: stack.broker.url,
       topic: 'plc/bottlefiller/filler-0001/data',
       message: '{"schemaVersion":1,"tags":42}',
     });
@@ -77,7 +62,7 @@ describe.skipIf(skip !== undefined)('overview in Chromium against Mosquitto and 
       .toContain('plc/bottlefiller/filler-0001/data');
     // …and on the alarm events topic (the alarm server's, issue 12): named too, the list intact.
     const badEvent = await mosquittoPub({
-      url: broker.url,
+      url: stack.broker.url,
       topic: 'plc/bottlefiller/filler-0001/alarms/events',
       message: '{"alarm":1}',
     });
@@ -98,11 +83,11 @@ describe.skipIf(skip !== undefined)('overview in Chromium against Mosquitto and 
       'filler-0001 live after the bad payload',
     );
     await screenshot(page, 'overview-bad-data');
-    expect(errors).toEqual([]);
+    expect(stack.errors).toEqual([]);
   });
 
   it('a broker restart is recovered without reloading the page, stale while it is down', async () => {
-    await broker.stop();
+    await stack.broker.stop();
     await waitFor(
       async () =>
         (await page.getByTestId('broker-status').getAttribute('data-status')) !== 'connected',
@@ -113,7 +98,7 @@ describe.skipIf(skip !== undefined)('overview in Chromium against Mosquitto and 
       'values marked stale while the broker is down',
     );
     await screenshot(page, 'overview-broker-down');
-    broker = await broker.restart();
+    stack.broker = await stack.broker.restart();
     await waitFor(
       async () =>
         (await page.getByTestId('broker-status').getAttribute('data-status')) === 'connected',
@@ -125,11 +110,11 @@ describe.skipIf(skip !== undefined)('overview in Chromium against Mosquitto and 
       'values live again',
       45_000,
     );
-    expect(errors).toEqual([]);
+    expect(stack.errors).toEqual([]);
   });
 
   it('stopping the agent marks its machines offline or stale within three publish intervals', async () => {
-    await agent.stop();
+    await stack.agent.stop();
     const stoppedAt = Date.now();
     // OFFLINE when the agent's retained "offline" gets through; STALE (two intervals without a
     // scan) when it cannot (a fleet's shared connection has no last will).

@@ -1,58 +1,32 @@
-import type { RunningMosquitto } from '@ot-mqtt/broker';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  killAll,
-  launchChromium,
   liveValue,
   missingGateway,
   screenshot,
   seriousAccessibilityViolations,
-  startAgent,
-  startBroker,
-  startGateway,
+  startStack,
   waitFor,
-  type App,
+  type Stack,
 } from './stack.test-helper.js';
 
 const skip = missingGateway();
 if (skip) console.warn(`dashboard machine-detail e2e skipped: ${skip}`);
 
 describe.skipIf(skip !== undefined)('machine detail in Chromium, served by the gateway', () => {
-  let broker: RunningMosquitto;
-  let agent: App;
-  let gateway: App & { url: string };
-  let browser: Browser;
+  let stack: Stack;
   let page: Page;
-  const errors: string[] = [];
 
   beforeAll(async () => {
-    broker = await startBroker();
-    gateway = await startGateway(broker);
-    agent = startAgent(broker, { FILLER_COUNT: '2', PUBLISH_INTERVAL: '0.5' });
     // History to backfill from: the gateway has stored a few seconds of scans.
-    await waitFor(async () => {
-      const response = await fetch(`${gateway.url}api/machines/filler-0001/scans?limit=100`).catch(
-        () => undefined,
-      );
-      const scans = response?.ok ? ((await response.json()) as unknown[]) : [];
-      return scans.length >= 8;
-    }, 'the gateway to store 8 scans of filler-0001');
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (error) => errors.push(error.message));
+    stack = await startStack({ fillers: 2, publishInterval: 0.5, gateway: {}, storedScans: 8 });
+    ({ page } = stack);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await agent?.stop();
-    await gateway?.stop();
-    await broker?.stop();
-    killAll();
-  });
+  afterAll(() => stack?.stop());
 
   it('opens with trends backfilled from the gateway, then extends them live', async () => {
-    await page.goto(`${gateway.url}#/machine/filler-0001`);
+    await page.goto(`${stack.url}#/machine/filler-0001`);
     const status = page.getByTestId('history-status');
     await waitFor(
       async () => (await status.getAttribute('data-status')) === 'loaded',
@@ -69,7 +43,7 @@ describe.skipIf(skip !== undefined)('machine detail in Chromium, served by the g
     );
     expect(await page.locator('[data-trend="FillLevel"] canvas').count()).toBeGreaterThan(0);
     await screenshot(page, 'machine-detail');
-    expect(errors).toEqual([]);
+    expect(stack.errors).toEqual([]);
   });
 
   it('shows every tag of the machine live in the mimic, indicators, counters and alarms', async () => {
@@ -104,7 +78,7 @@ describe.skipIf(skip !== undefined)('machine detail in Chromium, served by the g
       ['#/machine/filler-0001', '[data-trend="FillLevel"] canvas'],
       ['#/alarms', '#journal-title'],
     ] as const) {
-      await page.goto(`${gateway.url}${hash}`);
+      await page.goto(`${stack.url}${hash}`);
       await page.locator(ready).first().waitFor();
       expect(await seriousAccessibilityViolations(page), hash).toEqual([]);
     }
@@ -112,15 +86,15 @@ describe.skipIf(skip !== undefined)('machine detail in Chromium, served by the g
   });
 
   it('an unknown machine gets a clear message, not a blank or broken page', async () => {
-    await page.goto(`${gateway.url}#/machine/no-such-filler`);
+    await page.goto(`${stack.url}#/machine/no-such-filler`);
     await expect
       .poll(() => page.getByTestId('unknown-machine').textContent())
       .toContain('Unknown machine');
-    expect(errors).toEqual([]);
+    expect(stack.errors).toEqual([]);
   });
 
   it('a command from the page is answered in the page and changes the simulator in the next scan', async () => {
-    await page.goto(`${gateway.url}#/machine/filler-0002`);
+    await page.goto(`${stack.url}#/machine/filler-0002`);
     await waitFor(
       async () =>
         (
@@ -157,7 +131,7 @@ describe.skipIf(skip !== undefined)('machine detail in Chromium, served by the g
     const running = await firstScanWhere(page, 'filler-0002', 'SystemRunning', 'ON');
     expect(running - start.sequence, 'scans until SystemRunning ON').toBeLessThanOrEqual(2);
     await screenshot(page, 'machine-detail-commands');
-    expect(errors).toEqual([]);
+    expect(stack.errors).toEqual([]);
   });
 });
 

@@ -252,3 +252,81 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.where.join(', ')}`);
 }
+
+/** What {@link startStack} started; `stop()` ends all of it (the broker as it is then). */
+export interface Stack {
+  /** Mutable: a test that restarts the broker puts the new one here, so `stop()` ends that. */
+  broker: RunningMosquitto;
+  readonly agent: App;
+  /** The gateway serving the page, when asked for. */
+  readonly gateway: (App & { url: string }) | undefined;
+  readonly browser: Browser;
+  readonly page: Page;
+  /** Uncaught page errors (`pageerror`), for `expect(errors).toEqual([])`. */
+  readonly errors: string[];
+  /** The page's URL: the gateway's `/`, or Vite's preview with `?broker=` naming the broker. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startStack}. */
+export interface StackOptions {
+  /** FILLER_COUNT of the agent. */
+  readonly fillers: number;
+  /** PUBLISH_INTERVAL of the agent, seconds. */
+  readonly publishInterval: number;
+  /** Serve the page from a real gateway with this extra environment (else Vite's preview, no gateway). */
+  readonly gateway?: NodeJS.ProcessEnv;
+  /** Before Chromium starts: wait until the gateway stored this many scans of filler-0001 (history to backfill). */
+  readonly storedScans?: number;
+  readonly viewport?: { readonly width: number; readonly height: number };
+}
+
+/**
+ * The stack the end-to-end specs drive: a real Mosquitto, the agent with a fleet, the page (from
+ * the gateway or Vite's preview) and Chromium with one page whose errors are collected.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const broker = await startBroker();
+  const gateway = options.gateway ? await startGateway(broker, options.gateway) : undefined;
+  const agent = startAgent(broker, {
+    FILLER_COUNT: String(options.fillers),
+    PUBLISH_INTERVAL: String(options.publishInterval),
+  });
+  const server = gateway ? undefined : await servePage();
+  if (gateway && options.storedScans) {
+    const wanted = options.storedScans;
+    await waitFor(async () => {
+      const response = await fetch(`${gateway.url}api/machines/filler-0001/scans?limit=100`).catch(
+        () => undefined,
+      );
+      const scans = response?.ok ? ((await response.json()) as unknown[]) : [];
+      return scans.length >= wanted;
+    }, `the gateway to store ${wanted} scans of filler-0001`);
+  }
+  const browser = await launchChromium();
+  const page = await browser.newPage({
+    viewport: options.viewport ?? { width: 1400, height: 1000 },
+    acceptDownloads: true,
+  });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const stack: Stack = {
+    broker,
+    agent,
+    gateway,
+    browser,
+    page,
+    errors,
+    url: gateway ? gateway.url : `${server!.url}?broker=${encodeURIComponent(broker.wsUrl!)}`,
+    async stop() {
+      await browser.close();
+      await server?.close();
+      await agent.stop();
+      await gateway?.stop();
+      await stack.broker.stop();
+      killAll();
+    },
+  };
+  return stack;
+}
