@@ -83,6 +83,23 @@ describe.skipIf(skip !== undefined)('overview in Chromium against Mosquitto and 
       'filler-0001 live after the bad payload',
     );
     await screenshot(page, 'overview-bad-data');
+    // Without the gateway the detail and alarm screens say what is missing and keep working live.
+    await page.goto(`${stack.url}#/machine/filler-0001`);
+    await expect
+      .poll(() => page.getByTestId('history-status').getAttribute('data-status'))
+      .toBe('failed');
+    expect(await page.getByTestId('history-status').textContent()).toContain(
+      'the trends show live data since this page opened',
+    );
+    await waitFor(
+      async () => (await liveValue(page, 'filler-0001', 'BottlesFilled'))?.stale === false,
+      'live values on the detail screen without a gateway',
+    );
+    await page.goto(`${stack.url}#/alarms`);
+    await expect
+      .poll(() => page.locator('main').textContent())
+      .toContain('alarms are shown from live scans only');
+    await page.goto(`${stack.url}#/`);
     expect(stack.errors).toEqual([]);
   });
 
