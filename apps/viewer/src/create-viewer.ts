@@ -117,11 +117,12 @@ export function createViewer(options: ViewerOptions): Viewer {
   const { tracker } = monitor;
   // Sparkplug B (spBv1.0/#): births, data by alias, deaths; bounded like the tracker.
   const sparkplug = createHostSession({ maxEdgeNodes: options.maxMachines ?? 10_000 });
-  const counts: { valid: number; invalid: number; lastInvalidTopic: string | undefined } = {
-    valid: 0,
-    invalid: 0,
-    lastInvalidTopic: undefined,
-  };
+  const counts: {
+    valid: number;
+    invalid: number;
+    lastInvalidTopic: string | undefined;
+    sparkplug: number;
+  } = { valid: 0, invalid: 0, lastInvalidTopic: undefined, sparkplug: 0 };
 
   const report = (e: ViewerEvent, now: number) => {
     if (!levelEnabled(levelOf(e), options.logLevel)) return;
@@ -147,6 +148,7 @@ export function createViewer(options: ViewerOptions): Viewer {
     handleMessage(message, now) {
       const event = sparkplug.receive(message.topic, message.payload, now);
       if (event !== undefined) {
+        counts.sparkplug++;
         output.message(
           mode === 'ndjson'
             ? formatSparkplugNdjson(event, now, message.topic)

@@ -16,6 +16,7 @@ const T0 = Date.parse('2025-01-15T08:00:00.000Z');
 
 function setup(mode: ViewerMode) {
   const messages: string[] = [];
+  const logs: string[] = [];
   const rebirths: SparkplugMessage[] = [];
   const viewer = createViewer({
     mode,
@@ -25,12 +26,12 @@ function setup(mode: ViewerMode) {
     url: 'mqtt://localhost:1883',
     maxPayloadBytes: 262_144,
     logLevel: 'info',
-    output: { message: (t) => messages.push(t), log: () => undefined },
+    output: { message: (t) => messages.push(t), log: (t) => logs.push(t) },
     requestRebirth: (m) => rebirths.push(m),
   });
   const feed = (m: SparkplugMessage, at = T0) =>
     viewer.handleMessage(received(m.topic, m.payload), at);
-  return { viewer, messages, rebirths, feed };
+  return { viewer, messages, logs, rebirths, feed };
 }
 const node = () =>
   createEdgeNodeSession({
@@ -63,6 +64,13 @@ describe('viewer: Sparkplug B', () => {
       'spB DDATA Packaging/edge/filler-01 seq 2  Analog/FillLevel=12.5  Status/Fault=true',
     );
     expect(rebirths).toEqual([]);
+  });
+
+  it('counts Sparkplug messages in its statistics instead of saying nothing arrived', () => {
+    const { viewer, logs, feed } = setup('summary');
+    for (const m of node().birth(() => exampleTags(), T0)) feed(m);
+    viewer.reportStats(T0);
+    expect(logs.join('\n')).toContain('2 Sparkplug B messages on spBv1.0/#');
   });
 
   it('asks for a rebirth when data arrives for an alias no BIRTH defined (a viewer that joined late)', () => {

@@ -18,6 +18,8 @@ export interface MessageCounts {
   readonly invalid: number;
   /** Topic of the last invalid message (untrusted text). */
   readonly lastInvalidTopic: string | undefined;
+  /** Sparkplug B messages shown (spBv1.0/…, issue 16); not tracked per machine. */
+  readonly sparkplug?: number;
   /** The tracker's counts (machines tracked, untracked messages, forgotten machines). */
   readonly totals: TrackerTotals;
 }
@@ -111,6 +113,8 @@ function statsText(e: Extract<ViewerEvent, { type: 'stats' }>): string {
       `${messages.totals.untracked} valid messages of machines beyond the limit of ${messages.totals.maxMachines} (VIEWER_MAX_MACHINES) were shown but not tracked`,
     );
   if (lines.length > 0) return lines.join('\n');
+  if ((messages.sparkplug ?? 0) > 0)
+    return `${messages.sparkplug} Sparkplug B messages on ${e.filter} (shown above; per-machine statistics cover the JSON topics)`;
   if (messages.invalid > 0)
     return `no valid messages yet on ${e.filter}: ${messages.invalid} invalid (last on ${escapeControl(messages.lastInvalidTopic ?? '?')}): check what publishes there`;
   return `no messages yet on ${e.filter}: is the agent running and publishing under this filter?`;
@@ -271,6 +275,7 @@ export function eventRecord(e: ViewerEvent, at: number, url: string): Record<str
         messages: {
           valid: e.messages.valid,
           invalid: e.messages.invalid,
+          ...(e.messages.sparkplug === undefined ? {} : { sparkplug: e.messages.sparkplug }),
           untracked: e.messages.totals.untracked,
           machinesTracked: e.messages.totals.machines,
           maxMachines: e.messages.totals.maxMachines,

@@ -113,7 +113,8 @@ export function startSparkplugAgent(
       const id = ids[index]!;
       counts[index]!.scans++;
       latest.set(id, tags);
-      if (!born) return;
+      // QoS 0 would wait in the outbox while the link is down and go out before the next NBIRTH.
+      if (!born || client.state.status !== 'connected') return;
       const ddata = node.data(id, tags, timestamp.getTime());
       if (ddata !== undefined) send(ddata, index);
     },
