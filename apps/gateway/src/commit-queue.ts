@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { HistorianStore, ScanRecord, WriteResult } from '@ot-mqtt/historian';
+
+const toMillis = (t: ScanRecord['timestamp']): number =>
+  typeof t === 'number' ? t : t instanceof Date ? t.getTime() : Date.parse(t);
 import type { ConnectionStatus } from '@ot-mqtt/tag-model';
 import type { Logger } from './log.js';
 
@@ -33,6 +36,12 @@ export interface CommitStatus {
   readonly batches: number;
   /** Largest batch committed. */
   readonly largestBatch: number;
+  /**
+   * How old (by its own timestamp) the oldest scan of the newest commit was when it committed, in
+   * ms: grows when scans queue up at the broker faster than they are stored, and stays put (does
+   * not grow) when the fleet goes quiet.
+   */
+  readonly lastCommitLagMs: number;
 }
 
 /** Told about every commit (the `/metrics` wiring listens here). */
@@ -67,6 +76,7 @@ export class CommitQueue {
   #duplicates = 0;
   #batches = 0;
   #largest = 0;
+  #lastCommitLag = 0;
   #wake: (() => void) | undefined;
   #idle: Promise<void> = Promise.resolve();
 
@@ -115,6 +125,7 @@ export class CommitQueue {
       duplicates: this.#duplicates,
       batches: this.#batches,
       largestBatch: this.#largest,
+      lastCommitLagMs: this.#lastCommitLag,
     };
   }
 
@@ -198,6 +209,10 @@ export class CommitQueue {
       this.#duplicates += result.duplicates;
       this.#batches++;
       this.#largest = Math.max(this.#largest, scans.length);
+      let oldest = Infinity;
+      for (const scan of scans) oldest = Math.min(oldest, toMillis(scan.timestamp));
+      // A PLC clock ahead of ours is not a lag.
+      this.#lastCommitLag = Math.max(0, Date.now() - oldest);
     }
     for (const job of batch) {
       if (job.kind === 'connection') {

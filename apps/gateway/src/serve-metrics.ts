@@ -54,7 +54,12 @@ export function createGatewayMetricsWiring(
   const gateway = createGatewayMetrics({
     registry,
     tables: ['scans', 'samples'],
-    ingestLagSeconds: () => (queue?.status().oldestHeldMs ?? 0) / 1000,
+    // Behind the scans' own time: what a backlog at the broker shows as (the gateway itself holds
+    // at most connections × GATEWAY_INGEST_INFLIGHT scans, so their age alone stays small).
+    ingestLagSeconds: () => {
+      const q = queue?.status();
+      return q === undefined ? 0 : Math.max(q.oldestHeldMs, q.lastCommitLagMs) / 1000;
+    },
     pendingScans: () => queue?.status().held ?? 0,
   });
   const tracker = createMachineTracker();

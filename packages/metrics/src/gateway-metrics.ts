@@ -6,8 +6,8 @@ export interface GatewayMetricsOptions {
   /** Registry to register in. */
   readonly registry: Registry;
   /**
-   * Seconds the gateway is behind now — e.g. the age of the oldest received scan not yet committed
-   * (0 when nothing waits) — read at scrape time.
+   * Seconds the gateway is behind now — e.g. how old the scans of its newest commit were, or the
+   * age of the oldest received scan not yet committed if older — read at scrape time.
    */
   readonly ingestLagSeconds?: () => number;
   /** Received scans not yet committed (held acknowledgements), read at scrape time. */
@@ -38,7 +38,7 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
  *
  * | metric | type | meaning |
  * |---|---|---|
- * | `otmqtt_gateway_ingest_lag_seconds` | gauge | how far storage is behind reception |
+ * | `otmqtt_gateway_ingest_lag_seconds` | gauge | how far storage is behind the scans' own time |
  * | `otmqtt_gateway_pending_scans` | gauge | received, not yet committed |
  * | `otmqtt_gateway_db_write_seconds` | histogram | duration of each committed write (batch) |
  * | `otmqtt_gateway_rows_written_total{table}` | counter | rows committed |
@@ -59,7 +59,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   const { ingestLagSeconds, pendingScans } = options;
   new Gauge({
     name: 'otmqtt_gateway_ingest_lag_seconds',
-    help: 'How far storage is behind reception (age of the oldest uncommitted scan)',
+    help: 'How far storage is behind the scans: age of the oldest scan in the newest commit, or of the oldest uncommitted scan',
     registers,
     collect() {
       this.set(ingestLagSeconds?.() ?? 0);
