@@ -17,15 +17,15 @@ import {
   killAll,
   launchChromium,
   liveValue,
-  missingPrerequisite,
+  missingGateway,
   screenshot,
-  servePage,
+  startGateway,
   startNode,
   waitFor,
   type App,
 } from './stack.test-helper.js';
 
-const skip = missingPrerequisite();
+const skip = missingGateway();
 if (skip) console.warn(`dashboard production-login e2e skipped: ${skip}`);
 
 /** Every file of the built page, recursively (what a browser could ever download). */
@@ -53,7 +53,7 @@ describe.skipIf(skip !== undefined)('production profile: broker login over WSS',
   let passwords: Record<string, string>;
   let broker: SecureMosquitto;
   let agent: App;
-  let site: { url: string; close(): Promise<void> };
+  let gateway: App & { url: string };
   let browser: Browser;
   let pageUrl: string;
   const errors: string[] = [];
@@ -74,9 +74,18 @@ describe.skipIf(skip !== undefined)('production profile: broker login over WSS',
       PUBLISH_INTERVAL: '0.5',
       LOG_LEVEL: 'warn',
     });
-    site = await servePage();
-    const wss = new URL(broker.wssUrl!);
-    pageUrl = `${site.url}?broker=${encodeURIComponent(`wss://localhost:${wss.port}`)}`;
+    // The gateway serves the page and tells it the broker's wss:// URL (DASHBOARD_MQTT_URL), as in
+    // production; it reads the fleet as the `gateway` account over TLS.
+    gateway = await startGateway(broker, {
+      MQTT_BROKER_HOST: 'localhost',
+      MQTT_BROKER_PORT: String(broker.ports[8883]),
+      MQTT_TLS: 'true',
+      MQTT_CA_FILE: secrets.caFile,
+      MQTT_USERNAME: 'gateway',
+      MQTT_PASSWORD_FILE: secrets.users['gateway']!.passwordFile!,
+      DASHBOARD_MQTT_URL: `wss://localhost:${new URL(broker.wssUrl!).port}`,
+    });
+    pageUrl = gateway.url;
     const serverCert = await readFile(join(secrets.brokerDir, 'server.crt'), 'utf8');
     browser = await launchChromium([
       `--ignore-certificate-errors-spki-list=${spkiHash(serverCert)}`,
@@ -86,7 +95,7 @@ describe.skipIf(skip !== undefined)('production profile: broker login over WSS',
   afterAll(async () => {
     await browser?.close();
     await agent?.stop();
-    await site?.close();
+    await gateway?.stop();
     await broker?.stop();
     killAll();
   });
@@ -99,7 +108,7 @@ describe.skipIf(skip !== undefined)('production profile: broker login over WSS',
     const page = await context.newPage();
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${pageUrl}#/machine/filler-01`);
-    // wss:// asks for an account before anything connects.
+    // The served broker URL is wss://: the page asks for an account before anything connects.
     await page.locator('input[name="username"]').fill(user);
     await page.locator('input[name="password"]').fill(password);
     await page.getByRole('button', { name: 'Connect' }).click();
@@ -140,6 +149,9 @@ describe.skipIf(skip !== undefined)('production profile: broker login over WSS',
       async () => (await liveValue(page, 'filler-01', 'BottlesFilled'))?.text !== first.text,
       'the bottle counter to move',
     );
+    await expect
+      .poll(() => page.getByTestId('gateway-status').getAttribute('data-status'))
+      .toBe('up');
     expect(await page.getByTestId('commands-hidden').textContent()).toContain('read-only');
     expect(await page.locator('button[data-command]').count()).toBe(0);
     // The password stays in this page's memory: nothing persisted where another page could read it.
