@@ -57,6 +57,7 @@ export function createAgentMachines(
       filler: createBottleFiller({
         machineId: id,
         ...(config.seed === undefined ? {} : { seed: config.seed }),
+        ...config.scenario.filler,
       }),
       publisher: createScanPublisher({
         publish,

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type AgentConfig, type ReadTextFile } from './config.js';
 import { ENV_VARS } from './env-vars.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PLAUSIBLE_SHIFT } from '@ot-mqtt/plc-sim';
 
 const files: Record<string, string> = {
   '/secrets/pw': 's3cret-from-file\n',
@@ -47,6 +51,7 @@ describe('agent configuration', () => {
       publishIntervalMs: 2000,
       seed: undefined,
       timeScale: 1,
+      scenario: { name: 'plausible', filler: { shift: PLAUSIBLE_SHIFT } },
       outbox: { maxMessages: 10_000, overflow: 'drop-oldest', budgetBytes: 128 * 1024 * 1024 },
       shutdownTimeoutMs: 5000,
       logLevel: 'info',
@@ -136,6 +141,11 @@ describe('agent configuration', () => {
     ['SIM_SEED', '4294967296', '0-4294967295'],
     ['SIM_TIME_SCALE', '0', 'greater than 0'],
     ['SIM_TIME_SCALE', '5000', 'at most 1000'],
+    [
+      'SIM_SCENARIO',
+      '/no/such/shift.yaml',
+      'cannot read the scenario file /no/such/shift.yaml (ENOENT)',
+    ],
     ['TOPIC_ROOT', 'plc/#', 'without wildcards'],
     ['TOPIC_ROOT', '/plc/bottlefiller', 'empty levels'],
     ['TOPIC_ROOT', 'plc/bottlefiller/', 'empty levels'],
@@ -161,6 +171,25 @@ describe('agent configuration', () => {
       expect(v.schema.safeParse('\u0000 not valid for anything \u0000').success, v.name).toBe(
         false,
       );
+    }
+  });
+
+  it('reads SIM_SCENARIO: a shipped name or a file; a wrong field stops it naming the field', () => {
+    expect(ok({ SIM_SCENARIO: 'steady' }).scenario).toEqual({ name: 'steady', filler: {} });
+    expect(ok({ SIM_SCENARIO: 'bad-shift' }).scenario.name).toBe('bad shift');
+    const dir = mkdtempSync(join(tmpdir(), 'agent-scenario-'));
+    try {
+      const file = join(dir, 'late.yaml');
+      writeFileSync(file, 'schedule:\n  - { at: "10:00", action: inject, fault: emptyTank }\n');
+      expect(ok({ SIM_SCENARIO: file }).scenario.filler.shift?.schedule).toEqual([
+        { atMs: 4 * 3600_000, action: 'inject', fault: 'emptyTank' },
+      ]);
+      writeFileSync(file, 'schedule:\n  - { at: "10:00", action: inject, fault: flood }\n');
+      const [message] = errorsOf({ SIM_SCENARIO: file });
+      expect(message).toContain(`Invalid SIM_SCENARIO=${JSON.stringify(file)}`);
+      expect(message).toContain(`${JSON.stringify(file)}: schedule[0].fault`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -16,7 +16,13 @@ import {
   machineAuths,
   type MachineAuth,
 } from './machine-identity.js';
-import { DEFAULT_FLEET_PREFIX, fleetMachineId, shardRange, type Shard } from '@ot-mqtt/plc-sim';
+import {
+  DEFAULT_FLEET_PREFIX,
+  fleetMachineId,
+  shardRange,
+  type Scenario,
+  type Shard,
+} from '@ot-mqtt/plc-sim';
 import { natsPortabilityWarnings } from '@ot-mqtt/tag-model';
 
 /** The agent's validated configuration, built from the environment by {@link loadConfig}. */
@@ -50,6 +56,8 @@ export interface AgentConfig {
   readonly seed: number | undefined;
   /** Simulated time per real time. */
   readonly timeScale: number;
+  /** SIM_SCENARIO: the shift every filler runs (options for `createBottleFiller`). */
+  readonly scenario: Scenario;
   /** Bound of the client's offline buffer. */
   readonly outbox: {
     readonly maxMessages: number;
@@ -240,6 +248,7 @@ export function loadConfig(env: Env, readFile?: ReadTextFile): LoadConfigResult 
     publishIntervalMs: Math.round(v.PUBLISH_INTERVAL * 1000),
     seed: v.SIM_SEED,
     timeScale: v.SIM_TIME_SCALE,
+    scenario: v.SIM_SCENARIO,
     outbox: {
       // The bound is per connection: a shared fleet connection holds two scans of each of its
       // fillers at least, or one slow round trip would drop scans.

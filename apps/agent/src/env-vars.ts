@@ -11,9 +11,32 @@ import {
   wholeNumber,
 } from '@ot-mqtt/app-kit';
 import { z } from 'zod';
-import { DEFAULT_SEED, parseShard, type Shard } from '@ot-mqtt/plc-sim';
+import {
+  DEFAULT_SEED,
+  SHIPPED_SCENARIOS,
+  loadScenario,
+  parseShard,
+  type Scenario,
+  type Shard,
+} from '@ot-mqtt/plc-sim';
 import { machineIdProblem, topicRootProblem } from '@ot-mqtt/tag-model';
 import { PAYLOAD_ENV_VARS } from './payload-env-vars.js';
+
+// A shipped scenario's name or a file: read and validated at start, so a bad file stops the agent
+// (exit 2) naming the variable and the field.
+const scenario: z.ZodType<Scenario, string> = z.string().transform((v, ctx) => {
+  try {
+    return loadScenario(v);
+  } catch (error) {
+    // The variable's value is already in the message's head: "Invalid SIM_SCENARIO=<path>: …".
+    const message = (error as Error).message;
+    ctx.addIssue({
+      code: 'custom',
+      message: message.startsWith(`${v}: `) ? message.slice(v.length + 2) : message,
+    });
+    return z.NEVER;
+  }
+});
 
 const shard: z.ZodType<Shard, string> = z.string().transform((v, ctx) => {
   const parsed = parseShard(v);
@@ -80,6 +103,16 @@ export const ENV_VARS = [
     allowed: 'a number greater than 0 and at most 1000',
     schema: seconds(0, 1000, { minExclusive: true }),
     default: 1,
+  }),
+  envVar({
+    name: 'SIM_SCENARIO',
+    group: 'Simulator',
+    description:
+      'The shift every filler of this agent runs: disturbances (jams, cap feed empty, sticking valve, late supply, starved, blocked) with MTBF and repair times, drifts, a simulated operator who resets and restarts (until the first command drives the line), scheduled events. A shipped name or a YAML/JSON file (docs/disturbances.md); steady: the line that never falters.',
+    allowed: `${SHIPPED_SCENARIOS.join(', ')}, or the path of a scenario file`,
+    schema: scenario,
+    default: loadScenario('plausible'),
+    defaultText: 'plausible (a plausible shift: OEE ~65-75 %)',
   }),
   envVar({
     name: 'FILLER_COUNT',

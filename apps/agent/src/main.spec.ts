@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@ot-mqtt/broker';
 import { assertBuilt, killAll, spawnAgent } from './agent-process.test-helper.js';
@@ -15,6 +18,7 @@ const ALL_INVALID: Record<string, string> = {
   PUBLISH_INTERVAL: '-1',
   SIM_SEED: 'x',
   SIM_TIME_SCALE: '0',
+  SIM_SCENARIO: '/no/such/shift.yaml',
   TOPIC_ROOT: 'plc/#',
   OUTBOX_MAX_MESSAGES: '0',
   OUTBOX_OVERFLOW: 'block',
@@ -45,6 +49,21 @@ describe.concurrent('agent command line', () => {
       'Invalid PUBLISH_INTERVAL="fast": not a number of seconds. Allowed: seconds, greater than 0',
     );
     expect(agent.stdout).toEqual([]);
+  });
+
+  it('stops with exit code 2 naming SIM_SCENARIO and the field of a wrong scenario file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-scenario-'));
+    const file = join(dir, 'shift.yaml');
+    writeFileSync(file, 'disturbances:\n  infeedJam: { mtbfMinutes: never }\n');
+    try {
+      const agent = spawnAgent({ SIM_SCENARIO: file });
+      expect(await agent.exited).toBe(2);
+      const stderr = agent.stderr.join('\n');
+      expect(stderr).toContain(`Invalid SIM_SCENARIO=${JSON.stringify(file)}`);
+      expect(stderr).toContain(`${JSON.stringify(file)}: disturbances.infeedJam.mtbfMinutes`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names every invalid variable in one run, with exit code 2', async () => {

@@ -48,6 +48,7 @@ else {
     publishIntervalMs: config.publishIntervalMs,
     seed: config.seed ?? DEFAULT_SEED,
     timeScale: config.timeScale,
+    scenario: config.scenario.name,
     user: config.auth?.username,
     tls: config.tls !== undefined,
   });

@@ -93,6 +93,11 @@ describe('scenario files', () => {
     ['operatr: {}', 'bad.yaml: (top level): Unrecognized key: "operatr"'],
     ['start: { tankLevelPercent: 140 }', 'bad.yaml: start.tankLevelPercent'],
     [
+      'disturbances:\n  infeedJam: { mtbfMinutes: never }',
+      'bad.yaml: disturbances.infeedJam.mtbfMinutes: Invalid input: expected number',
+    ],
+    ['operator: { responseSeconds: 0 }', 'bad.yaml: operator.responseSeconds'],
+    [
       'base: none\ndisturbances:\n  infeedJam: { mtbfMinutes: 3 }',
       'bad.yaml: disturbances.infeedJam: needs mtbfMinutes and mttrSeconds',
     ],

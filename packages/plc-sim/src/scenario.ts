@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { BottleFillerOptions } from './bottle-filler.js';
 import { FAULTS } from './fault.js';
 import { DISTURBANCE_CAUSES, PLAUSIBLE_SHIFT } from './shift-options.js';
+import { SHIPPED_SCENARIO_FILES } from './shipped-scenario-files.js';
 import type { DisturbanceCause, DisturbanceRate, ShiftOptions } from './shift-options.js';
 
 /** Scenarios shipped with the package, by name (`loadScenario('bad-shift')`). */
@@ -84,28 +84,23 @@ export const ScenarioFileSchema = z.strictObject({
       running: z.boolean().optional(),
     })
     .optional(),
-  disturbances: z
-    .partialRecord(z.enum(DISTURBANCE_CAUSES), z.union([RateSchema, z.null()]))
-    .optional(),
+  disturbances: z.partialRecord(z.enum(DISTURBANCE_CAUSES), RateSchema.nullable()).optional(),
   fillSpreadPct: nonNegative.optional(),
+  // .nullable() rather than a union with null: an error then names the field inside.
   drifts: z
-    .union([
-      z.strictObject({
-        dayCycleAmplitudeC: nonNegative.optional(),
-        pumpWearPsiPerHour: nonNegative.optional(),
-        sensorNoise: nonNegative.optional(),
-      }),
-      z.null(),
-    ])
+    .strictObject({
+      dayCycleAmplitudeC: nonNegative.optional(),
+      pumpWearPsiPerHour: nonNegative.optional(),
+      sensorNoise: nonNegative.optional(),
+    })
+    .nullable()
     .optional(),
   operator: z
-    .union([
-      z.strictObject({
-        responseSeconds: positive.optional(),
-        responseSpread: nonNegative.optional(),
-      }),
-      z.null(),
-    ])
+    .strictObject({
+      responseSeconds: positive.optional(),
+      responseSpread: nonNegative.optional(),
+    })
+    .nullable()
     .optional(),
   capMissProbability: z.number().min(0).max(1).optional(),
   maxConsecutiveRejects: z.number().int().min(1).optional(),
@@ -248,13 +243,11 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
 export function loadScenario(nameOrPath: string): Scenario {
   if (nameOrPath === 'plausible') return { name: 'plausible', filler: { shift: PLAUSIBLE_SHIFT } };
   if (nameOrPath === 'steady') return { name: 'steady', filler: {} };
-  const shipped = (SHIPPED_SCENARIOS as readonly string[]).includes(nameOrPath);
-  const path = shipped
-    ? fileURLToPath(new URL(`../scenarios/${nameOrPath}.yaml`, import.meta.url))
-    : nameOrPath;
+  const shipped = SHIPPED_SCENARIO_FILES[nameOrPath];
+  if (shipped !== undefined) return parseScenario(shipped, nameOrPath);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(nameOrPath, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new ScenarioError(

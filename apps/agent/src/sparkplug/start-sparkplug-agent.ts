@@ -55,6 +55,7 @@ export function startSparkplugAgent(
     createBottleFiller({
       machineId: id,
       ...(config.seed === undefined ? {} : { seed: config.seed }),
+      ...config.scenario.filler,
     }),
   );
   const counts: DeviceCounters[] = ids.map(() => ({ scans: 0, messages: 0, acked: 0, failed: 0 }));
