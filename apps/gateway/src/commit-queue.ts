@@ -1,10 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { HistorianStore, ScanRecord, WriteResult } from '@ot-mqtt/historian';
+import type { ConnectionStatus } from '@ot-mqtt/tag-model';
+import type { Logger } from './log.js';
 
 const toMillis = (t: ScanRecord['timestamp']): number =>
   typeof t === 'number' ? t : t instanceof Date ? t.getTime() : Date.parse(t);
-import type { ConnectionStatus } from '@ot-mqtt/tag-model';
-import type { Logger } from './log.js';
+const scanKey = (scan: ScanRecord) =>
+  `${scan.machineId}\u0000${scan.sequence}\u0000${toMillis(scan.timestamp)}`;
 
 type Job =
   | { kind: 'scan'; scan: ScanRecord; done: () => void; since: number }
@@ -77,6 +79,7 @@ export class CommitQueue {
   #batches = 0;
   #largest = 0;
   #lastCommitLag = 0;
+  readonly #heldScans = new Map<string, { done: () => void }>();
   #wake: (() => void) | undefined;
   #idle: Promise<void> = Promise.resolve();
 
@@ -90,7 +93,23 @@ export class CommitQueue {
 
   /** Resolves when the scan is committed (or recognised as already stored). Never rejects. */
   writeScan(scan: ScanRecord): Promise<void> {
-    return new Promise((done) => this.#push({ kind: 'scan', scan, done, since: Date.now() }));
+    return new Promise((done) => {
+      // A scan already held (redelivered after its connection dropped while the database was
+      // down) waits for the same commit: what is held stays bounded by the distinct scans.
+      const key = scanKey(scan);
+      const held = this.#heldScans.get(key);
+      if (held !== undefined) {
+        const first = held.done;
+        held.done = () => {
+          first();
+          done();
+        };
+        return;
+      }
+      const job = { kind: 'scan' as const, scan, done, since: Date.now() };
+      if (!this.#closed) this.#heldScans.set(key, job);
+      this.#push(job);
+    });
   }
 
   /** Resolves when the connection state is committed. Never rejects. */
@@ -169,7 +188,10 @@ export class CommitQueue {
           }
           this.#failing = false;
           delay = 100;
-          for (const job of batch) job.done();
+          for (const job of batch) {
+            if (job.kind === 'scan') this.#heldScans.delete(scanKey(job.scan));
+            job.done();
+          }
         } catch (error) {
           this.#observer?.failed();
           const message = error instanceof Error ? error.message : String(error);
