@@ -1,26 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createPalette } from './ansi.js';
 import type { ViewerMode } from './config.js';
-import { createViewer } from './create-viewer.js';
-import { received } from './fixtures.test-helper.js';
+import { received, testViewer } from './fixtures.test-helper.js';
 
 // Issue 12: the viewer shows the commands and replies it sees, one line each.
 const T0 = Date.parse('2025-06-02T08:00:00.000Z');
 const STATE = { SystemRunning: true, Filling: false, Ready: true, Fault: false, AutoMode: true };
 
 function setup(mode: ViewerMode) {
-  const messages: string[] = [];
-  const logs: string[] = [];
-  const viewer = createViewer({
-    mode,
-    palette: createPalette(false),
-    root: 'plc/bottlefiller',
-    filter: 'plc/bottlefiller/#',
-    url: 'mqtt://localhost:1883',
-    maxPayloadBytes: 262_144,
-    logLevel: 'info',
-    output: { message: (t) => messages.push(t), log: (t) => logs.push(t) },
-  });
+  const { viewer, messages, logs } = testViewer(mode);
   const send = (topic: string, payload: unknown, retain = false) =>
     viewer.handleMessage(
       received(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { retain }),

@@ -1,27 +1,14 @@
 import type { ConnectionState } from '@ot-mqtt/mqtt-client';
 import { describe, expect, it } from 'vitest';
-import { createPalette } from './ansi.js';
 import type { LogLevel, ViewerMode } from './config.js';
-import { createViewer } from './create-viewer.js';
-import { connectionMessage, received, scanMessages } from './fixtures.test-helper.js';
+import { connectionMessage, received, scanMessages, testViewer } from './fixtures.test-helper.js';
 
 // Imported the way main.ts does (lazily), which the module-boundary rule insists on.
 const { MqttClientError } = await import('@ot-mqtt/mqtt-client');
 const T0 = Date.parse('2025-01-15T08:00:00.000Z');
 
 function setup(mode: ViewerMode, extra: { filter?: string; logLevel?: LogLevel } = {}) {
-  const messages: string[] = [];
-  const logs: string[] = [];
-  const viewer = createViewer({
-    mode,
-    palette: createPalette(false),
-    root: 'plc/bottlefiller',
-    filter: extra.filter ?? 'plc/bottlefiller/#',
-    url: 'mqtt://localhost:1883',
-    maxPayloadBytes: 262_144,
-    logLevel: extra.logLevel ?? 'info',
-    output: { message: (t) => messages.push(t), log: (t) => logs.push(t) },
-  });
+  const { viewer, messages, logs } = testViewer(mode, extra);
   const feedScan = (sequence: number, latency = 5) => {
     const at = new Date(T0 + sequence * 2000);
     for (const m of scanMessages(sequence, at))

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPalette } from './ansi.js';
 import type { ViewerMode } from './config.js';
-import { createViewer } from './create-viewer.js';
-import { exampleTags, received, scanMessages } from './fixtures.test-helper.js';
+import { exampleTags, received, scanMessages, testViewer } from './fixtures.test-helper.js';
 import { encodeScan } from '@ot-mqtt/tag-model';
 
 // What a hostile or broken publisher can send, and what the viewer must make of it (issue 9).
@@ -15,20 +14,7 @@ function setup(
   colour = false,
   extra: { maxMachines?: number; futureToleranceMs?: number } = {},
 ) {
-  const messages: string[] = [];
-  const logs: string[] = [];
-  const viewer = createViewer({
-    mode,
-    palette: createPalette(colour),
-    root: 'plc/bottlefiller',
-    filter: 'plc/bottlefiller/#',
-    url: 'mqtt://localhost:1883',
-    maxPayloadBytes: 262_144,
-    logLevel: 'info',
-    ...extra,
-    output: { message: (t) => messages.push(t), log: (t) => logs.push(t) },
-  });
-  return { viewer, messages, logs };
+  return testViewer(mode, { palette: createPalette(colour), ...extra });
 }
 
 /** Strips the viewer's own colour codes, leaving any escape sequence that came from the wire. */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { brokerTest } from '@ot-mqtt/broker/testing';
-import { encodeConnection, encodeScan } from '@ot-mqtt/tag-model';
+import { TOPIC_KINDS, encodeConnection, encodeScan } from '@ot-mqtt/tag-model';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, vi } from 'vitest';
 import { exampleTags } from './fixtures.test-helper.js';
@@ -114,15 +114,7 @@ describe('viewer process against Mosquitto', () => {
     await publishAll(publisher, scan(root, 1));
     await viewer.waitForRecord((r) => r['kind'] === 'alarms', 'the alarms message of scan 1');
     const records = viewer.records().filter((r) => r['sequence'] === 1);
-    expect(records.map((r) => r['kind'])).toEqual([
-      'data',
-      'inputs',
-      'outputs',
-      'analog',
-      'status',
-      'counters',
-      'alarms',
-    ]);
+    expect(records.map((r) => r['kind'])).toEqual([...TOPIC_KINDS]);
     for (const r of records) {
       expect(r).toMatchObject({ machineId: 'filler-01', qos: 1, retain: false });
       expect(r).not.toHaveProperty('error');

@@ -7,26 +7,15 @@ import {
   type SparkplugMessage,
 } from '@ot-mqtt/sparkplug';
 import { describe, expect, it } from 'vitest';
-import { createPalette } from './ansi.js';
 import type { ViewerMode } from './config.js';
-import { createViewer } from './create-viewer.js';
-import { exampleTags, received, scanMessages } from './fixtures.test-helper.js';
+import { exampleTags, received, scanMessages, testViewer } from './fixtures.test-helper.js';
 
 const T0 = Date.parse('2025-01-15T08:00:00.000Z');
 
 function setup(mode: ViewerMode) {
-  const messages: string[] = [];
-  const logs: string[] = [];
   const rebirths: SparkplugMessage[] = [];
-  const viewer = createViewer({
-    mode,
-    palette: createPalette(false),
-    root: 'plc/bottlefiller',
+  const { viewer, messages, logs } = testViewer(mode, {
     filter: 'spBv1.0/#',
-    url: 'mqtt://localhost:1883',
-    maxPayloadBytes: 262_144,
-    logLevel: 'info',
-    output: { message: (t) => messages.push(t), log: (t) => logs.push(t) },
     requestRebirth: (m) => rebirths.push(m),
   });
   const feed = (m: SparkplugMessage, at = T0) =>
@@ -121,17 +110,7 @@ describe('viewer: Sparkplug B', () => {
 describe('viewer: compressed JSON (PAYLOAD_COMPRESSION)', () => {
   it('inflates deflate and gzip scans transparently', () => {
     for (const compression of ['deflate', 'gzip'] as const) {
-      const messages: string[] = [];
-      const v = createViewer({
-        mode: 'summary',
-        palette: createPalette(false),
-        root: 'plc/bottlefiller',
-        filter: 'plc/bottlefiller/#',
-        url: 'mqtt://localhost:1883',
-        maxPayloadBytes: 262_144,
-        logLevel: 'info',
-        output: { message: (t) => messages.push(t), log: () => undefined },
-      });
+      const { viewer: v, messages } = testViewer('summary');
       for (const m of scanMessages(1, new Date(T0)))
         v.handleMessage(received(m.topic, compressPayload(m.payload, compression)), T0 + 5);
       expect(messages).toHaveLength(1);

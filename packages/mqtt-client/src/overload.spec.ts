@@ -1,14 +1,19 @@
 import { describe, expect } from 'vitest';
 import { clientTest } from './client-test.test-helper.js';
-import type { MqttClient, MqttClientOptions } from './index.js';
+import type { MqttClient } from './index.js';
 import { reach } from './test-support.test-helper.js';
 
 // A publisher faster than its link (benchmark fleet of 5,000+ machines): the outbox overflows while
 // connected. Publishing synchronously keeps every PUBACK out until the burst is over, so what was
 // written during the burst is exact.
-const it = clientTest.extend('client', async ({ broker, makeClient }) => {
-  return (clientId: string, outbox: MqttClientOptions['outbox']) =>
-    makeClient({ url: broker.url, clientId, clean: true, outbox });
+// `overload(clientId, limits)`: a connected drop-oldest client and the outcomes of its 500-message burst.
+const it = clientTest.extend('overload', async ({ broker, makeClient }) => {
+  return async (clientId: string, limits: { maxMessages: number; maxInFlight: number }) => {
+    const outbox = { ...limits, overflow: 'drop-oldest' as const };
+    const c = makeClient({ url: broker.url, clientId, clean: true, outbox });
+    await reach(c, 'connected');
+    return { c, results: burst(c, 500) };
+  };
 });
 
 function burst(c: MqttClient, count: number): Array<Promise<string>> {
@@ -22,15 +27,9 @@ function burst(c: MqttClient, count: number): Array<Promise<string>> {
 
 describe('drop-oldest while connected and overloaded', () => {
   it('drops messages not yet sent, so every message written to the broker is acknowledged', async ({
-    client,
+    overload,
   }) => {
-    const c = client('overload-queued', {
-      maxMessages: 50,
-      maxInFlight: 10,
-      overflow: 'drop-oldest',
-    });
-    await reach(c, 'connected');
-    const results = burst(c, 500);
+    const { c, results } = await overload('overload-queued', { maxMessages: 50, maxInFlight: 10 });
     // Only the window was written: the 440 evicted were still queued.
     expect(c.stats()).toMatchObject({ sent: 10, inFlight: 10, dropped: 450 });
     const outcome = await Promise.all(results);
@@ -42,16 +41,10 @@ describe('drop-oldest while connected and overloaded', () => {
   });
 
   it('when everything held is in flight, the new message is refused (OUTBOX_FULL) and the sent ones are acknowledged', async ({
-    client,
+    overload,
   }) => {
     // Window larger than the outbox: everything held is on the wire, nothing is evictable.
-    const c = client('overload-inflight', {
-      maxMessages: 5,
-      maxInFlight: 10,
-      overflow: 'drop-oldest',
-    });
-    await reach(c, 'connected');
-    const results = burst(c, 500);
+    const { c, results } = await overload('overload-inflight', { maxMessages: 5, maxInFlight: 10 });
     expect(c.stats()).toMatchObject({ sent: 5, inFlight: 5, dropped: 495 });
     const outcome = await Promise.all(results);
     expect(outcome.slice(0, 5)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);

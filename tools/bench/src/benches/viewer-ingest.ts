@@ -170,18 +170,28 @@ async function startSubscribed(
   return child;
 }
 
+/** One consumer's run against the burst on the bench broker. */
+interface DrainCase {
+  readonly consumer: Consumer;
+  readonly clientId: string;
+  readonly port: number;
+  readonly url: string;
+  readonly messages: readonly EncodedMessage[];
+  readonly brokerPid: number;
+}
+
 /**
  * Live: the consumer is subscribed (QoS 0, so that the broker's 20-message in-flight window per
  * QoS 1 subscriber does not cap it) while the burst is published; timed from the first publish.
  */
-async function live(
-  consumer: Consumer,
-  clientId: string,
-  port: number,
-  url: string,
-  messages: readonly EncodedMessage[],
-  brokerPid: number,
-): Promise<Drain> {
+async function live({
+  consumer,
+  clientId,
+  port,
+  url,
+  messages,
+  brokerPid,
+}: DrainCase): Promise<Drain> {
   const child = await startSubscribed(consumer, clientId, port, url, 0);
   try {
     const cpu = openCpuWindow({ consumer: child.pid, broker: brokerPid });
@@ -236,14 +246,8 @@ interface Drain {
  * Replay: the consumer subscribes (persistent session) and stops, the burst is queued for it, and it
  * restarts and works through the queue; timed from its first output line.
  */
-async function replay(
-  consumer: Consumer,
-  clientId: string,
-  port: number,
-  url: string,
-  messages: readonly EncodedMessage[],
-  brokerPid: number,
-): Promise<Drain> {
+async function replay(run: DrainCase): Promise<Drain> {
+  const { consumer, clientId, port, url, messages } = run;
   await (await startSubscribed(consumer, clientId, port, url, 1)).stop();
   const publishRate = await publishAll(url, messages, 1);
   const k = messages.length;
@@ -255,7 +259,7 @@ async function replay(
       `${consumer.name} output`,
       1,
     );
-    const cpu = openCpuWindow({ consumer: child.pid, broker: brokerPid });
+    const cpu = openCpuWindow({ consumer: child.pid, broker: run.brokerPid });
     // The first output is the first message: k − 1 more messages followed it.
     return await drained(consumer, child, cpu, {
       from: child.firstOutputAt()!,
@@ -292,14 +296,8 @@ export async function runViewerIngest(ctx: BenchContext): Promise<string> {
           const key = `${mode}|${consumer.name}`;
           const clientId = `bench-ingest-${mode}-${consumer.name.replace(/\W/g, '-')}-${rep}-${process.pid}`;
           try {
-            const d = await run(
-              consumer,
-              clientId,
-              port,
-              bench.broker.url,
-              messages,
-              bench.broker.pid,
-            );
+            const { url, pid: brokerPid } = bench.broker;
+            const d = await run({ consumer, clientId, port, url, messages, brokerPid });
             results.set(key, [...(results.get(key) ?? []), d]);
             ctx.log(
               `  rep ${rep + 1}/${reps} ${mode.padEnd(6)} ${consumer.name.padEnd(15)} ${Math.round(d.rate)} msg/s (${d.lines} lines in ${d.drainMs.toFixed(0)} ms; publisher ${Math.round(d.publishRate)} msg/s)`,
