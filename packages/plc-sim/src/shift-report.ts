@@ -35,6 +35,11 @@ export interface ShiftReport {
   readonly alarmRaises: Readonly<Record<keyof Alarms, number>>;
   /** Planned time with the line faulted, by the fault's PackML stop reason text. */
   readonly faultedMsByReason: Readonly<Record<string, number>>;
+  /**
+   * Planned time out of PackML Execute — faulted, suspended (starved, blocked), stopped — by the
+   * stop reason text: the downtime Pareto.
+   */
+  readonly downtimeMsByReason: Readonly<Record<string, number>>;
   /** Times the simulated operator pressed reset and start. */
   readonly operatorResets: number;
   /** The simulated operator still answers faults (false without one, or once a command was applied). */

@@ -92,6 +92,7 @@ export class ShiftEngine {
   private runMs = 0;
   private faultedMs = 0;
   private readonly faultedByReason: Record<string, number> = {};
+  private readonly downByReason: Record<string, number> = {};
   private readonly raises = new Float64Array(ALARM_NAMES.length);
   private alarmBits = 0;
   private wearPsi = 0;
@@ -144,6 +145,10 @@ export class ShiftEngine {
     const machine = plant.packmlMachine;
     const planned = this.changeoverUntil < 0;
     if (planned) {
+      if (machine.state !== PACKML_STATES.Execute) {
+        const reason = machine.reasonText ?? 'not started';
+        this.downByReason[reason] = (this.downByReason[reason] ?? 0) + P.TICK_MS;
+      }
       if (machine.aborted) {
         this.faultedMs += P.TICK_MS;
         const reason = machine.reasonText ?? 'unknown';
@@ -189,6 +194,7 @@ export class ShiftEngine {
       causes,
       alarmRaises: alarmRaises as ShiftReport['alarmRaises'],
       faultedMsByReason: { ...this.faultedByReason },
+      downtimeMsByReason: { ...this.downByReason },
       operatorResets: this.operatorResets,
       operatorOnDuty: this.operatorOnDuty,
     };
