@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { describe, expect } from 'vitest';
+import { brokerTest as it } from '@ot-mqtt/broker/testing';
 import {
   createPublisher,
   getJson,
@@ -21,13 +21,9 @@ interface Ready {
 
 // ~30 s: initdb of a throwaway cluster (the machine's PostgreSQL is never stopped) plus a restart.
 describe.skipIf(why !== undefined)('gateway on PostgreSQL', () => {
-  let broker: RunningMosquitto;
-  beforeAll(async () => {
-    broker = await startMosquitto();
-  });
-  afterAll(async () => broker?.stop());
-
-  it('database down: holds the acknowledgements back and reports it; back up: every scan stored exactly once', async () => {
+  it('database down: holds the acknowledgements back and reports it; back up: every scan stored exactly once', async ({
+    broker,
+  }) => {
     const db = await startCluster();
     const gw = await startGatewayProcess({
       MQTT_URL: broker.url,

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
+import { freePort } from '@ot-mqtt/broker';
+import { brokerTest as it } from '@ot-mqtt/broker/testing';
 import {
   createPublisher,
   getJson,
@@ -17,21 +18,22 @@ import {
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('gateway process', () => {
-  let broker: RunningMosquitto;
   let dir: string;
   const gateways: GatewayProcess[] = [];
   beforeAll(async () => {
-    broker = await startMosquitto();
     dir = mkdtempSync(join(tmpdir(), 'gateway-main-'));
   });
   afterEach(async () => {
     await Promise.all(gateways.splice(0).map((g) => g.kill()));
   });
   afterAll(async () => {
-    await broker?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-  const env = (name: string, extra: Record<string, string> = {}) => ({
+  const env = (
+    broker: { readonly url: string },
+    name: string,
+    extra: Record<string, string> = {},
+  ) => ({
     MQTT_URL: broker.url,
     HISTORIAN_DB: join(dir, name, 'historian.sqlite'),
     MQTT_CLIENT_ID: `gw-${name}`,
@@ -70,7 +72,9 @@ describe('gateway process', () => {
     expect(r.stderr).not.toContain('secret');
   });
 
-  it('exits 1 naming the database (never its password) when it cannot be reached at start', async () => {
+  it('exits 1 naming the database (never its password) when it cannot be reached at start', async ({
+    broker,
+  }) => {
     const port = await freePort(); // nothing listens there
     const pg = await runGateway({
       MQTT_URL: broker.url,
@@ -97,10 +101,10 @@ describe('gateway process', () => {
     );
   });
 
-  it('reads the token from GATEWAY_TOKEN_FILE and never prints it', async () => {
+  it('reads the token from GATEWAY_TOKEN_FILE and never prints it', async ({ broker }) => {
     const tokenFile = join(dir, 'token.txt');
     writeFileSync(tokenFile, 'file-token-0123456789\n');
-    const gw = await startGatewayProcess(env('token', { GATEWAY_TOKEN_FILE: tokenFile }));
+    const gw = await startGatewayProcess(env(broker, 'token', { GATEWAY_TOKEN_FILE: tokenFile }));
     gateways.push(gw);
     expect((await fetch(`${gw.url}/api/machines`)).status).toBe(401);
     const ok = await fetch(`${gw.url}/api/machines`, {
@@ -110,8 +114,10 @@ describe('gateway process', () => {
     expect(gw.output()).not.toContain('file-token');
   });
 
-  it('stores scans from the fleet, rejects malformed messages without crashing, and reports ready', async () => {
-    const gw = await startGatewayProcess(env('basic'));
+  it('stores scans from the fleet, rejects malformed messages without crashing, and reports ready', async ({
+    broker,
+  }) => {
+    const gw = await startGatewayProcess(env(broker, 'basic'));
     gateways.push(gw);
     await waitReady(gw);
     const pub = await createPublisher(broker.url);
@@ -138,9 +144,11 @@ describe('gateway process', () => {
     }
   });
 
-  it('works over MQTT 3.1.1 without a shared subscription (GATEWAY_SHARE_GROUP=none), as with the embedded broker', async () => {
+  it('works over MQTT 3.1.1 without a shared subscription (GATEWAY_SHARE_GROUP=none), as with the embedded broker', async ({
+    broker,
+  }) => {
     const gw = await startGatewayProcess(
-      env('v4', { MQTT_PROTOCOL_VERSION: '4', GATEWAY_SHARE_GROUP: 'none' }),
+      env(broker, 'v4', { MQTT_PROTOCOL_VERSION: '4', GATEWAY_SHARE_GROUP: 'none' }),
     );
     gateways.push(gw);
     await waitReady(gw);
@@ -158,10 +166,12 @@ describe('gateway process', () => {
     }
   });
 
-  it('kill -9 at any moment, restart: the history of each machine has every sequence exactly once', async () => {
+  it('kill -9 at any moment, restart: the history of each machine has every sequence exactly once', async ({
+    broker,
+  }) => {
     const machines = ['filler-a', 'filler-b', 'filler-c'];
     const N = 300;
-    let gw = await startGatewayProcess(env('kill9'));
+    let gw = await startGatewayProcess(env(broker, 'kill9'));
     await waitReady(gw);
     const pub = await createPublisher(broker.url);
     let published = 0;
@@ -181,7 +191,7 @@ describe('gateway process', () => {
           () => `published ${published}`,
         );
         await gw.kill();
-        gw = await startGatewayProcess(env('kill9'));
+        gw = await startGatewayProcess(env(broker, 'kill9'));
       }
       gateways.push(gw);
       await publishing;
@@ -201,9 +211,11 @@ describe('gateway process', () => {
     }
   });
 
-  it('recovers from a broker kill -9 and restart: resubscribes and keeps storing', async () => {
-    const own = await startMosquitto({ persistence: true });
-    const gw = await startGatewayProcess({ ...env('broker'), MQTT_URL: own.url });
+  it('recovers from a broker kill -9 and restart: resubscribes and keeps storing', async ({
+    startBroker,
+  }) => {
+    const own = await startBroker({ persistence: true });
+    const gw = await startGatewayProcess(env(own, 'broker'));
     gateways.push(gw);
     try {
       await waitReady(gw);
@@ -234,7 +246,6 @@ describe('gateway process', () => {
       expect(await storedSequences(gw.url, 'filler-r')).toEqual(range(100));
     } finally {
       await gw.kill();
-      await own.stop();
     }
   });
 });
