@@ -1,4 +1,5 @@
 import type { BenchContext } from './harness/bench-context.js';
+import { runBrokerConfig } from './benches/broker-config.js';
 import { runClientOverhead } from './benches/client-overhead.js';
 import { runFleet } from './benches/fleet.js';
 import { runFootprint } from './benches/footprint.js';
@@ -12,6 +13,7 @@ export const BENCHES: Readonly<Record<string, (ctx: BenchContext) => Promise<str
   'viewer-ingest': runViewerIngest,
   footprint: runFootprint,
   'payload-formats': runPayloadFormats,
+  'broker-config': runBrokerConfig,
 };
 
 async function main(argv: readonly string[]): Promise<void> {

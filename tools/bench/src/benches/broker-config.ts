@@ -1,14 +1,17 @@
-// `npx nx run broker:bench`: measures the settings of config/mosquitto.conf against Mosquitto's
-// defaults, side by side in the same run, on this machine. Prints a table and writes
-// reports/bench/broker-config.json. Figures quoted in docs/broker.md come from here.
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+// Benchmark 6 (`npx nx run bench:bench -- --only=broker-config`): the settings of
+// infra/mosquitto/config/mosquitto.conf against Mosquitto's defaults, side by side in the same run,
+// on this machine. Figures quoted in docs/broker.md come from here.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Socket } from 'node:net';
+import { CONFIG_DIR, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
 import { connectAsync, type MqttClient } from 'mqtt';
-import { CONFIG_DIR, startMosquitto, type RunningMosquitto } from './start-mosquitto.js';
+import type { BenchContext } from '../harness/bench-context.js';
+import { publishReport, startRun, type GoalResult, type Row } from '../harness/report.js';
+import { median, percentile } from '../harness/stats.js';
+import { hold, waitFor } from '../harness/wait-for.js';
 
-const QUICK = process.argv.includes('--quick');
 const OUR_CONFIG = join(CONFIG_DIR, 'mosquitto.conf');
 
 async function configWithout(keys: readonly string[]): Promise<string> {
@@ -19,15 +22,9 @@ async function configWithout(keys: readonly string[]): Promise<string> {
   return join(dir, 'mosquitto.conf');
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0
-    ? NaN
-    : (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN);
-
-async function until(predicate: () => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-}
+/** Waits for `predicate` at most `timeoutMs`, then goes on either way (what is missing is counted). */
+const until = (predicate: () => boolean, timeoutMs: number) =>
+  waitFor(predicate, timeoutMs, 'a bounded wait', 10).catch(() => undefined);
 
 /**
  * A subscriber that falls behind: its process stalls (GC, disk, a debugger) while the publisher
@@ -96,8 +93,8 @@ async function latency(
   await Promise.all([sub.endAsync(true), pub.endAsync(true)]);
   samples.sort((a, b) => a - b);
   return {
-    p50: percentile(samples, 0.5),
-    p99: percentile(samples, 0.99),
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
     received: samples.length,
     sent: total,
   };
@@ -131,13 +128,13 @@ async function saveStall(broker: RunningMosquitto, queued: number, seconds: numb
     probe.publish('probe', payload, { qos: 0 });
     await new Promise((r) => setTimeout(r, 10));
   }
-  await until(() => false, 200);
+  await hold(200); // the last probes' round trips
   await Promise.all([probe.endAsync(true), pub.endAsync(true)]);
   const log = await broker.readLog();
   rtts.sort((a, b) => a - b);
   return {
     saves: (log.match(/Saving in-memory database/g) ?? []).length,
-    p50: percentile(rtts, 0.5),
+    p50: percentile(rtts, 50),
     max: rtts[rtts.length - 1] ?? NaN,
   };
 }
@@ -155,79 +152,113 @@ async function withBroker<T>(
 }
 
 const ms = (n: number) => `${n.toFixed(2)} ms`;
-const rows: string[][] = [];
-const results: Record<string, unknown> = {};
+const row = (measure: string, config: string, result: string): Row => ({ measure, config, result });
 
-const count = QUICK ? 3_000 : 20_000;
-const defaultsQueue = await configWithout(['max_queued_messages', 'max_queued_bytes']);
-for (const [name, file] of [
-  ['Mosquitto defaults (max_queued_messages 1000)', defaultsQueue],
-  ['our config (max_queued_messages 100000)', OUR_CONFIG],
-] as const) {
-  const r = await withBroker(file, (b) => stalledSubscriber(b, count));
-  results[`slow-subscriber ${name}`] = r;
-  rows.push([
-    `stalled QoS 1 subscriber, ${count} × 300 B at ${r.rate} msg/s`,
-    name,
-    `${r.delivered} delivered, ${r.lost} lost (${((r.lost / count) * 100).toFixed(1)} %)`,
-  ]);
-}
+/** Benchmark 6: our Mosquitto settings against the broker's defaults, same run, same machine. */
+export async function runBrokerConfig(ctx: BenchContext): Promise<string> {
+  const run = startRun();
+  const quick = ctx.smoke;
+  const rows: Row[] = [];
+  const results: Record<string, object & { lost?: number }> = {};
 
-// Latency is noisy on a shared machine: alternate the two configs over several rounds and keep the
-// median of each figure.
-const seconds = QUICK ? 1 : 3;
-const rounds = QUICK ? 1 : 3;
-const noNodelay = await configWithout(['set_tcp_nodelay']);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-for (const size of [200, 2048]) {
-  const configs = [
-    ['Mosquitto default (set_tcp_nodelay false)', noNodelay],
-    ['our config (set_tcp_nodelay true)', OUR_CONFIG],
-  ] as const;
-  const runs = new Map<string, { p50: number; p99: number }[]>();
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, file] of configs) {
-      const r = await withBroker(file, (b) => latency(b, size, 1_000, seconds));
-      runs.set(name, [...(runs.get(name) ?? []), r]);
+  const count = quick ? 3_000 : 20_000;
+  const defaultsQueue = await configWithout(['max_queued_messages', 'max_queued_bytes']);
+  for (const [name, file] of [
+    ['Mosquitto defaults (max_queued_messages 1000)', defaultsQueue],
+    ['our config (max_queued_messages 100000)', OUR_CONFIG],
+  ] as const) {
+    const r = await withBroker(file, (b) => stalledSubscriber(b, count));
+    results[`slow-subscriber ${name}`] = r;
+    rows.push(
+      row(
+        `stalled QoS 1 subscriber, ${count} × 300 B at ${r.rate} msg/s`,
+        name,
+        `${r.delivered} delivered, ${r.lost} lost (${((r.lost / count) * 100).toFixed(1)} %)`,
+      ),
+    );
+  }
+
+  // Latency is noisy on a shared machine: alternate the two configs over several rounds and keep the
+  // median of each figure.
+  const seconds = quick ? 1 : 3;
+  const rounds = quick ? 1 : 3;
+  const noNodelay = await configWithout(['set_tcp_nodelay']);
+  for (const size of [200, 2048]) {
+    const configs = [
+      ['Mosquitto default (set_tcp_nodelay false)', noNodelay],
+      ['our config (set_tcp_nodelay true)', OUR_CONFIG],
+    ] as const;
+    const runs = new Map<string, { p50: number; p99: number }[]>();
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, file] of configs) {
+        const r = await withBroker(file, (b) => latency(b, size, 1_000, seconds));
+        runs.set(name, [...(runs.get(name) ?? []), r]);
+      }
+    }
+    for (const [name] of configs) {
+      const all = runs.get(name) ?? [];
+      const r = {
+        p50: median(all.map((x) => x.p50)),
+        p99: median(all.map((x) => x.p99)),
+        rounds: all,
+      };
+      results[`latency ${size} B ${name}`] = r;
+      rows.push(
+        row(
+          `QoS 0 latency, ${size} B at 1,000 msg/s (median of ${rounds})`,
+          name,
+          `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}`,
+        ),
+      );
     }
   }
-  for (const [name] of configs) {
-    const all = runs.get(name) ?? [];
-    const r = {
-      p50: median(all.map((x) => x.p50)),
-      p99: median(all.map((x) => x.p99)),
-      rounds: all,
-    };
-    results[`latency ${size} B ${name}`] = r;
-    rows.push([
-      `QoS 0 latency, ${size} B at 1,000 msg/s (median of ${rounds})`,
-      name,
-      `p50 ${ms(r.p50)}, p99 ${ms(r.p99)}`,
-    ]);
+
+  const queued = quick ? 5_000 : 100_000;
+  for (const [name, extra] of [
+    ['nothing queued', 0],
+    [`${queued} × 800 B queued`, queued],
+  ] as const) {
+    const r = await withBroker(OUR_CONFIG, (b) => saveStall(b, extra, quick ? 6 : 12));
+    results[`autosave ${name}`] = r;
+    rows.push(
+      row(
+        `round trip while autosaving every 5 s`,
+        name,
+        `${r.saves} saves; p50 ${ms(r.p50)}, worst ${ms(r.max)}`,
+      ),
+    );
   }
-}
 
-const queued = QUICK ? 5_000 : 100_000;
-for (const [name, extra] of [
-  ['nothing queued', 0],
-  [`${queued} × 800 B queued`, queued],
-] as const) {
-  const r = await withBroker(OUR_CONFIG, (b) => saveStall(b, extra, QUICK ? 6 : 12));
-  results[`autosave ${name}`] = r;
-  rows.push([
-    `round trip while autosaving every 5 s`,
-    name,
-    `${r.saves} saves; p50 ${ms(r.p50)}, worst ${ms(r.max)}`,
-  ]);
+  const lost = (name: string) => results[`slow-subscriber ${name}`]?.lost ?? Number.NaN;
+  const ours = lost('our config (max_queued_messages 100000)');
+  const goals: GoalResult[] = [
+    {
+      goal: 'a stalled QoS 1 subscriber loses no message under our config (the default queue of 1000 does)',
+      measured: `${ours} lost (defaults: ${lost('Mosquitto defaults (max_queued_messages 1000)')})`,
+      met: ours === 0,
+    },
+  ];
+  return publishReport(
+    {
+      name: 'broker-config',
+      title: "Benchmark 6 — broker config: infra/mosquitto's settings vs Mosquitto's defaults",
+      smoke: ctx.smoke,
+      command: ctx.command,
+      startedAt: run.startedAt,
+      durationS: (performance.now() - run.started) / 1000,
+      machine: run.machine,
+      broker: {
+        config: 'infra/mosquitto/config/mosquitto.conf, and a copy without the keys measured',
+      },
+      baseline:
+        "Mosquitto's defaults: the project's config with the measured keys removed, same run",
+      method: [
+        'Each figure from a fresh broker per config; latency alternates the two configs and keeps the median of the rounds.',
+      ],
+      rows,
+      goals,
+      notes: [],
+    },
+    { ...(ctx.reportDir ? { reportDir: ctx.reportDir } : {}), log: ctx.log },
+  );
 }
-
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()[0]?.toFixed(1)}, Node ${process.version}, ${process.platform}`;
-const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-console.log(`broker config benchmark (${QUICK ? 'quick' : 'full'}) — ${machine}`);
-for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));
-const outDir = resolve(CONFIG_DIR, '..', '..', '..', 'reports', 'bench');
-await mkdir(outDir, { recursive: true });
-await writeFile(
-  join(outDir, 'broker-config.json'),
-  JSON.stringify({ machine, quick: QUICK, results }, null, 2),
-);
