@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { CONFIG_DIR, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { BenchContext } from '../harness/bench-context.js';
-import { publishReport, startRun, type GoalResult, type Row } from '../harness/report.js';
+import { finishRun, startRun, type GoalResult, type Row } from '../harness/report.js';
 import { median, percentile } from '../harness/stats.js';
 import { hold, waitFor } from '../harness/wait-for.js';
 
@@ -238,27 +238,16 @@ export async function runBrokerConfig(ctx: BenchContext): Promise<string> {
       met: ours === 0,
     },
   ];
-  return publishReport(
-    {
-      name: 'broker-config',
-      title: "Benchmark 6 — broker config: infra/mosquitto's settings vs Mosquitto's defaults",
-      smoke: ctx.smoke,
-      command: ctx.command,
-      startedAt: run.startedAt,
-      durationS: (performance.now() - run.started) / 1000,
-      machine: run.machine,
-      broker: {
-        config: 'infra/mosquitto/config/mosquitto.conf, and a copy without the keys measured',
-      },
-      baseline:
-        "Mosquitto's defaults: the project's config with the measured keys removed, same run",
-      method: [
-        'Each figure from a fresh broker per config; latency alternates the two configs and keeps the median of the rounds.',
-      ],
-      rows,
-      goals,
-      notes: [],
-    },
-    { ...(ctx.reportDir ? { reportDir: ctx.reportDir } : {}), log: ctx.log },
-  );
+  return finishRun(ctx, run, {
+    name: 'broker-config',
+    title: "Benchmark 6 — broker config: infra/mosquitto's settings vs Mosquitto's defaults",
+    brokerConfig: 'infra/mosquitto/config/mosquitto.conf, and a copy without the keys measured',
+    brokerSettings: {},
+    baseline: "Mosquitto's defaults: the project's config with the measured keys removed, same run",
+    rows,
+    goals,
+    notes: [
+      'Each figure from a fresh broker per config; latency alternates the two configs and keeps the median of the rounds.',
+    ],
+  });
 }

@@ -126,8 +126,8 @@ export function startRun(): BenchRun {
 }
 
 /**
- * What a bench on the development broker reports (its last three notes describe the method); the
- * rest of its {@link BenchReport} comes from its run and context.
+ * What a bench reports (its last three notes describe the method); the rest of its
+ * {@link BenchReport} comes from its run and context.
  */
 export type RunResult = Pick<
   BenchReport,
@@ -135,11 +135,13 @@ export type RunResult = Pick<
 > & {
   /** The broker settings that shape the figures (`BenchBroker.settings`). */
   readonly brokerSettings: Record<string, string>;
+  /** Which broker config it ran on (default: the development profile on an ephemeral port). */
+  readonly brokerConfig?: string;
 };
 
-/** Publishes the report of a bench run on the development broker config, in the one shared format. */
+/** Publishes the report of a bench run, in the one shared format. */
 export function finishRun(ctx: BenchContext, run: BenchRun, result: RunResult): Promise<string> {
-  const { brokerSettings, ...rest } = result;
+  const { brokerSettings, brokerConfig, ...rest } = result;
   return publishReport(
     {
       ...rest,
@@ -149,7 +151,8 @@ export function finishRun(ctx: BenchContext, run: BenchRun, result: RunResult): 
       durationS: (performance.now() - run.started) / 1000,
       machine: run.machine,
       broker: {
-        config: 'infra/mosquitto/config/mosquitto.conf (dev profile), ephemeral port',
+        config:
+          brokerConfig ?? 'infra/mosquitto/config/mosquitto.conf (dev profile), ephemeral port',
         ...brokerSettings,
       },
       method: result.notes.slice(-3),
