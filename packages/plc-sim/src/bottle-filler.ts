@@ -7,6 +7,8 @@ import { deriveSeed } from './derive-seed.js';
 import { TICK_MS } from './internal/line-parameters.js';
 import { checkShiftOptions } from './internal/check-shift-options.js';
 import type { ShiftOptions } from './shift-options.js';
+import { DEFAULT_LINE_PARAMETERS } from './line-parameters.js';
+import type { LineParameters } from './line-parameters.js';
 import type { ShiftReport } from './shift-report.js';
 
 /**
@@ -33,6 +35,8 @@ export interface BottleFillerOptions {
   capMissProbability?: number;
   /** Rejects in a row that fault the line (default: 3). */
   maxConsecutiveRejects?: number;
+  /** Size and speed of the line (bottle volume, valve flow, conveyor speed, tank); see `DEFAULT_LINE_PARAMETERS`. */
+  line?: Partial<LineParameters>;
   /**
    * Disturbances, drifts, operator and schedule of a shift on a real line (see `PLAUSIBLE_SHIFT`
    * and `loadScenario`). Without it the line is the steady one of the first release: it runs until a
@@ -160,6 +164,12 @@ export function createBottleFiller(options: BottleFillerOptions = {}): BottleFil
     );
   }
   if (options.shift !== undefined) checkShiftOptions(options.shift);
+  const line = { ...DEFAULT_LINE_PARAMETERS, ...options.line };
+  for (const [name, value] of Object.entries(line)) {
+    if (!(Number.isFinite(value) && value > 0)) {
+      throw new RangeError(`line.${name} must be a number > 0, got ${value}`);
+    }
+  }
   return new FillerModel(
     machineId,
     deriveSeed(seed, machineId),
@@ -167,5 +177,6 @@ export function createBottleFiller(options: BottleFillerOptions = {}): BottleFil
     capMissProbability,
     maxConsecutiveRejects,
     options.shift,
+    line,
   );
 }

@@ -1,5 +1,7 @@
 export { createBottleFiller, SCAN_MS, DEFAULT_SEED, DEFAULT_MACHINE_ID } from './bottle-filler.js';
 export type { BottleFiller, BottleFillerOptions } from './bottle-filler.js';
+export { DEFAULT_LINE_PARAMETERS } from './line-parameters.js';
+export type { LineParameters } from './line-parameters.js';
 export type { FillerPhase } from './filler-phase.js';
 export type { FillerCommand, CommandOutcome } from './filler-command.js';
 export { FAULTS } from './fault.js';

@@ -63,6 +63,25 @@ describe('scenario files', () => {
     expect(line.snapshot().alarms.LowProductLevel).toBe(true);
   });
 
+  it('sizes the line: a 1 L bottle on the same valve makes about half the bottles', () => {
+    const { filler } = parseScenario(
+      'base: none\nline: { bottleVolumeL: 1.0, tankCapacityL: 400 }',
+    );
+    expect(filler.line).toEqual({ bottleVolumeL: 1.0, tankCapacityL: 400 });
+    const big = createBottleFiller({ ...filler });
+    const small = createBottleFiller({ ...parseScenario('base: none').filler });
+    big.step(HOUR);
+    small.step(HOUR);
+    const ratio = big.snapshot().counters.BottlesFilled / small.snapshot().counters.BottlesFilled;
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThan(0.8); // filling takes twice as long, indexing does not
+    // The fill timeout grows with the bottle: big bottles are filled, not timed out as underfilled.
+    expect(big.snapshot().counters.BottlesRejected).toBeLessThan(5);
+    expect(() => createBottleFiller({ line: { tankCapacityL: 0 } })).toThrow(
+      'line.tankCapacityL must be a number > 0, got 0',
+    );
+  });
+
   it('reads JSON too, and keeps the plausible rates a file does not override', () => {
     const { filler } = parseScenario(
       '{"disturbances": {"infeedJam": {"mtbfMinutes": 5}, "supplyLost": null}}',

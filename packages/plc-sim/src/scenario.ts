@@ -102,6 +102,15 @@ export const ScenarioFileSchema = z.strictObject({
     })
     .nullable()
     .optional(),
+  line: z
+    .strictObject({
+      bottleVolumeL: positive.optional(),
+      nominalFlowLpm: positive.optional(),
+      conveyorSpeedRpm: positive.optional(),
+      tankCapacityL: positive.optional(),
+      refillLpm: positive.optional(),
+    })
+    .optional(),
   capMissProbability: z.number().min(0).max(1).optional(),
   maxConsecutiveRejects: z.number().int().min(1).optional(),
   schedule: z.array(EventSchema).optional(),
@@ -217,6 +226,7 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
     name: file.name ?? source,
     filler: {
       ...(file.start?.running === undefined ? {} : { autoStart: file.start.running }),
+      ...(file.line === undefined ? {} : { line: file.line }),
       ...(file.capMissProbability === undefined
         ? {}
         : { capMissProbability: file.capMissProbability }),

@@ -25,11 +25,14 @@ export class FillStation {
   constructor(
     /** This machine's flow at setpoint pressure, drawn from its seed. */
     readonly nominalFlowLpm: number,
+    private readonly bottleVolumeL: number,
+    /** The fill gives up after this long (scaled with bottle volume / nominal flow of the line). */
+    private readonly fillTimeoutMs: number,
   ) {}
 
   /** `FillLevel` before rounding: 0 with no bottle at the filler. */
   get levelPct(): number {
-    return (this.volumeL / P.BOTTLE_VOLUME_L) * 100;
+    return (this.volumeL / this.bottleVolumeL) * 100;
   }
 
   /** Product flowing into a bottle that is already at its high-level probe. */
@@ -99,11 +102,11 @@ export class FillStation {
     let usedL = (flow / 60) * dt;
     if (usedL > tank.litres) usedL = tank.litres;
     if (this.bottle) {
-      const targetL = (this.targetPct / 100) * P.BOTTLE_VOLUME_L;
+      const targetL = (this.targetPct / 100) * this.bottleVolumeL;
       if (this.valveCmd && this.volumeL + usedL >= targetL) {
         // The level probe closes the valve the moment the target is reached, mid-scan: what runs
         // after that is only the product in the air.
-        const inFlightL = (P.MAX_IN_FLIGHT_PCT / 100) * P.BOTTLE_VOLUME_L * r3;
+        const inFlightL = (P.MAX_IN_FLIGHT_PCT / 100) * this.bottleVolumeL * r3;
         const beforeL = this.volumeL;
         this.volumeL = targetL + inFlightL;
         this.done = true;
@@ -116,7 +119,7 @@ export class FillStation {
         }
       } else {
         this.volumeL += usedL;
-        if (this.valveCmd && this.elapsedMs >= P.FILL_TIMEOUT_MS) {
+        if (this.valveCmd && this.elapsedMs >= this.fillTimeoutMs) {
           this.valveCmd = false;
           this.done = true;
           if (!jammed) this.valveOpen = false;
@@ -124,7 +127,7 @@ export class FillStation {
         }
       }
       // Anything above the brim runs over the side.
-      if (this.volumeL > P.BOTTLE_VOLUME_L) this.volumeL = P.BOTTLE_VOLUME_L;
+      if (this.volumeL > this.bottleVolumeL) this.volumeL = this.bottleVolumeL;
     }
     this.flowLpm = this.valveOpen ? (usedL * 60) / dt : 0;
     return usedL;

@@ -22,6 +22,8 @@ import { ShiftEngine } from './shift-engine.js';
 import type { ShiftOptions } from '../shift-options.js';
 import type { ShiftReport } from '../shift-report.js';
 import { deriveSeed } from '../derive-seed.js';
+import { DEFAULT_LINE_PARAMETERS } from '../line-parameters.js';
+import type { LineParameters } from '../line-parameters.js';
 import * as P from './line-parameters.js';
 
 /**
@@ -56,6 +58,7 @@ export class FillerModel {
     capMissProbability: number,
     maxConsecutiveRejects: number,
     shift?: ShiftOptions,
+    line: LineParameters = DEFAULT_LINE_PARAMETERS,
   ) {
     this.machineId = machineId;
     this.seed = seed;
@@ -63,13 +66,20 @@ export class FillerModel {
     this.random = random;
     this.alarms = new AlarmLatches(maxConsecutiveRejects);
     // Per-machine constants, drawn in this order (the order is part of what a seed means).
-    const nominalFlowLpm = P.NOMINAL_FLOW_LPM * (0.95 + 0.1 * random.next());
-    const conveyorSetpointRpm = P.CONVEYOR_SETPOINT_RPM * (0.95 + 0.1 * random.next());
+    const nominalFlowLpm = line.nominalFlowLpm * (0.95 + 0.1 * random.next());
+    const conveyorSetpointRpm = line.conveyorSpeedRpm * (0.95 + 0.1 * random.next());
     const ambientC = 19 + 5 * random.next();
     const supplyC = 10 + 4 * random.next();
-    const tankL = P.TANK_CAPACITY_L * (0.5 + 0.3 * random.next());
+    const tankL = line.tankCapacityL * (0.5 + 0.3 * random.next());
     const tempC = ambientC - 2 + 2 * random.next();
-    this.tank = new ProductTank(ambientC, supplyC, tankL, tempC);
+    this.tank = new ProductTank(
+      ambientC,
+      supplyC,
+      tankL,
+      tempC,
+      line.tankCapacityL,
+      line.refillLpm,
+    );
     this.tank.pressurePsi = this.tank.pressureTarget(0, nominalFlowLpm);
     this.line = new IndexingSequence(
       new Infeed(random),
@@ -77,13 +87,18 @@ export class FillerModel {
       nominalFlowLpm,
       random,
       capMissProbability,
+      line.bottleVolumeL,
+      // A bigger bottle or a slower valve needs longer; the defaults give the 5 s of the first release.
+      P.FILL_TIMEOUT_MS *
+        (line.bottleVolumeL / DEFAULT_LINE_PARAMETERS.bottleVolumeL) *
+        (DEFAULT_LINE_PARAMETERS.nominalFlowLpm / line.nominalFlowLpm),
     );
     this.packmlMachine = new PackmlMachine(autoStart);
     if (shift === undefined) return;
     // A stream of its own, so the physics above draw what they drew without a shift.
     this.shift = new ShiftEngine(deriveSeed(seed, 'shift'), shift);
     if (shift.startTankLevelPercent !== undefined) {
-      this.tank.litres = (shift.startTankLevelPercent / 100) * P.TANK_CAPACITY_L;
+      this.tank.litres = (shift.startTankLevelPercent / 100) * line.tankCapacityL;
       this.tank.pressurePsi = this.tank.pressureTarget(0, nominalFlowLpm);
     }
   }

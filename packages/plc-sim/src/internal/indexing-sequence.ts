@@ -31,9 +31,11 @@ export class IndexingSequence {
     nominalFlowLpm: number,
     private readonly random: SeededRandom,
     private readonly capMissProbability: number,
+    bottleVolumeL: number,
+    fillTimeoutMs: number,
   ) {
     this.conveyor = new Conveyor(conveyorSetpointRpm);
-    this.fill = new FillStation(nominalFlowLpm);
+    this.fill = new FillStation(nominalFlowLpm, bottleVolumeL, fillTimeoutMs);
   }
 
   get indexing(): boolean {

@@ -1,4 +1,5 @@
-// Physical and control parameters of the simulated inline filler. They are chosen so that the
+// Physical and control parameters of the simulated inline filler (size and speed: the public
+// LineParameters, ../line-parameters.ts). They are chosen so that the
 // numbers an HMI shows look like a small single-head filler: 0.5 L bottles, ~12 L/min through the
 // valve, ~15 bottles/min, a 200 L product tank refilled in batches. Per-machine variation (flow,
 // conveyor speed, ambient) is drawn from the seed so that a fleet does not move in lockstep.
@@ -7,7 +8,6 @@
 export const TICK_MS = 100;
 export const DT_S = TICK_MS / 1000;
 
-export const BOTTLE_VOLUME_L = 0.5;
 export const FILL_TARGET_PCT = 95;
 /** Bottles below this at discharge are rejected as underfilled. */
 export const UNDERFILL_LIMIT_PCT = 93;
@@ -18,7 +18,6 @@ export const MAX_IN_FLIGHT_PCT = 0.6;
 export const FILL_TIMEOUT_MS = 5000;
 export const CAP_TIME_MS = 800;
 
-export const NOMINAL_FLOW_LPM = 12;
 /** A throttled supply (`starveValve`) lets this fraction of the nominal flow through. */
 export const STARVED_FLOW_FACTOR = 0.3;
 
@@ -26,7 +25,6 @@ export const STARVED_FLOW_FACTOR = 0.3;
 export const METRES_PER_REV = 0.1;
 /** Distance between infeed, filling and capping positions (one index). */
 export const PITCH_M = 0.25;
-export const CONVEYOR_SETPOINT_RPM = 120;
 export const CONVEYOR_ACCEL_RPM_PER_S = 300;
 
 /** Gap between bottles arriving at the infeed photoeye from upstream, uniformly drawn. */
@@ -35,7 +33,6 @@ export const MAX_BOTTLE_GAP_MS = 1500;
 /** Running with no bottle to fill for this long raises NoBottle. */
 export const NO_BOTTLE_TIMEOUT_MS = 5000;
 
-export const TANK_CAPACITY_L = 200;
 export const LOW_LEVEL_PCT = 20;
 export const HIGH_LEVEL_PCT = 88;
 /** Below this the filler cannot fill: tank-empty fault. */
@@ -44,7 +41,6 @@ export const EMPTY_PCT = 5;
 export const EMPTY_RESET_PCT = 10;
 export const REFILL_START_PCT = 35;
 export const REFILL_STOP_PCT = 90;
-export const REFILL_LPM = 25;
 /** `emptyTank`: the supply is lost and the tank drains at this rate. */
 export const DRAIN_LPM = 600;
 

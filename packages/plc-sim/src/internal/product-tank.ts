@@ -24,13 +24,15 @@ export class ProductTank {
     private readonly supplyC: number,
     litres: number,
     tempC: number,
+    private readonly capacityL: number,
+    private readonly refillLpm: number,
   ) {
     this.litres = litres;
     this.tempC = tempC;
   }
 
   get levelPct(): number {
-    return (this.litres / P.TANK_CAPACITY_L) * 100;
+    return (this.litres / this.capacityL) * 100;
   }
 
   /** Where the pressure settles for this temperature, level and flow through the valve. */
@@ -65,11 +67,11 @@ export class ProductTank {
     } else {
       if (levelPct < P.REFILL_START_PCT) this.refilling = true;
       else if (levelPct >= P.REFILL_STOP_PCT) this.refilling = false;
-      if (this.refilling && !this.supplyHeld) refillL = (P.REFILL_LPM / 60) * dt;
+      if (this.refilling && !this.supplyHeld) refillL = (this.refillLpm / 60) * dt;
     }
     if (this.litres < 0) this.litres = 0;
     const before = this.litres;
-    this.litres = Math.min(this.litres + refillL, P.TANK_CAPACITY_L);
+    this.litres = Math.min(this.litres + refillL, this.capacityL);
 
     // Temperature: cool supply mixes in during refills, the tank warms towards ambient, plus a
     // small mean-reverting wander.
