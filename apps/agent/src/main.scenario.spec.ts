@@ -1,0 +1,48 @@
+import { afterEach, beforeAll, describe, expect } from 'vitest';
+import {
+  agentTest as it,
+  assertBuilt,
+  killAll,
+  spawnAgent,
+  waitFor,
+} from './agent-process.test-helper.js';
+
+interface AlarmsPayload {
+  tags?: Record<string, boolean>;
+}
+
+describe('agent SIM_SCENARIO against a real Mosquitto (issue 17)', () => {
+  beforeAll(assertBuilt);
+  afterEach(killAll);
+
+  it('a shipped bad shift at 1000× real time publishes its alarms within seconds', async ({
+    broker,
+    subscribe,
+  }) => {
+    const { seen } = await subscribe('test/scenario/alarms');
+    const agent = spawnAgent({
+      MQTT_BROKER_HOST: broker.host,
+      MQTT_BROKER_PORT: String(broker.ports[1883]),
+      PUBLISH_INTERVAL: '0.1',
+      SIM_TIME_SCALE: '1000',
+      SIM_SCENARIO: 'bad-shift',
+      TOPIC_ROOT: 'test/scenario',
+    });
+    await agent.line(/INFO\s+.*bad shift|INFO\s+connected/);
+    // Four simulated minutes per real second: the bad shift's jams and cap problems show at once.
+    const raised = await waitFor(() => {
+      const names = new Set<string>();
+      for (const m of seen()) {
+        const { tags } = JSON.parse(m.payload) as AlarmsPayload;
+        for (const [name, on] of Object.entries(tags ?? {})) if (on) names.add(name);
+      }
+      return names.size >= 2 && names;
+    }, 'two different alarms on test/scenario/alarms');
+    expect(
+      [...raised].every((n) =>
+        ['LowProductLevel', 'Overfill', 'Underfill', 'NoBottle', 'CapMissing'].includes(n),
+      ),
+    ).toBe(true);
+    expect(agent.stdout.join('\n')).toContain('bad shift');
+  });
+});
