@@ -3,6 +3,7 @@ import { runBrokerConfig } from './benches/broker-config.js';
 import { runClientOverhead } from './benches/client-overhead.js';
 import { runFleet } from './benches/fleet.js';
 import { runFootprint } from './benches/footprint.js';
+import { runMetricsOverhead } from './benches/metrics-overhead.js';
 import { runPayloadFormats } from './benches/payload-formats.js';
 import { runViewerIngest } from './benches/viewer-ingest.js';
 
@@ -14,6 +15,7 @@ export const BENCHES: Readonly<Record<string, (ctx: BenchContext) => Promise<str
   footprint: runFootprint,
   'payload-formats': runPayloadFormats,
   'broker-config': runBrokerConfig,
+  'metrics-overhead': runMetricsOverhead,
 };
 
 async function main(argv: readonly string[]): Promise<void> {
