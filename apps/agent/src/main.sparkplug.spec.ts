@@ -92,6 +92,9 @@ describe('agent as a Sparkplug B edge node (PAYLOAD_FORMAT=sparkplug)', () => {
     expect(decodePayload(sub.on('NBIRTH')[1]!.payload).seq).toBe(0);
     expect(bdSeqOf(sub.on('NBIRTH')[1]!.payload)).toBe(0n);
     await agent.line(/rebirth requested/u);
+    expect(await agent.line(/starting/u)).toMatch(
+      /payload=sparkplug group=Packaging edgeNode=e2e-node/u,
+    );
 
     // A DCMD write is the JSON command: stop the filler.
     await sub.client.publishAsync(

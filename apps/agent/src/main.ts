@@ -51,6 +51,17 @@ else {
     scenario: config.scenario.name,
     user: config.auth?.username,
     tls: config.tls !== undefined,
+    // Non-default payload formats only (issue 16): the JSON start line stays as it was.
+    ...(config.payload.format === 'sparkplug'
+      ? {
+          payload: 'sparkplug',
+          group: config.payload.groupId,
+          edgeNode: config.payload.edgeNodeId,
+          ...(config.payload.hostId === undefined ? {} : { primaryHost: config.payload.hostId }),
+        }
+      : config.payload.compression === 'none'
+        ? {}
+        : { payload: `json+${config.payload.compression}` }),
   });
 
   let agent: RunningAgent | undefined;
