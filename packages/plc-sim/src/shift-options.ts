@@ -60,7 +60,7 @@ export interface DriftOptions {
   readonly dayCycleAmplitudeC: number;
   /** Tank pressure lost per hour of running as the pump wears, PSI/h. */
   readonly pumpWearPsiPerHour: number;
-  /** Standard deviation of the temperature and pressure sensors' noise (quantised to 0.01). */
+  /** Standard deviation of the temperature and pressure sensors' noise (triangular, quantised to 0.01). */
   readonly sensorNoise: number;
 }
 

@@ -211,9 +211,12 @@ export class FillerModel {
       analog: {
         FillLevel: round2(fill.bottle ? fill.levelPct : 0, R.fill),
         FillFlowRate: round2(fill.flowLpm, R.flow),
-        TankTemperature: round2(this.tank.tempC + (this.shift?.noiseTempC ?? 0), R.temp),
+        TankTemperature: round2(
+          this.tank.tempC + (this.shift?.sensorNoise(this.scans, 0) ?? 0),
+          R.temp,
+        ),
         TankPressure: round2(
-          this.tank.pressurePsi + (this.shift?.noisePressurePsi ?? 0),
+          this.tank.pressurePsi + (this.shift?.sensorNoise(this.scans, 1) ?? 0),
           R.pressure,
         ),
         ConveyorSpeed: conveyor.speed,

@@ -96,15 +96,14 @@ export class ShiftEngine {
   private readonly raises = new Float64Array(ALARM_NAMES.length);
   private alarmBits = 0;
   private wearPsi = 0;
-  /** Sensor noise of this scan, added to the readings in `snapshot()`. */
-  noiseTempC = 0;
-  noisePressurePsi = 0;
+  private readonly noiseSeed: number;
 
   constructor(
     seed: number,
     private readonly options: ShiftOptions,
   ) {
     this.random = new SeededRandom(seed);
+    this.noiseSeed = mix(seed ^ 0x6e6f6973);
     this.operatorOnDuty = options.operator !== undefined;
     DISTURBANCE_CAUSES.forEach((cause, i) => {
       const rate = options.disturbances?.[cause];
@@ -248,15 +247,29 @@ export class ShiftEngine {
     }
     const drifts = this.options.drifts;
     if (drifts === undefined) return;
-    const timeOfDay = (this.options.startTimeOfDayMs ?? 6 * HOUR_MS) + nowMs;
-    plant.tank.ambientOffsetC =
-      drifts.dayCycleAmplitudeC * Math.cos((2 * Math.PI * (timeOfDay - PEAK_MS)) / DAY_MS);
-    plant.tank.wearPsi = this.wearPsi;
-    if (drifts.sensorNoise > 0) {
-      this.gaussPair();
-      this.noiseTempC = this.z0 * drifts.sensorNoise;
-      this.noisePressurePsi = this.z1 * drifts.sensorNoise;
+    // Once a simulated minute is plenty against the tank's 30 min time constant, and a cosine per
+    // scan would cost as much as the rest of the shift.
+    if (nowMs % 60_000 === P.TICK_MS) {
+      const timeOfDay = (this.options.startTimeOfDayMs ?? 6 * HOUR_MS) + nowMs;
+      plant.tank.ambientOffsetC =
+        drifts.dayCycleAmplitudeC * Math.cos((2 * Math.PI * (timeOfDay - PEAK_MS)) / DAY_MS);
     }
+    plant.tank.wearPsi = this.wearPsi;
+  }
+
+  /**
+   * Sensor noise of scan `scan` for the temperature (`which` 0) or pressure (1) reading: a pure
+   * function of the scan number (no draw from the stream), so only the snapshots a caller takes
+   * pay for it. Triangular with unit variance × `sensorNoise`, rounded away by the tags' 0.01.
+   */
+  sensorNoise(scan: number, which: 0 | 1): number {
+    const sigma = this.options.drifts?.sensorNoise ?? 0;
+    if (sigma === 0) return 0;
+    const h1 = mix(this.noiseSeed ^ Math.imul(scan, 0x9e3779b1) ^ which);
+    const h2 = mix(h1 ^ 0x85ebca6b);
+    return (
+      ((h1 >>> 0) / 4294967296 + (h2 >>> 0) / 4294967296 - 1) * Math.SQRT2 * Math.sqrt(3) * sigma
+    );
   }
 
   /** Someone else drives the line (commands): the simulated operator leaves. */
@@ -315,18 +328,17 @@ export class ShiftEngine {
     return -meanMs * Math.log(1 - this.random.next());
   }
 
+  // Box–Muller: a standard normal from two uniform draws.
   private gauss(): number {
-    this.gaussPair();
-    return this.z0;
-  }
-
-  // Box–Muller: two uniform draws, two independent standard normals (in fields: no allocation per scan).
-  private z0 = 0;
-  private z1 = 0;
-  private gaussPair(): void {
     const r = Math.sqrt(-2 * Math.log(1 - this.random.next()));
-    const theta = 2 * Math.PI * this.random.next();
-    this.z0 = r * Math.cos(theta);
-    this.z1 = r * Math.sin(theta);
+    return r * Math.cos(2 * Math.PI * this.random.next());
   }
+}
+
+// murmur3's 32-bit finaliser: every input bit flips about half the output bits.
+function mix(x: number): number {
+  let h = x | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
