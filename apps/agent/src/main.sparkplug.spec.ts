@@ -134,10 +134,10 @@ describe('agent as a Sparkplug B edge node (PAYLOAD_FORMAT=sparkplug)', () => {
     await again.stop();
   });
 
-  it('waits for the primary host’s STATE online before its births (SPARKPLUG_HOST_ID)', async ({
+  it('waits for the primary host’s STATE online before its births, and dies while it is offline (SPARKPLUG_HOST_ID)', async ({
     broker,
   }) => {
-    const sub = await rawSubscriber(broker.url, `spBv1.0/${GROUP}/+/host-aware`);
+    const sub = await rawSubscriber(broker.url, `spBv1.0/${GROUP}/+/host-aware/#`);
     subscribers.push(sub);
     const agent = spawnAgent(
       sparkplugEnv(broker.url, {
@@ -145,14 +145,27 @@ describe('agent as a Sparkplug B edge node (PAYLOAD_FORMAT=sparkplug)', () => {
         SPARKPLUG_HOST_ID: 'scada',
       }),
     );
+    const state = (online: boolean, timestamp: number) =>
+      sub.client.publishAsync('spBv1.0/STATE/scada', encodeHostState({ online, timestamp }), {
+        qos: 1,
+        retain: true,
+      });
     await agent.line(/waiting for the primary host to be online/u);
     expect(sub.on('NBIRTH')).toEqual([]);
-    await sub.client.publishAsync(
-      'spBv1.0/STATE/scada',
-      encodeHostState({ online: true, timestamp: Date.now() }),
-      { qos: 1, retain: true },
-    );
+    const t = Date.now();
+    await state(true, t);
     await waitFor(() => sub.on('NBIRTH').length >= 1, 'the NBIRTH once the host is online');
+    await waitFor(() => sub.on('DDATA').length >= 1, 'data while the host is online');
+
+    // The host goes offline: NDEATH (the will's bdSeq), then silence until it is back.
+    await state(false, t + 1);
+    await waitFor(() => sub.on('NDEATH').length >= 1, 'the NDEATH when the host goes offline');
+    expect(bdSeqOf(sub.on('NDEATH')[0]!.payload)).toBe(0n);
+    await state(true, t + 2);
+    await waitFor(() => sub.on('NBIRTH').length >= 2, 'the births when the host is back');
+    const types = sub.messages.map((m) => m.topic.split('/')[2]);
+    const death = types.indexOf('NDEATH');
+    expect(types.slice(death + 1, types.lastIndexOf('NBIRTH'))).toEqual([]);
     await sub.client.publishAsync('spBv1.0/STATE/scada', '', { qos: 1, retain: true });
   });
 
