@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { createBottleFiller } from './bottle-filler.js';
 import { SHIPPED_SCENARIOS, ScenarioError, loadScenario, parseScenario } from './scenario.js';
 import { PLAUSIBLE_SHIFT } from './shift-options.js';
@@ -124,6 +125,27 @@ describe('scenario files', () => {
   ])('refuses %j naming the field', (text, message) => {
     expect(() => parseScenario(text, 'bad.yaml')).toThrow(ScenarioError);
     expect(() => parseScenario(text, 'bad.yaml')).toThrow(message);
+  });
+
+  it('never fails on any input but with a ScenarioError, and what it accepts builds a filler (property)', () => {
+    const text = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.jsonValue().map((v) => JSON.stringify({ schedule: [v], disturbances: v })),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        let scenario;
+        try {
+          scenario = parseScenario(t, 'any');
+        } catch (error) {
+          expect(error).toBeInstanceOf(ScenarioError);
+          return;
+        }
+        createBottleFiller({ ...scenario.filler }).step(60_000);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('says which file it cannot read and what it could have been', () => {

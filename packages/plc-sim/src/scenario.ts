@@ -154,7 +154,8 @@ function fieldPath(path: readonly PropertyKey[]): string {
 export function parseScenario(text: string, source = 'scenario'): Scenario {
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    // Warnings (an unknown tag) would go to stderr from a library: the schema judges the result.
+    raw = parseYaml(text, { logLevel: 'error' });
   } catch (error) {
     throw new ScenarioError(
       `${source}: not YAML or JSON: ${(error as Error).message.split('\n')[0]}`,
