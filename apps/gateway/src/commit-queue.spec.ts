@@ -40,4 +40,24 @@ describe('CommitQueue', () => {
     expect(queue.status()).toMatchObject({ stored: 2, duplicates: 1 });
     await queue.close();
   });
+
+  it('bounds each transaction to maxBatch and lets queued I/O run between the chunks', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'commit-queue-'));
+    store = await openHistorian(join(dir, 'q.sqlite'));
+    const events: string[] = [];
+    const observer = {
+      committed: (_seconds: number, r: { stored: number }) => events.push(`commit ${r.stored}`),
+      failed: () => undefined,
+    };
+    const queue = new CommitQueue(store, silent, observer, { maxBatch: 3 });
+    const writes = Array.from({ length: 8 }, (_, i) => queue.writeScan(scan(i)));
+    // Queued behind the first chunk's start, like an HTTP request arriving during a commit: without
+    // the yield it would wait for all three chunks (SQLite commits only yield microtasks).
+    setImmediate(() => events.push('io'));
+    await Promise.all(writes);
+    expect(events).toEqual(['commit 3', 'io', 'commit 3', 'commit 2']);
+    expect(queue.status()).toMatchObject({ stored: 8, batches: 3, largestBatch: 3 });
+    expect(queue.status().longestCommitMs).toBeGreaterThan(0);
+    await queue.close();
+  });
 });

@@ -44,6 +44,21 @@ export interface CommitStatus {
    * not grow) when the fleet goes quiet.
    */
   readonly lastCommitLagMs: number;
+  /**
+   * Longest write of a batch of scans, in ms. On SQLite the write is synchronous, so this is also
+   * the longest time a commit kept every HTTP request and MQTT message waiting.
+   */
+  readonly longestCommitMs: number;
+}
+
+/** How the queue batches. */
+export interface CommitQueueOptions {
+  /**
+   * Most messages in one transaction (default: all that are waiting). A synchronous store (SQLite)
+   * blocks the event loop for the whole commit, so the gateway bounds it there and lets HTTP and
+   * MQTT I/O run between the chunks.
+   */
+  readonly maxBatch?: number;
 }
 
 /** Told about every commit (the `/metrics` wiring listens here). */
@@ -79,16 +94,24 @@ export class CommitQueue {
   #batches = 0;
   #largest = 0;
   #lastCommitLag = 0;
+  #longestCommitMs = 0;
+  readonly #maxBatch: number;
   readonly #heldScans = new Map<string, { done: () => void }>();
   #wake: (() => void) | undefined;
   #idle: Promise<void> = Promise.resolve();
 
   readonly #observer: CommitObserver | undefined;
 
-  constructor(store: HistorianStore, log: Logger, observer?: CommitObserver) {
+  constructor(
+    store: HistorianStore,
+    log: Logger,
+    observer?: CommitObserver,
+    options: CommitQueueOptions = {},
+  ) {
     this.#store = store;
     this.#log = log;
     this.#observer = observer;
+    this.#maxBatch = Math.max(1, options.maxBatch ?? Infinity);
   }
 
   /** Resolves when the scan is committed (or recognised as already stored). Never rejects. */
@@ -145,6 +168,7 @@ export class CommitQueue {
       batches: this.#batches,
       largestBatch: this.#largest,
       lastCommitLagMs: this.#lastCommitLag,
+      longestCommitMs: this.#longestCommitMs,
     };
   }
 
@@ -176,7 +200,7 @@ export class CommitQueue {
     let delay = 100;
     try {
       while (this.#jobs.length > 0 && !this.#closed) {
-        const batch = this.#jobs.slice();
+        const batch = this.#jobs.slice(0, this.#maxBatch);
         try {
           await this.#commit(batch);
           this.#jobs.splice(0, batch.length);
@@ -192,6 +216,9 @@ export class CommitQueue {
             if (job.kind === 'scan') this.#heldScans.delete(scanKey(job.scan));
             job.done();
           }
+          // A synchronous store's commit only yields microtasks: let the I/O that waited on it
+          // (HTTP requests, more messages for the next batch) run before the next chunk.
+          if (this.#jobs.length > 0) await new Promise<void>((next) => setImmediate(next));
         } catch (error) {
           this.#observer?.failed();
           const message = error instanceof Error ? error.message : String(error);
@@ -226,7 +253,9 @@ export class CommitQueue {
     if (scans.length > 0) {
       const started = performance.now();
       const result = await this.#store.writeScans(scans);
-      this.#observer?.committed((performance.now() - started) / 1000, result);
+      const ms = performance.now() - started;
+      this.#longestCommitMs = Math.max(this.#longestCommitMs, ms);
+      this.#observer?.committed(ms / 1000, result);
       this.#stored += result.stored;
       this.#duplicates += result.duplicates;
       this.#batches++;
