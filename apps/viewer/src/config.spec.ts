@@ -205,6 +205,10 @@ describe('configuration files', () => {
       'VIEWER_TOPIC="site.a/line/#" contains ".", which a NATS MQTT gateway before 2.10 refuses (it closes the connection); fine on Mosquitto',
     ]);
     expect(parseConfig({}, [], checks)).toMatchObject({ kind: 'ok', warnings: [] });
+    const shared = parseConfig({ VIEWER_TOPIC: '$share/v/plc/bottlefiller/#' }, [], checks);
+    expect(shared.kind === 'ok' && shared.warnings.join('\n')).toContain(
+      'a NATS cluster accepts $share/ and delivers nothing',
+    );
   });
 
   it('lists the /metrics variables and refuses a bad METRICS_PORT, naming it', () => {

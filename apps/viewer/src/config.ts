@@ -268,6 +268,11 @@ export function parseConfig(
   // connection it closes (docs/scaling.md).
   for (const warning of natsPortabilityWarnings({ TOPIC_ROOT: v.TOPIC_ROOT, VIEWER_TOPIC: topic }))
     parsed.warn(warning);
+  // NATS grants a $share/ subscription and delivers nothing on it: nothing to catch later.
+  if (topic.startsWith('$share/'))
+    parsed.warn(
+      `VIEWER_TOPIC=${JSON.stringify(topic)}: shared subscriptions need broker support (Mosquitto 2, EMQX…); a NATS cluster accepts $share/ and delivers nothing (docs/cluster.md)`,
+    );
   const clientId = v.MQTT_CLIENT_ID;
   return {
     kind: 'ok',
