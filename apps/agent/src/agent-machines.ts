@@ -4,6 +4,7 @@ import { compressPayload } from '@ot-mqtt/sparkplug';
 import type { Link } from './agent-links.js';
 import { createPackmlPublisher, type PackmlPublisher } from './commands/packml-publisher.js';
 import type { AgentConfig } from './config.js';
+import { scenariosByMachine } from './sim-scenarios.js';
 import { createScanPublisher, type PublishFn, type ScanPublisher } from './scan-publisher.js';
 
 /** One simulated machine: its simulator and the publishers of its scans and PackML state. */
@@ -32,6 +33,7 @@ export function createAgentMachines(
 ): AgentMachine[] {
   const { onPublish, onFailure, logger } = reporting;
   const root = config.topicRoot;
+  const scenarios = scenariosByMachine(config.scenario, config.fleet);
   const includeMachineLevel = config.fleet.includeMachineLevel;
   const compression = config.payload.format === 'json' ? config.payload.compression : 'none';
   return links.flatMap((link) => {
@@ -57,7 +59,7 @@ export function createAgentMachines(
       filler: createBottleFiller({
         machineId: id,
         ...(config.seed === undefined ? {} : { seed: config.seed }),
-        ...config.scenario.filler,
+        ...scenarios.get(id)!.filler,
       }),
       publisher: createScanPublisher({
         publish,

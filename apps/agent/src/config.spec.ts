@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PLAUSIBLE_SHIFT } from '@ot-mqtt/plc-sim';
+import { scenariosByMachine } from './sim-scenarios.js';
 
 const files: Record<string, string> = {
   '/secrets/pw': 's3cret-from-file\n',
@@ -51,7 +52,7 @@ describe('agent configuration', () => {
       publishIntervalMs: 2000,
       seed: undefined,
       timeScale: 1,
-      scenario: { name: 'plausible', filler: { shift: PLAUSIBLE_SHIFT } },
+      scenario: { all: { name: 'plausible', filler: { shift: PLAUSIBLE_SHIFT } }, ranges: [] },
       outbox: { maxMessages: 10_000, overflow: 'drop-oldest', budgetBytes: 128 * 1024 * 1024 },
       shutdownTimeoutMs: 5000,
       logLevel: 'info',
@@ -175,13 +176,45 @@ describe('agent configuration', () => {
   });
 
   it('reads SIM_SCENARIO: a shipped name or a file; a wrong field stops it naming the field', () => {
-    expect(ok({ SIM_SCENARIO: 'steady' }).scenario).toEqual({ name: 'steady', filler: {} });
-    expect(ok({ SIM_SCENARIO: 'bad-shift' }).scenario.name).toBe('bad shift');
+    expect(ok({ SIM_SCENARIO: 'steady' }).scenario).toEqual({
+      all: { name: 'steady', filler: {} },
+      ranges: [],
+    });
+    expect(ok({ SIM_SCENARIO: 'bad-shift' }).scenario.all.name).toBe('bad shift');
+    const fleet = ok({ SIM_SCENARIO: '1-2=bad-shift, 4=steady, good-shift', FILLER_COUNT: '6' });
+    expect(fleet.scenario.ranges.map((r) => [r.first, r.last, r.scenario.name])).toEqual([
+      [1, 2, 'bad shift'],
+      [4, 4, 'steady'],
+    ]);
+    expect(fleet.scenario.all.name).toBe('good shift');
+    const second = ok({
+      SIM_SCENARIO: '1-2=bad-shift,steady',
+      FILLER_COUNT: '6',
+      FILLER_SHARD: '1/3',
+    });
+    expect(
+      [...scenariosByMachine(second.scenario, second.fleet)].map(([id, s]) => [id, s.name]),
+    ).toEqual([
+      ['filler-0003', 'steady'],
+      ['filler-0004', 'steady'],
+    ]);
+    const first = ok({
+      SIM_SCENARIO: '1-2=bad-shift,steady',
+      FILLER_COUNT: '6',
+      FILLER_SHARD: '0/3',
+    });
+    expect(
+      [...scenariosByMachine(first.scenario, first.fleet).values()].map((s) => s.name),
+    ).toEqual(['bad shift', 'bad shift']);
+    expect(errorsOf({ SIM_SCENARIO: 'steady,plausible' })[0]).toContain(
+      'two scenarios without a machine range: plausible',
+    );
+    expect(errorsOf({ SIM_SCENARIO: '5-2=steady' })[0]).toContain('not a machine range');
     const dir = mkdtempSync(join(tmpdir(), 'agent-scenario-'));
     try {
       const file = join(dir, 'late.yaml');
       writeFileSync(file, 'schedule:\n  - { at: "10:00", action: inject, fault: emptyTank }\n');
-      expect(ok({ SIM_SCENARIO: file }).scenario.filler.shift?.schedule).toEqual([
+      expect(ok({ SIM_SCENARIO: file }).scenario.all.filler.shift?.schedule).toEqual([
         { atMs: 4 * 3600_000, action: 'inject', fault: 'emptyTank' },
       ]);
       writeFileSync(file, 'schedule:\n  - { at: "10:00", action: inject, fault: flood }\n');

@@ -7,6 +7,7 @@ import {
   type ReadTextFile,
 } from '@ot-mqtt/app-kit';
 import { ENV_VARS } from './env-vars.js';
+import type { SimScenarios } from './sim-scenarios.js';
 import { payloadConfig, type PayloadConfig } from './payload-config.js';
 import {
   MACHINE_ID_PLACEHOLDER,
@@ -16,13 +17,7 @@ import {
   machineAuths,
   type MachineAuth,
 } from './machine-identity.js';
-import {
-  DEFAULT_FLEET_PREFIX,
-  fleetMachineId,
-  shardRange,
-  type Scenario,
-  type Shard,
-} from '@ot-mqtt/plc-sim';
+import { DEFAULT_FLEET_PREFIX, fleetMachineId, shardRange, type Shard } from '@ot-mqtt/plc-sim';
 import { natsPortabilityWarnings } from '@ot-mqtt/tag-model';
 
 /** The agent's validated configuration, built from the environment by {@link loadConfig}. */
@@ -56,8 +51,8 @@ export interface AgentConfig {
   readonly seed: number | undefined;
   /** Simulated time per real time. */
   readonly timeScale: number;
-  /** SIM_SCENARIO: the shift every filler runs (options for `createBottleFiller`). */
-  readonly scenario: Scenario;
+  /** SIM_SCENARIO: the shift every filler runs, or each range of machines. */
+  readonly scenario: SimScenarios;
   /** Bound of the client's offline buffer. */
   readonly outbox: {
     readonly maxMessages: number;

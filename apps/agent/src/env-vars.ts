@@ -11,22 +11,16 @@ import {
   wholeNumber,
 } from '@ot-mqtt/app-kit';
 import { z } from 'zod';
-import {
-  DEFAULT_SEED,
-  SHIPPED_SCENARIOS,
-  loadScenario,
-  parseShard,
-  type Scenario,
-  type Shard,
-} from '@ot-mqtt/plc-sim';
+import { DEFAULT_SEED, SHIPPED_SCENARIOS, parseShard, type Shard } from '@ot-mqtt/plc-sim';
 import { machineIdProblem, topicRootProblem } from '@ot-mqtt/tag-model';
 import { PAYLOAD_ENV_VARS } from './payload-env-vars.js';
+import { parseSimScenarios, type SimScenarios } from './sim-scenarios.js';
 
-// A shipped scenario's name or a file: read and validated at start, so a bad file stops the agent
-// (exit 2) naming the variable and the field.
-const scenario: z.ZodType<Scenario, string> = z.string().transform((v, ctx) => {
+// Shipped names or files, read and validated at start, so a bad file stops the agent (exit 2)
+// naming the variable and the field.
+const scenario: z.ZodType<SimScenarios, string> = z.string().transform((v, ctx) => {
   try {
-    return loadScenario(v);
+    return parseSimScenarios(v);
   } catch (error) {
     // The variable's value is already in the message's head: "Invalid SIM_SCENARIO=<path>: …".
     const message = (error as Error).message;
@@ -109,9 +103,9 @@ export const ENV_VARS = [
     group: 'Simulator',
     description:
       'The shift every filler of this agent runs: disturbances (jams, cap feed empty, sticking valve, late supply, starved, blocked) with MTBF and repair times, drifts, a simulated operator who resets and restarts (until the first command drives the line), scheduled events. A shipped name or a YAML/JSON file (docs/disturbances.md); steady: the line that never falters.',
-    allowed: `${SHIPPED_SCENARIOS.join(', ')}, or the path of a scenario file`,
+    allowed: `${SHIPPED_SCENARIOS.join(', ')} or a scenario file; ranges of machine numbers first: 1-10=bad-shift,plausible`,
     schema: scenario,
-    default: loadScenario('plausible'),
+    default: parseSimScenarios('plausible'),
     defaultText: 'plausible (a plausible shift: OEE ~65-75 %)',
   }),
   envVar({

@@ -48,7 +48,10 @@ else {
     publishIntervalMs: config.publishIntervalMs,
     seed: config.seed ?? DEFAULT_SEED,
     timeScale: config.timeScale,
-    scenario: config.scenario.name,
+    scenario: [
+      ...config.scenario.ranges.map((r) => `${r.first}-${r.last}=${r.scenario.name}`),
+      config.scenario.all.name,
+    ].join(','),
     user: config.auth?.username,
     tls: config.tls !== undefined,
     // Non-default payload formats only (issue 16): the JSON start line stays as it was.

@@ -24,6 +24,7 @@ import { watchLinks } from '../watch-links.js';
 import { applyDeviceCommand } from './device-commands.js';
 import { createEdgeNodeClient } from './edge-node-client.js';
 import { logWallClockStep } from '../log-wall-clock-step.js';
+import { scenariosByMachine } from '../sim-scenarios.js';
 
 interface DeviceCounters {
   scans: number;
@@ -51,11 +52,12 @@ export function startSparkplugAgent(
   const node = createEdgeNodeSession({ groupId, edgeNodeId, deviceIds: ids });
   const client = createEdgeNodeClient(config, node);
   const link = { client, machineIds: ids };
+  const scenarios = scenariosByMachine(config.scenario, config.fleet);
   const fillers = ids.map((id) =>
     createBottleFiller({
       machineId: id,
       ...(config.seed === undefined ? {} : { seed: config.seed }),
-      ...config.scenario.filler,
+      ...scenarios.get(id)!.filler,
     }),
   );
   const counts: DeviceCounters[] = ids.map(() => ({ scans: 0, messages: 0, acked: 0, failed: 0 }));
