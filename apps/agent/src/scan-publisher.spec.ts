@@ -1,4 +1,11 @@
-import { TAGS, parsePayload, type BottleFillerTags, type TagMetadata } from '@ot-mqtt/tag-model';
+import {
+  TAGS,
+  TOPIC_KINDS,
+  parsePayload,
+  topicFor,
+  type BottleFillerTags,
+  type TagMetadata,
+} from '@ot-mqtt/tag-model';
 import { describe, expect, it } from 'vitest';
 import { createScanPublisher, type PublishFn } from './scan-publisher.js';
 
@@ -50,15 +57,9 @@ describe('scan publisher', () => {
     });
     publisher.publish(idleTags(), new Date('2025-03-01T08:30:00.000Z'));
     publisher.publish(idleTags(), new Date('2025-03-01T08:30:02.000Z'));
-    expect(sent.map((s) => s.topic).slice(0, 7)).toEqual([
-      'plc/bottlefiller/data',
-      'plc/bottlefiller/inputs',
-      'plc/bottlefiller/outputs',
-      'plc/bottlefiller/analog',
-      'plc/bottlefiller/status',
-      'plc/bottlefiller/counters',
-      'plc/bottlefiller/alarms',
-    ]);
+    expect(sent.map((s) => s.topic).slice(0, 7)).toEqual(
+      TOPIC_KINDS.map((kind) => topicFor(kind)) /* the seven seed topics (topics.spec) */,
+    );
     const sequences = sent.map((s) => {
       const parsed = parsePayload(s.topic, s.payload);
       if (!parsed.ok) throw new Error(parsed.error.message);

@@ -1,42 +1,16 @@
 import type { BottleFillerTags } from '@ot-mqtt/tag-model';
+import { exampleTags } from '@ot-mqtt/tag-model/testing';
 import type { ScanRecord } from './historian-store.js';
 
-/** A plausible mid-fill tag set; `patch` overrides single tags by name, in whichever group they live. */
+/**
+ * The example mid-fill scan of `@ot-mqtt/tag-model/testing`, at the level and counters these tests
+ * were written against; `patch` overrides single tags by name, in whichever group they live.
+ */
 export function tagsWith(patch: Record<string, number | boolean> = {}): BottleFillerTags {
-  const tags: BottleFillerTags = {
-    inputs: {
-      BottlePresent: true,
-      BottleAtFill: true,
-      BottleAtCap: false,
-      LowLevel: false,
-      HighLevel: false,
-      CapPresent: true,
-    },
-    outputs: {
-      FillValve: true,
-      ConveyorMotor: false,
-      CappingMotor: false,
-      IndicatorGreen: true,
-      IndicatorRed: false,
-      IndicatorYellow: false,
-    },
-    analog: {
-      FillLevel: 50,
-      FillFlowRate: 18.2,
-      TankTemperature: 21.7,
-      TankPressure: 14.9,
-      ConveyorSpeed: 0,
-    },
-    status: { SystemRunning: true, Filling: true, Ready: true, Fault: false, AutoMode: true },
-    counters: { BottlesFilled: 100, BottlesRejected: 2, BottlesPerMinute: 38 },
-    alarms: {
-      LowProductLevel: false,
-      Overfill: false,
-      Underfill: false,
-      NoBottle: false,
-      CapMissing: false,
-    },
-  };
+  const tags = exampleTags({
+    analog: { FillLevel: 50 },
+    counters: { BottlesFilled: 100, BottlesRejected: 2 },
+  });
   for (const [name, value] of Object.entries(patch)) {
     const group = Object.values(tags).find((g: Record<string, unknown>) => name in g) as
       Record<string, unknown> | undefined;

@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import {
   TAGS,
   TAG_GROUP_NAMES,
+  TOPIC_KINDS,
   encodeConnection,
   encodeScan,
   parseConnectionPayload,
   parsePayload,
+  topicFor,
   type BottleFillerTags,
   type TagMetadata,
 } from './index.js';
@@ -42,15 +44,9 @@ const tagsArbitrary = fc.record(
 describe('encodeScan', () => {
   it('publishes the complete dataset first, then the six groups, all with one envelope', () => {
     const messages = encodeScan(exampleTags(), meta);
-    expect(messages.map((m) => m.topic)).toEqual([
-      'plc/bottlefiller/data',
-      'plc/bottlefiller/inputs',
-      'plc/bottlefiller/outputs',
-      'plc/bottlefiller/analog',
-      'plc/bottlefiller/status',
-      'plc/bottlefiller/counters',
-      'plc/bottlefiller/alarms',
-    ]);
+    expect(messages.map((m) => m.topic)).toEqual(
+      TOPIC_KINDS.map((kind) => topicFor(kind)) /* the seven seed topics (topics.spec) */,
+    );
     for (const message of messages) {
       const payload = JSON.parse(message.payload);
       expect(payload).toMatchObject({ schemaVersion: 1, ...meta });
