@@ -71,17 +71,19 @@ const ALARM_NAMES = ['LowProductLevel', 'Overfill', 'Underfill', 'NoBottle', 'Ca
  */
 export class ShiftEngine {
   private readonly random: SeededRandom;
-  private readonly mtbfMs = new Float64Array(N);
-  private readonly mu = new Float64Array(N);
-  private readonly sigma = new Float64Array(N);
-  private readonly phase = new Uint8Array(N);
+  // One buffer for every per-cause figure: a fleet of ten thousand shifts allocates one each.
+  private readonly numbers = new Float64Array(10 * N + ALARM_NAMES.length);
+  private readonly mtbfMs = this.numbers.subarray(0 * N, 1 * N);
+  private readonly mu = this.numbers.subarray(1 * N, 2 * N);
+  private readonly sigma = this.numbers.subarray(2 * N, 3 * N);
+  private readonly phase = this.numbers.subarray(9 * N, 10 * N);
   /** IDLE: when the next failure comes; ACTIVE: when the repair ends. */
-  private readonly at = new Float64Array(N);
-  private readonly since = new Float64Array(N);
-  private readonly failures = new Float64Array(N);
-  private readonly repairs = new Float64Array(N);
-  private readonly repairMs = new Float64Array(N);
-  private readonly upMs = new Float64Array(N);
+  private readonly at = this.numbers.subarray(3 * N, 4 * N);
+  private readonly since = this.numbers.subarray(4 * N, 5 * N);
+  private readonly failures = this.numbers.subarray(5 * N, 6 * N);
+  private readonly repairs = this.numbers.subarray(6 * N, 7 * N);
+  private readonly repairMs = this.numbers.subarray(7 * N, 8 * N);
+  private readonly upMs = this.numbers.subarray(8 * N, 9 * N);
   private readonly schedule: ScheduledEvent[];
   private nextEvent = 0;
   private changeoverUntil = -1;
@@ -93,7 +95,7 @@ export class ShiftEngine {
   private faultedMs = 0;
   private readonly faultedByReason: Record<string, number> = {};
   private readonly downByReason: Record<string, number> = {};
-  private readonly raises = new Float64Array(ALARM_NAMES.length);
+  private readonly raises = this.numbers.subarray(10 * N);
   private alarmBits = 0;
   private wearPsi = 0;
   private readonly noiseSeed: number;
