@@ -56,6 +56,7 @@ const APPS = [
       PUBLISH_INTERVAL: 'fast',
       SIM_SEED: '-5',
       SIM_TIME_SCALE: '0',
+      SIM_SCENARIO: 'a-very-bad-shift',
       FILLER_COUNT: '0',
       FILLER_SHARD: 'half',
       CONNECTION_MODE: 'per-machine',
