@@ -1,12 +1,15 @@
 import { collectLines } from '@ot-mqtt/broker/testing';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
 import { encodeConnection, encodeScan } from '@ot-mqtt/tag-model';
 import { exampleTags } from '@ot-mqtt/tag-model/testing';
-import { connectAsync, type MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VIEWER_MAIN, assertBuilt, waitFor } from './viewer-process.test-helper.js';
+import { beforeAll, describe, expect } from 'vitest';
+import {
+  VIEWER_MAIN,
+  assertBuilt,
+  viewerTest as it,
+  waitFor,
+} from './viewer-process.test-helper.js';
 
 // Issue 9 item 6: `viewer --ndjson | sleep 60` grew 56 → 273 MB after 300,000 messages because
 // write()'s return value was ignored. The viewer now drops display lines beyond 4 MiB waiting for
@@ -19,19 +22,12 @@ function rssMiB(pid: number): number {
 }
 
 describe.skipIf(process.platform !== 'linux')('viewer with a stalled stdout', () => {
-  let broker: RunningMosquitto;
-  let publisher: MqttClient;
-  beforeAll(async () => {
-    assertBuilt();
-    broker = await startMosquitto();
-    publisher = await connectAsync(broker.url, { clientId: 'backpressure-publisher' });
-  });
-  afterAll(async () => {
-    await publisher?.endAsync();
-    await broker?.stop();
-  });
+  beforeAll(assertBuilt);
 
-  it('drops display lines with a reported count, keeps tracking every message, memory bounded', async () => {
+  it('drops display lines with a reported count, keeps tracking every message, memory bounded', async ({
+    broker,
+    publisher,
+  }) => {
     const root = 'stall/plc/bottlefiller';
     const child = spawn(process.execPath, [VIEWER_MAIN, '--ndjson'], {
       env: {

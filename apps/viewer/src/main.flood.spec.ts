@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
 import { encodeConnection, encodeScan } from '@ot-mqtt/tag-model';
 import { exampleTags } from '@ot-mqtt/tag-model/testing';
-import { connectAsync, type MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startViewer, waitFor, type ViewerProcess } from './viewer-process.test-helper.js';
+import type { MqttClient } from 'mqtt';
+import { afterAll, describe, expect } from 'vitest';
+import {
+  startViewer,
+  viewerTest as it,
+  waitFor,
+  type ViewerProcess,
+} from './viewer-process.test-helper.js';
 
 // Issue 9 item 2: any publisher could grow the viewer's memory without bound (50,000 one-byte
 // messages on random machine topics took it from 56 MB to 980 MB). ~30 s on a loaded 2-core
@@ -35,20 +39,15 @@ async function publishBatched(
 }
 
 describe.skipIf(process.platform !== 'linux')('viewer under a flood of made-up machine ids', () => {
-  let broker: RunningMosquitto;
-  let publisher: MqttClient;
   let viewer: ViewerProcess | undefined;
-  beforeAll(async () => {
-    broker = await startMosquitto();
-    publisher = await connectAsync(broker.url, { clientId: 'flood-publisher' });
-  });
   afterAll(async () => {
     await viewer?.stop();
-    await publisher?.endAsync();
-    await broker?.stop();
   });
 
-  it('50,000 one-byte messages and 11,000 valid scans on random ids: state bounded, limit said once, RSS flat', async () => {
+  it('50,000 one-byte messages and 11,000 valid scans on random ids: state bounded, limit said once, RSS flat', async ({
+    broker,
+    publisher,
+  }) => {
     const root = 'flood/plc/bottlefiller';
     viewer = startViewer(
       { MQTT_URL: broker.url, TOPIC_ROOT: root, VIEWER_STATS_INTERVAL: '0', VIEWER_QOS: '0' },

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { brokerTest } from '@ot-mqtt/broker/testing';
 import { TOPIC_KINDS, encodeConnection, encodeScan } from '@ot-mqtt/tag-model';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, vi } from 'vitest';
 import { exampleTags } from './fixtures.test-helper.js';
-import { startViewer, type ViewerProcess } from './viewer-process.test-helper.js';
+import { startViewer, viewerTest, type ViewerProcess } from './viewer-process.test-helper.js';
 
 const T0 = Date.parse('2025-01-15T08:00:00.000Z');
 const viewers: ViewerProcess[] = [];
@@ -38,31 +37,25 @@ async function publishAll(
  * The broker fixtures, one publisher for the file's broker, and `ndjsonViewer(root, env?)`: an
  * NDJSON viewer on its own topic root, resolved once its subscription is live.
  */
-const it = brokerTest
-  .extend('publisher', { scope: 'file' }, async ({ broker }, { onCleanup }) => {
-    const publisher = await connectAsync(broker.url, { clientId: 'viewer-spec-publisher' });
-    onCleanup(() => publisher.endAsync());
-    return publisher;
-  })
-  .extend('ndjsonViewer', async ({ broker, publisher }) => {
-    return async (root: string, env: Record<string, string> = {}) => {
-      const viewer = launch(
-        { MQTT_URL: broker.url, TOPIC_ROOT: root, VIEWER_STATS_INTERVAL: '0', ...env },
-        ['--ndjson'],
-      );
-      // The retained connection topic arrives as soon as the subscription is in place.
-      await publishAll(
-        publisher,
-        [encodeConnection('online', { machineId: 'filler-01', root, publishIntervalMs: 2000 })],
-        true,
-      );
-      await viewer.waitForRecord(
-        (r) => r['kind'] === 'connection',
-        'the retained connection message',
-      );
-      return viewer;
-    };
-  });
+const it = viewerTest.extend('ndjsonViewer', async ({ broker, publisher }) => {
+  return async (root: string, env: Record<string, string> = {}) => {
+    const viewer = launch(
+      { MQTT_URL: broker.url, TOPIC_ROOT: root, VIEWER_STATS_INTERVAL: '0', ...env },
+      ['--ndjson'],
+    );
+    // The retained connection topic arrives as soon as the subscription is in place.
+    await publishAll(
+      publisher,
+      [encodeConnection('online', { machineId: 'filler-01', root, publishIntervalMs: 2000 })],
+      true,
+    );
+    await viewer.waitForRecord(
+      (r) => r['kind'] === 'connection',
+      'the retained connection message',
+    );
+    return viewer;
+  };
+});
 
 describe('viewer process: configuration', () => {
   it.each([

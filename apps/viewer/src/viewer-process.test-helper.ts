@@ -1,4 +1,5 @@
-import { collectLines } from '@ot-mqtt/broker/testing';
+import { brokerTest, collectLines } from '@ot-mqtt/broker/testing';
+import { connectAsync } from 'mqtt';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -139,3 +140,14 @@ export function startViewer(env: Record<string, string>, args: string[] = []): V
     },
   };
 }
+
+/** The broker fixtures plus `publisher`: one raw mqtt.js client on the file's broker, for the scans a test sends. */
+export const viewerTest = brokerTest.extend(
+  'publisher',
+  { scope: 'file' },
+  async ({ broker }, { onCleanup }) => {
+    const publisher = await connectAsync(broker.url, { clientId: 'viewer-spec-publisher' });
+    onCleanup(() => publisher.endAsync());
+    return publisher;
+  },
+);
