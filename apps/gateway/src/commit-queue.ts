@@ -73,7 +73,7 @@ export interface CommitObserver {
  * Group commit between the MQTT connections and the store. Each message's promise resolves only
  * after the transaction holding it has committed — the caller then lets mqtt.js send the PUBACK.
  * Everything that arrived while the previous commit ran (up to the in-flight window of every
- * ingest connection) is committed together in the next one.
+ * ingest connection) is committed together in the next one, in chunks of at most `maxBatch`.
  * When the database fails, the batch is retried with backoff and nothing is acknowledged: the
  * broker keeps (and, after a restart, redelivers) everything behind it. The memory this holds is
  * bounded by connections × in-flight window: the broker sends no more until we acknowledge.
