@@ -40,6 +40,8 @@ export interface ShiftReport {
    * stop reason text: the downtime Pareto.
    */
   readonly downtimeMsByReason: Readonly<Record<string, number>>;
+  /** Rejected bottles by their first cause: no cap, below 93 %, at or above 98 %. */
+  readonly rejectsByCause: Readonly<{ noCap: number; underfill: number; overfill: number }>;
   /** Times the simulated operator pressed reset and start. */
   readonly operatorResets: number;
   /** The simulated operator still answers faults (false without one, or once a command was applied). */

@@ -66,6 +66,10 @@ describe('shift: disturbances, operator and drifts', () => {
       expect(raised, alarm).toBeGreaterThan(0);
     }
     expect(report.operatorResets).toBeGreaterThan(0);
+    const { noCap, underfill, overfill } = report.rejectsByCause;
+    expect(noCap + underfill + overfill).toBe(report.rejected);
+    expect(underfill).toBeGreaterThan(0); // the fill spread: ~0.6 % of bottles
+    expect(noCap).toBeGreaterThan(0); // cap feed empty
   }, 30_000);
 
   it('measures MTBF and MTTR of every cause within tolerance of the configured values', () => {

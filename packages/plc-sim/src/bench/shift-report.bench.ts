@@ -63,6 +63,7 @@ export function measureShifts(shiftHours = 8, seeds = 20): ShiftBenchReport {
       alarmRaises: {} as ShiftReport['alarmRaises'],
       faultedMsByReason: {},
       downtimeMsByReason: {},
+      rejectsByCause: { noCap: 0, underfill: 0, overfill: 0 },
       operatorResets: 0,
       operatorOnDuty: false,
     };
@@ -143,7 +144,11 @@ export function formatShiftReport(report: ShiftBenchReport): string {
     const raised = Object.entries(r.alarmRaises)
       .map(([alarm, n]) => `${alarm} ${n}`)
       .join(', ');
+    const { noCap, underfill, overfill } = r.rejectsByCause;
     lines.push(`  alarms raised: ${raised}; operator resets: ${r.operatorResets}`);
+    lines.push(
+      `  rejects: ${underfill} underfilled, ${overfill} overfilled, ${noCap} without a cap`,
+    );
   }
   return lines.join('\n');
 }

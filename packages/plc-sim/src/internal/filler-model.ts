@@ -269,8 +269,10 @@ export class FillerModel {
 
   /** The bottle at the capper left the line: counted, and a run of rejects trips the line. */
   private discharge(): void {
-    const reject = this.line.capper.reject;
+    const { capper } = this.line;
+    const reject = capper.reject;
     this.counters.count(reject);
+    if (reject) this.shift?.countReject(capper.capOk, capper.levelPct);
     if (this.alarms.countBottle(reject)) this.trip(TRIP_REJECTS, STOP_REASONS.rejects);
   }
 

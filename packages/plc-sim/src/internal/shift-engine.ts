@@ -72,7 +72,7 @@ const ALARM_NAMES = ['LowProductLevel', 'Overfill', 'Underfill', 'NoBottle', 'Ca
 export class ShiftEngine {
   private readonly random: SeededRandom;
   // One buffer for every per-cause figure: a fleet of ten thousand shifts allocates one each.
-  private readonly numbers = new Float64Array(10 * N + ALARM_NAMES.length);
+  private readonly numbers = new Float64Array(10 * N + ALARM_NAMES.length + 3);
   private readonly mtbfMs = this.numbers.subarray(0 * N, 1 * N);
   private readonly mu = this.numbers.subarray(1 * N, 2 * N);
   private readonly sigma = this.numbers.subarray(2 * N, 3 * N);
@@ -95,7 +95,9 @@ export class ShiftEngine {
   private faultedMs = 0;
   private readonly faultedByReason: Record<string, number> = {};
   private readonly downByReason: Record<string, number> = {};
-  private readonly raises = this.numbers.subarray(10 * N);
+  private readonly raises = this.numbers.subarray(10 * N, 10 * N + ALARM_NAMES.length);
+  /** Rejects without a cap, underfilled, overfilled. */
+  private readonly rejects = this.numbers.subarray(10 * N + ALARM_NAMES.length);
   private alarmBits = 0;
   private wearPsi = 0;
   private readonly noiseSeed: number;
@@ -196,6 +198,11 @@ export class ShiftEngine {
       alarmRaises: alarmRaises as ShiftReport['alarmRaises'],
       faultedMsByReason: { ...this.faultedByReason },
       downtimeMsByReason: { ...this.downByReason },
+      rejectsByCause: {
+        noCap: this.rejects[0]!,
+        underfill: this.rejects[1]!,
+        overfill: this.rejects[2]!,
+      },
       operatorResets: this.operatorResets,
       operatorOnDuty: this.operatorOnDuty,
     };
@@ -272,6 +279,11 @@ export class ShiftEngine {
     return (
       ((h1 >>> 0) / 4294967296 + (h2 >>> 0) / 4294967296 - 1) * Math.SQRT2 * Math.sqrt(3) * sigma
     );
+  }
+
+  /** A rejected bottle left the line; its first cause counts (no cap, then level). */
+  countReject(capOk: boolean, levelPct: number): void {
+    this.rejects[!capOk ? 0 : levelPct < P.UNDERFILL_LIMIT_PCT ? 1 : 2]!++;
   }
 
   /** Someone else drives the line (commands): the simulated operator leaves. */
