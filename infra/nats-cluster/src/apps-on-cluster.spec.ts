@@ -70,6 +70,18 @@ describe.skipIf(!available)('agent and viewer on the three-node NATS cluster', (
       for (const a of apps) console.log(`pid ${a.pid} stderr:\n${a.stderr.slice(-30).join('\n')}`);
   });
 
+  it('a viewer asked for a shared subscription says at start that the NATS cluster will deliver nothing to it', async () => {
+    const viewer = app('viewer', {
+      MQTT_URL: urlList(1),
+      VIEWER_TOPIC: '$share/historians/plc/bottlefiller/#',
+      VIEWER_STATS_INTERVAL: '0',
+    });
+    await vi.waitFor(
+      () => expect(viewer.stderr.join('\n')).toMatch(/VIEWER_TOPIC=.*\$share.*never delivers/),
+      { timeout: 20_000, interval: 100 },
+    );
+  });
+
   it('an agent fleet sharded over nodes 1 and 3, a viewer on node 2: kill -9 the agent’s node, then (healed) the viewer’s — every scan of every machine arrives, none lost', async () => {
     const viewer = app(
       'viewer',

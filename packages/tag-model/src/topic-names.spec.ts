@@ -77,6 +77,9 @@ describe('NATS portability', () => {
     expect(natsPortabilityProblem('plc/bottlefiller/filler-01')).toBeUndefined();
     expect(natsPortabilityProblem('site a/line')).toContain('space');
     expect(natsPortabilityProblem('line.2')).toContain('"."');
+    expect(natsPortabilityProblem('$share/historians/plc/bottlefiller/#')).toContain(
+      'never delivers',
+    );
   });
 });
 

@@ -63,9 +63,10 @@ export function topicRootProblem(root: string): string | undefined {
 /**
  * Why a topic, topic root or machine id would not work on a NATS server's MQTT gateway, or
  * `undefined` when it would. NATS maps topic levels to subject tokens: a space is refused by every
- * version, and a `.` by NATS before 2.10 — either closes the client's connection. Both are valid
- * MQTT, so the tag model accepts them; call this to warn before a user finds out from a closed
- * connection (docs/scaling.md lists what a NATS cluster does not carry).
+ * version, and a `.` by NATS before 2.10 — either closes the client's connection; a `$share/`
+ * filter is accepted and receives nothing. All are valid MQTT, so the tag model accepts them; call
+ * this to warn before a user finds out from a closed connection or a silent subscription
+ * (docs/cluster.md lists what a NATS cluster does not carry).
  *
  * @param name - A topic, topic root or machine id.
  * @returns A sentence naming the character and the consequence.
@@ -78,6 +79,10 @@ export function topicRootProblem(root: string): string | undefined {
  * ```
  */
 export function natsPortabilityProblem(name: string): string | undefined {
+  // Measured on NATS 2.9 (infra/nats-cluster): SUBACK granted, nothing ever delivered — no error
+  // for the client to report, so a warning at start is the only place a user learns it.
+  if (name.startsWith('$share/'))
+    return 'is a shared subscription ($share/), which a NATS MQTT gateway accepts and never delivers to';
   if (/\s/u.test(name))
     return 'contains a space, which a NATS MQTT gateway refuses (it closes the connection)';
   if (name.includes('.'))
