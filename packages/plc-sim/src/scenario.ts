@@ -48,8 +48,8 @@ const RateSchema = z.strictObject({
 const EventSchema = z
   .strictObject({
     at: z.union([clock, nonNegative.transform((minutes) => ({ minutes }))]),
-    action: z.enum(['inject', 'clear', 'stop', 'start', 'changeover']),
-    fault: z.enum(FAULTS).optional(),
+    action: z.literal(['inject', 'clear', 'stop', 'start', 'changeover']),
+    fault: z.literal(FAULTS).optional(),
     durationMinutes: positive.optional(),
   })
   .superRefine((e, ctx) => {
@@ -76,7 +76,7 @@ const EventSchema = z
 export const ScenarioFileSchema = z.strictObject({
   name: z.string().min(1).optional(),
   description: z.string().optional(),
-  base: z.enum(['plausible', 'none']).optional(),
+  base: z.literal(['plausible', 'none']).optional(),
   start: z
     .strictObject({
       time: clock.optional(),
@@ -84,7 +84,7 @@ export const ScenarioFileSchema = z.strictObject({
       running: z.boolean().optional(),
     })
     .optional(),
-  disturbances: z.partialRecord(z.enum(DISTURBANCE_CAUSES), RateSchema.nullable()).optional(),
+  disturbances: z.partialRecord(z.literal(DISTURBANCE_CAUSES), RateSchema.nullable()).optional(),
   fillSpreadPct: nonNegative.optional(),
   // .nullable() rather than a union with null: an error then names the field inside.
   drifts: z
