@@ -10,7 +10,8 @@ import { ready, silent } from './api-test.test-helper.js';
 
 // A scripted run whose OEE is computed by hand: scans every 2 s from 06:00 to 08:10; the line
 // fills one bottle every 4 s of running time, rejects every 40th bottle, and is faulted (not
-// running) for exactly 6 minutes, 06:20–06:26. Ideal rate 16 bottles/min.
+// running) for exactly 6 minutes, 06:20–06:26. Ideal rate 16 bottles/min. As the simulator does,
+// a bottle counts in BottlesFilled (good) or in BottlesRejected, never in both.
 //
 // 06:00–07:00: planned 3600 s, run 3240 s → availability 0.9; bottles 3240 / 4 = 810 →
 //   performance 810 / (54 min × 16) = 0.9375; rejects ⌊810 / 40⌋ = 20 → quality 790 / 810;
@@ -30,7 +31,7 @@ function scenario(): ScanRecord[] {
     const fault = t >= FAULT.from && t < FAULT.to;
     const tags = someTags(50, fault);
     tags.counters = {
-      BottlesFilled: filled,
+      BottlesFilled: filled - Math.floor(filled / 40),
       BottlesRejected: Math.floor(filled / 40),
       BottlesPerMinute: 15,
     };

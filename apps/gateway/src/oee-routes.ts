@@ -28,7 +28,7 @@ const oeeJson = (r: OeeResult) => ({
   oee: r.oee ?? null,
 });
 
-/** Stored scans as OEE samples: running = SystemRunning and not Fault; scans before the first stored value of a tag are skipped. */
+/** Stored scans as OEE samples: running = SystemRunning and not Fault, bottles = BottlesFilled + BottlesRejected; scans before the first stored value of a tag are skipped. */
 function samplesOf(
   scans: readonly { at: number; values: Readonly<Record<string, number | boolean>> }[],
 ): OeeSample[] {
@@ -39,7 +39,9 @@ function samplesOf(
     out.push({
       at,
       running: SystemRunning === true && Fault !== true,
-      filled: BottlesFilled,
+      // The simulator (as the seed's PLC) counts a bottle in exactly one of BottlesFilled (good) and
+      // BottlesRejected, so every bottle made is their sum; OEE's total must not subtract rejects twice.
+      filled: BottlesFilled + BottlesRejected,
       rejected: BottlesRejected,
     });
   }
