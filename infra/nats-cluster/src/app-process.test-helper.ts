@@ -4,9 +4,11 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
+/** The apps the cluster tests run. */
+export type App = 'agent' | 'viewer' | 'gateway';
+
 /** The built entry point of an app (`npx nx run <app>:build` first). */
-export const appMain = (app: 'agent' | 'viewer'): string =>
-  resolve(ROOT, 'apps', app, 'dist', 'main.js');
+export const appMain = (app: App): string => resolve(ROOT, 'apps', app, 'dist', 'main.js');
 
 /** A built app running as a child process, with its output kept line by line. */
 export interface AppProcess {
@@ -28,7 +30,7 @@ process.once('exit', () => {
 
 /** Starts `node apps/<app>/dist/main.js` with `env` added to ours (`NO_COLOR` set). */
 export function startApp(
-  app: 'agent' | 'viewer',
+  app: App,
   env: Record<string, string>,
   args: readonly string[] = [],
 ): AppProcess {

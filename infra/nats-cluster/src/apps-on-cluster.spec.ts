@@ -1,7 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { appMain, startApp, type AppProcess } from './app-process.test-helper.js';
+import { freePorts } from './free-ports.js';
 import { createSequenceLog, type SequenceLog } from './sequence-log.test-helper.js';
 import { findNatsServer, startNatsCluster, type NatsCluster } from './start-nats-cluster.js';
 
@@ -81,6 +84,34 @@ describe.skipIf(!available)('agent and viewer on the three-node NATS cluster', (
       { timeout: 20_000, interval: 100 },
     );
   });
+
+  it.skipIf(!existsSync(appMain('gateway')))(
+    'the gateway with its NATS profile (MQTT 3.1.1, no share group) on node 3 stores the scans an agent publishes on node 1',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ot-mqtt-cluster-gateway-'));
+      const port = await freePorts(1).then(([p]) => p!);
+      try {
+        app('gateway', {
+          MQTT_URL: cluster.nodes[2]!.mqttUrl,
+          MQTT_PROTOCOL_VERSION: '4',
+          GATEWAY_SHARE_GROUP: 'none',
+          HISTORIAN_DB: join(dir, 'historian.sqlite'),
+          GATEWAY_PORT: String(port),
+        });
+        app('agent', { MQTT_URL: urlList(0), PUBLISH_INTERVAL: '0.5', MACHINE_ID: 'gw-filler' });
+        await vi.waitFor(
+          async () => {
+            const response = await fetch(`http://127.0.0.1:${port}/api/machines`);
+            expect(await response.text()).toContain('gw-filler');
+          },
+          { timeout: 60_000, interval: 500 },
+        );
+      } finally {
+        await Promise.all(apps.splice(0).map((a) => a.kill()));
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('an agent fleet sharded over nodes 1 and 3, a viewer on node 2: kill -9 the agent’s node, then (healed) the viewer’s — every scan of every machine arrives, none lost', async () => {
     const viewer = app(

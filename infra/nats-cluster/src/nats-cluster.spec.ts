@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createMqttClient, type MqttClient } from '@ot-mqtt/mqtt-client';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mqttAnswers } from './mqtt-answers.js';
 import { createSequenceLog } from './sequence-log.test-helper.js';
 import { findNatsServer, startNatsCluster, type NatsCluster } from './start-nats-cluster.js';
 
@@ -141,6 +142,14 @@ describe.skipIf(!available)('three-node NATS cluster (MQTT gateway on JetStream)
   });
 
   it('a retained connection topic and a last will work across nodes (the client on node 1 is killed -9, the reader is on node 3)', async () => {
+    // After the previous test's kills and restarts the MQTT streams may still be electing a leader,
+    // when a CONNECT is neither answered nor refused: start once every node answers.
+    await vi.waitFor(
+      async () => {
+        for (const node of cluster.nodes) expect(await mqttAnswers(node.mqttUrl)).toBe(true);
+      },
+      { timeout: 60_000, interval: 500 },
+    );
     const [first, , third] = cluster.nodes;
     const port = new URL(first!.mqttUrl).port;
     // mosquitto_sub as "the agent": its will is registered on node 1 and it dies without DISCONNECT.
