@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { createMqttClient, type MqttClient } from '@ot-mqtt/mqtt-client';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mqttAnswers } from './mqtt-answers.js';
 import { createSequenceLog } from './sequence-log.test-helper.js';
 import { findNatsServer, startNatsCluster, type NatsCluster } from './start-nats-cluster.js';
 
@@ -140,67 +139,75 @@ describe.skipIf(!available)('three-node NATS cluster (MQTT gateway on JetStream)
     );
     await cluster.nodes[other]!.restart();
   });
-
-  it('a retained connection topic and a last will work across nodes (the client on node 1 is killed -9, the reader is on node 3)', async () => {
-    // After the previous test's kills and restarts the MQTT streams may still be electing a leader,
-    // when a CONNECT is neither answered nor refused: start once every node answers.
-    await vi.waitFor(
-      async () => {
-        for (const node of cluster.nodes) expect(await mqttAnswers(node.mqttUrl)).toBe(true);
-      },
-      { timeout: 60_000, interval: 500 },
-    );
-    const [first, , third] = cluster.nodes;
-    const port = new URL(first!.mqttUrl).port;
-    // mosquitto_sub as "the agent": its will is registered on node 1 and it dies without DISCONNECT.
-    const agent = spawn(
-      'mosquitto_sub',
-      ['-h', '127.0.0.1', '-p', port, '-V', 'mqttv311', '-i', 'will-agent', '-t', 'will/ignored'] //
-        .concat(['--will-topic', 'will/connection', '--will-payload', 'offline'])
-        .concat(['--will-qos', '1', '--will-retain']),
-      { stdio: 'ignore' },
-    );
-    const online = await mqtt.connectAsync(first!.mqttUrl, {
-      clientId: 'will-online',
-      reconnectPeriod: 0,
-    });
-    await online.publishAsync('will/connection', 'online', { qos: 1, retain: true });
-    await online.endAsync();
-
-    const seen: string[] = [];
-    const reader = await mqtt.connectAsync(third!.mqttUrl, {
-      clientId: 'will-reader',
-      reconnectPeriod: 0,
-    });
-    try {
-      reader.on('message', (_topic, payload) => seen.push(payload.toString()));
-      // The retained value is read through a wildcard, on another node than the one it was set on.
-      await reader.subscribeAsync('will/+', { qos: 1 });
-      await vi.waitFor(() => expect(seen).toContain('online'), { timeout: 15_000 });
-      await vi.waitFor(() => expect(agent.pid).toBeDefined());
-      await new Promise<void>((resolve) => {
-        agent.once('exit', () => resolve());
-        process.kill(agent.pid!, 'SIGKILL');
-      });
-      await vi.waitFor(() => expect(seen.at(-1)).toBe('offline'), { timeout: 15_000 });
-    } finally {
-      await reader.endAsync();
-    }
-    const late = await mqtt.connectAsync(cluster.nodes[1]!.mqttUrl, {
-      clientId: 'will-late',
-      reconnectPeriod: 0,
-    });
-    try {
-      const retained = new Promise<string>((resolve) =>
-        late.once('message', (_t, payload) => resolve(payload.toString())),
-      );
-      await late.subscribeAsync('will/connection', { qos: 1 });
-      expect(await retained).toBe('offline');
-    } finally {
-      await late.endAsync();
-    }
-  });
 });
+
+// A cluster of its own: after the node kills above, a node's copy of the retained messages can lag
+// (its retained-message consumer reports "not current" for minutes) and a retained message set on
+// one node was once not seen on another within 15 s (docs/cluster.md).
+describe.skipIf(!available)(
+  'retained messages and last wills on a fresh three-node cluster',
+  () => {
+    let fresh: NatsCluster;
+    beforeAll(async () => {
+      fresh = await startNatsCluster();
+    });
+    afterAll(async () => {
+      await fresh?.stop();
+    });
+
+    it('a retained connection topic and a last will work across nodes (the client on node 1 is killed -9, the reader is on node 3)', async () => {
+      const [first, , third] = fresh.nodes;
+      const port = new URL(first!.mqttUrl).port;
+      // mosquitto_sub as "the agent": its will is registered on node 1 and it dies without DISCONNECT.
+      const agent = spawn(
+        'mosquitto_sub',
+        ['-h', '127.0.0.1', '-p', port, '-V', 'mqttv311', '-i', 'will-agent', '-t', 'will/ignored'] //
+          .concat(['--will-topic', 'will/connection', '--will-payload', 'offline'])
+          .concat(['--will-qos', '1', '--will-retain']),
+        { stdio: 'ignore' },
+      );
+      const online = await mqtt.connectAsync(first!.mqttUrl, {
+        clientId: 'will-online',
+        reconnectPeriod: 0,
+      });
+      await online.publishAsync('will/connection', 'online', { qos: 1, retain: true });
+      await online.endAsync();
+
+      const seen: string[] = [];
+      const reader = await mqtt.connectAsync(third!.mqttUrl, {
+        clientId: 'will-reader',
+        reconnectPeriod: 0,
+      });
+      try {
+        reader.on('message', (_topic, payload) => seen.push(payload.toString()));
+        // The retained value is read through a wildcard, on another node than the one it was set on.
+        await reader.subscribeAsync('will/+', { qos: 1 });
+        await vi.waitFor(() => expect(seen).toContain('online'), { timeout: 15_000 });
+        await vi.waitFor(() => expect(agent.pid).toBeDefined());
+        await new Promise<void>((resolve) => {
+          agent.once('exit', () => resolve());
+          process.kill(agent.pid!, 'SIGKILL');
+        });
+        await vi.waitFor(() => expect(seen.at(-1)).toBe('offline'), { timeout: 15_000 });
+      } finally {
+        await reader.endAsync();
+      }
+      const late = await mqtt.connectAsync(fresh.nodes[1]!.mqttUrl, {
+        clientId: 'will-late',
+        reconnectPeriod: 0,
+      });
+      try {
+        const retained = new Promise<string>((resolve) =>
+          late.once('message', (_t, payload) => resolve(payload.toString())),
+        );
+        await late.subscribeAsync('will/connection', { qos: 1 });
+        expect(await retained).toBe('offline');
+      } finally {
+        await late.endAsync();
+      }
+    });
+  },
+);
 
 /** Resolves with how a connection ended: `connack` (accepted), `closed` or the CONNACK refusal. */
 const connectOutcome = (url: string, options: mqtt.IClientOptions): Promise<string> =>
