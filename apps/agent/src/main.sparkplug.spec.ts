@@ -134,7 +134,7 @@ describe('agent as a Sparkplug B edge node (PAYLOAD_FORMAT=sparkplug)', () => {
     await again.stop();
   });
 
-  it('waits for the primary host’s STATE online before its births, and dies while it is offline (SPARKPLUG_HOST_ID)', async ({
+  it('waits for the primary host’s STATE online before its births, and dies and starts a new session (next bdSeq) while it is offline (SPARKPLUG_HOST_ID)', async ({
     broker,
   }) => {
     const sub = await rawSubscriber(broker.url, `spBv1.0/${GROUP}/+/host-aware/#`);
@@ -157,15 +157,27 @@ describe('agent as a Sparkplug B edge node (PAYLOAD_FORMAT=sparkplug)', () => {
     await waitFor(() => sub.on('NBIRTH').length >= 1, 'the NBIRTH once the host is online');
     await waitFor(() => sub.on('DDATA').length >= 1, 'data while the host is online');
 
-    // The host goes offline: NDEATH (the will's bdSeq), then silence until it is back.
+    expect(bdSeqOf(sub.on('NBIRTH')[0]!.payload)).toBe(0n);
+
+    // The host goes offline: NDEATH (the will's bdSeq), then the agent ends its session (§5.4)…
     await state(false, t + 1);
     await waitFor(() => sub.on('NDEATH').length >= 1, 'the NDEATH when the host goes offline');
     expect(bdSeqOf(sub.on('NDEATH')[0]!.payload)).toBe(0n);
+    await agent.line(/new MQTT session after the NDEATH/u);
+    // …and births on the new session (the next bdSeq) only once the host is back.
     await state(true, t + 2);
     await waitFor(() => sub.on('NBIRTH').length >= 2, 'the births when the host is back');
+    await waitFor(() => sub.on('DBIRTH').length >= 2, 'the DBIRTH when the host is back');
+    expect(bdSeqOf(sub.on('NBIRTH')[1]!.payload)).toBe(1n);
     const types = sub.messages.map((m) => m.topic.split('/')[2]);
     const death = types.indexOf('NDEATH');
+    // Nothing between the NDEATH and the new NBIRTH: no DATA, and no will of the ended session.
     expect(types.slice(death + 1, types.lastIndexOf('NBIRTH'))).toEqual([]);
+
+    // The new session's will carries the new bdSeq.
+    agent.child.kill('SIGKILL');
+    await waitFor(() => sub.on('NDEATH').length >= 2, 'the NDEATH will of the new session', 60_000);
+    expect(bdSeqOf(sub.on('NDEATH')[1]!.payload)).toBe(1n);
     await sub.client.publishAsync('spBv1.0/STATE/scada', '', { qos: 1, retain: true });
   });
 

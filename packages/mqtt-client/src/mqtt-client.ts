@@ -120,4 +120,18 @@ export interface MqttClient {
    * whatever is left with `CLOSED` and completes every stream. Safe to call more than once.
    */
   close(options?: CloseOptions): Promise<void>;
+  /**
+   * Ends the current connection with DISCONNECT (the broker drops its last will) and connects again
+   * at once, as a lost link would but without backoff: a new session for a clean client, the will
+   * (a function) asked anew, subscriptions restored, held messages sent after the reconnect.
+   * Resolves once the old connection is gone; does nothing unless connected. Sparkplug 3.0 needs it:
+   * an edge node whose primary host goes offline publishes NDEATH and starts a new session.
+   *
+   * @example
+   * ```ts
+   * await client.publish(ndeathTopic, ndeath);
+   * await client.reconnect(); // the next CONNECT registers the next bdSeq's will
+   * ```
+   */
+  reconnect(): Promise<void>;
 }

@@ -37,8 +37,9 @@ interface DeviceCounters {
  * The agent as a Sparkplug B 3.0 edge node (PAYLOAD_FORMAT=sparkplug, docs/sparkplug.md): one
  * connection with the NDEATH as its will; after each connect (and, with SPARKPLUG_HOST_ID, once
  * the primary host's STATE says online) NBIRTH and one DBIRTH per filler, then DDATA by exception
- * each scan; NCMD `Node Control/Rebirth` births again; DCMD `Commands/<command>` writes reach the
- * filler as the JSON commands do; a clean stop sends DDEATHs and the NDEATH before DISCONNECT.
+ * each scan; NCMD `Node Control/Rebirth` births again; the primary host going offline means NDEATH
+ * and a new MQTT session (next bdSeq) whose births wait for the host; DCMD `Commands/<command>`
+ * writes reach the filler as the JSON commands do; a clean stop sends DDEATHs and the NDEATH before DISCONNECT.
  * All Sparkplug publishes are QoS 0, not retained (§ "QoS and retain" of the specification).
  */
 export function startSparkplugAgent(
@@ -71,7 +72,7 @@ export function startSparkplugAgent(
   let born = false;
   const pending = new Set<Promise<void>>();
 
-  const send = (message: SparkplugMessage, device = 0): void => {
+  const send = (message: SparkplugMessage, device = 0): Promise<void> => {
     const c = counts[device]!;
     c.messages++;
     const publish = client.publish(message.topic, message.payload, { qos: 0, retain: false });
@@ -92,6 +93,7 @@ export function startSparkplugAgent(
     );
     pending.add(settled);
     void settled.finally(() => pending.delete(settled));
+    return settled;
   };
 
   const birth = (why: string) => {
@@ -199,9 +201,14 @@ export function startSparkplugAgent(
         logger.info(state.online ? 'primary host online' : 'primary host offline', { hostId });
         if (state.online) maybeBirth('primary host online');
         else if (born) {
-          // Hosts must not take our data as current while the primary host is away.
-          send(node.death(Date.now()));
+          // §5.4 (Sparkplug 3.0): NDEATH, then end this session. The new CONNECT registers the next
+          // bdSeq's will, and the births wait for the host's STATE online again.
           born = false;
+          void send(node.death(Date.now())).then(async () => {
+            if (stopping) return;
+            await client.reconnect();
+            logger.info('new MQTT session after the NDEATH (primary host offline)', { hostId });
+          });
         }
       }),
     );

@@ -76,6 +76,8 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
   /** Unacknowledged messages put back in the outbox by the last lost connection. */
   private pendingResend = 0;
   private closing = false;
+  /** The connection ends by reconnect(): the next one is tried at once, not after a backoff. */
+  private deliberate = false;
   /** close({ awaitBroker }) is waiting for the broker to come back: keep reconnecting meanwhile. */
   private awaitingBroker = false;
   private closed = false;
@@ -199,6 +201,21 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
     return this.closePromise;
   }
 
+  async reconnect(): Promise<void> {
+    const gen = this.connectedOn;
+    const client = this.conn;
+    if (gen === 0 || gen !== this.generation || client === undefined || this.ended) return;
+    // Held back from the old connection meanwhile (live() needs conn), sent on the new one.
+    this.conn = undefined;
+    this.deliberate = true;
+    this.lastError = new MqttClientError(
+      'CONNECTION_LOST',
+      `Connection to ${this.node.redactedUrl} ended by reconnect()`,
+    );
+    await this.disconnectGracefully(client);
+    this.onClose(gen);
+  }
+
   // ---------------------------------------------------------------- connection loop
 
   private connect(): void {
@@ -297,6 +314,8 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
 
   private onClose(gen: number): void {
     if (gen !== this.generation) return;
+    const deliberate = this.deliberate;
+    this.deliberate = false;
     this.clearConnectTimer();
     const client = this.conn;
     this.conn = undefined;
@@ -333,14 +352,14 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
       this.finish(error);
       return;
     }
-    if (this.opts.reconnect.giveUpOn.includes(error.code)) {
+    if (!deliberate && this.opts.reconnect.giveUpOn.includes(error.code)) {
       this.finish(error);
       return;
     }
     // A connection that carried traffic was progress, however short: a link that drops every few
     // seconds is retried promptly instead of backing off toward maxDelayMs (stableAfterMs is never
     // reached there). A broker that accepts and drops at once, silent or kicking, still backs off.
-    if (wasConnected && this.carriedTraffic && !this.takeover.kicked) {
+    if (deliberate || (wasConnected && this.carriedTraffic && !this.takeover.kicked)) {
       this.failures = 0;
       this.attempt = 0;
     }
@@ -353,7 +372,11 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
     const round = Math.ceil(this.failures / nodes);
     const backoff = backoffDelay(round, this.opts.reconnect, this.opts.random);
     // Closing with awaitBroker: the broker has until the close timeout, so it is asked often.
-    const delay = this.awaitingBroker ? Math.min(backoff, AWAIT_BROKER_RETRY_MS) : backoff;
+    const delay = deliberate
+      ? 0
+      : this.awaitingBroker
+        ? Math.min(backoff, AWAIT_BROKER_RETRY_MS)
+        : backoff;
     this.setState({
       status: 'reconnecting',
       attempt: this.attempt,
