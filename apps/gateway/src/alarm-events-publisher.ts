@@ -1,6 +1,6 @@
-import mqtt from 'mqtt';
 import type { AlarmEventPayload } from '@ot-mqtt/tag-model';
 import type { GatewayConfig } from './config.js';
+import { connectBrokers } from './connect-brokers.js';
 import type { Logger } from './log.js';
 
 /** The MQTT side of the alarm server. */
@@ -25,7 +25,7 @@ export function startAlarmEventsPublisher(
   log: Logger,
 ): AlarmEventsPublisher {
   const clientId = `${config.clientId}-alarms`;
-  const client = mqtt.connect(config.mqttUrl, {
+  const client = connectBrokers(config.mqttUrl, {
     clientId,
     clean: true,
     protocolVersion: config.protocolVersion,

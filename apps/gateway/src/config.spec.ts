@@ -33,6 +33,29 @@ describe('gateway configuration', () => {
     );
   });
 
+  it('MQTT_URL lists the nodes of a cluster (failover in order); a bad entry stops the gateway naming MQTT_URL', () => {
+    expect(ok({ MQTT_URL: 'mqtt://n1:1883, mqtt://n2:1884,mqtt://n3:1885' }).mqttUrl).toBe(
+      'mqtt://n1:1883,mqtt://n2:1884,mqtt://n3:1885',
+    );
+    const bad = (MQTT_URL: string) => {
+      const r = parseConfig({ MQTT_URL }, []);
+      return r.kind === 'error' ? r.errors.join('\n') : `accepted ${MQTT_URL}`;
+    };
+    expect(bad('mqtt://n1:1883,http://n2:80')).toMatch(
+      /^MQTT_URL=".*" is invalid \(entry 2 \(http:\/\/n2:80\): scheme http: is not supported\): expected one URL or a comma-separated list/,
+    );
+    expect(bad('mqtt://n1:1883,,mqtt://n3:1883')).toMatch(
+      /MQTT_URL=.*entry 2 \(""\): an empty entry/,
+    );
+    expect(bad('mqtts://n1:8883,mqtt://n2:1883')).toMatch(/MQTT_URL=.*mixes TLS/);
+    // mqtt.js fails over between host:port pairs with one WebSocket path.
+    expect(bad('ws://n1:8080/mqtt,ws://n2:8080/other')).toMatch(
+      /MQTT_URL=.*ws\/wss entries with different paths/,
+    );
+    expect(ok({ MQTT_URL: 'ws://n1:8080/mqtt,ws://n2:8081/mqtt' }).mqttUrl).toContain(',');
+    expect(helpText()).toMatch(/MQTT_URL[\s\S]*one URL or a comma-separated list/);
+  });
+
   it('GATEWAY_SHARE_GROUP=none: a plain subscription on one connection (brokers without $share)', () => {
     expect(ok({ GATEWAY_SHARE_GROUP: 'none', MQTT_PROTOCOL_VERSION: '4' })).toMatchObject({
       shareGroup: undefined,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { brokerUrlList } from '@ot-mqtt/app-kit';
 import { DEFAULT_HISTORIAN_DB, isPostgresUrl } from '@ot-mqtt/historian';
 import { DEFAULT_TOPIC_ROOT } from '@ot-mqtt/tag-model';
 import { z } from 'zod';
@@ -62,6 +63,11 @@ const urlWith = (schemes: readonly string[]) =>
     },
     `not a URL with scheme ${schemes.join(' or ')}`,
   );
+const isWebSocketUrl = (u: string) => /^wss?:/iu.test(u);
+const pathOf = (u: string) => {
+  const url = new URL(u);
+  return `${url.pathname}${url.search}`;
+};
 const readableFile = z.string().refine((p) => {
   try {
     readFileSync(p);
@@ -90,9 +96,15 @@ export const ENV_VARS = [
   {
     name: 'MQTT_URL',
     default: 'mqtt://<MQTT_BROKER_HOST>:<MQTT_BROKER_PORT>',
-    allowed: 'a URL with scheme mqtt:, mqtts:, ws: or wss:',
-    description: 'Full broker URL; overrides host and port.',
-    schema: urlWith(['mqtt:', 'mqtts:', 'ws:', 'wss:']),
+    allowed:
+      'one URL or a comma-separated list (at most 16, all TLS or all plain, ws/wss ones with one path) with scheme mqtt://, mqtts://, ws:// or wss://, without credentials',
+    description:
+      'Full broker URL; overrides host and port. Several (the nodes of a cluster): every connection starts on the first and moves to the next at each reconnect.',
+    schema: brokerUrlList.refine(
+      // mqtt.js's `servers` failover takes one WebSocket path for all (connect-brokers.ts).
+      (list) => new Set(list.split(',').filter(isWebSocketUrl).map(pathOf)).size <= 1,
+      'ws/wss entries with different paths',
+    ),
   },
   {
     name: 'MQTT_USERNAME',
@@ -274,7 +286,7 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 /** Validated configuration of the gateway. */
 export interface GatewayConfig {
-  /** Broker URL (credentials never in it). */
+  /** Broker URL, or several comma-separated (failover, in order); credentials never in it. */
   readonly mqttUrl: string;
   /** Broker user name. */
   readonly username: string | undefined;

@@ -1,7 +1,8 @@
-import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
+import type { IPublishPacket, MqttClient } from 'mqtt';
 import { formatPayloadError, parsePayload, type DataPayload } from '@ot-mqtt/tag-model';
 import type { CommitQueue } from './commit-queue.js';
 import type { GatewayConfig } from './config.js';
+import { brokerOf, connectBrokers } from './connect-brokers.js';
 import type { Logger } from './log.js';
 import { PubackSequencer } from './puback-sequencer.js';
 import { inflateIfCompressed } from './inflate-payload.js';
@@ -183,7 +184,7 @@ export function startIngest(
   const connected = new Set<number>();
   for (let n = 0; n < config.ingestConnections; n++) {
     const clientId = `${config.clientId}-${n}`;
-    const client = mqtt.connect(config.mqttUrl, {
+    const client = connectBrokers(config.mqttUrl, {
       clientId,
       clean: false,
       protocolVersion: config.protocolVersion,
@@ -229,10 +230,10 @@ export function startIngest(
       const acknowledge = sequencer.receive(packet.messageId, () => callback(PUBACK_DEFERRED));
       handle(packet).then(acknowledge, failed(packet));
     };
-    client.on('connect', (connack) => {
-      connected.add(n);
-      log.info('ingest connected', { clientId, sessionPresent: connack.sessionPresent });
-      if (connack.sessionPresent) return;
+    let subscribePending = false;
+    let retry: NodeJS.Timeout | undefined;
+    const subscribe = () => {
+      subscribePending = true;
       const filters: Record<string, { qos: 1 }> = {};
       for (const f of dataFilters(config)) filters[f] = { qos: 1 };
       // The retained connection states go to every gateway (not shared), on the first connection only.
@@ -244,15 +245,33 @@ export function startIngest(
       }
       client.subscribe(filters, (error, granted) => {
         const refused = granted?.filter((g) => g.qos > 2) ?? [];
-        if (error || refused.length > 0) {
-          log.error('subscription refused by the broker', {
-            clientId,
-            error: error?.message ?? refused.map((g) => g.topic).join(','),
-          });
+        if (!error && refused.length === 0) {
+          subscribePending = false;
+          return;
         }
+        log.error('subscription refused by the broker', {
+          clientId,
+          error: error?.message ?? refused.map((g) => g.topic).join(','),
+        });
+        // A NATS cluster refuses SUBSCRIBE while it elects a new stream leader after a node died:
+        // tried again while connected (and at the next connect otherwise).
+        if (client.connected) retry = setTimeout(subscribe, 1_000);
       });
+    };
+    client.on('connect', (connack) => {
+      connected.add(n);
+      log.info('ingest connected', {
+        clientId,
+        broker: brokerOf(client),
+        sessionPresent: connack.sessionPresent,
+      });
+      // A session whose SUBSCRIBE was never acknowledged (the connection died first: a NATS node
+      // killed before its slow SUBACK) may lack the subscription: subscribing again is harmless.
+      if (connack.sessionPresent && !subscribePending) return;
+      subscribe();
     });
     client.on('close', () => {
+      clearTimeout(retry);
       sequencer.reset();
       if (connected.delete(n)) log.warn('ingest disconnected: reconnecting', { clientId });
     });
