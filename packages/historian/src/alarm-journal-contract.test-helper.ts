@@ -1,7 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AlarmJournalEntry } from './alarm-journal.js';
 import type { HistorianStore } from './historian-store.js';
-import type { StoreFixture } from './store-contract.test-helper.js';
 import { scan, T0 } from './test-scans.test-helper.js';
 
 const raised = (machineId: string, alarm: string, at: number): AlarmJournalEntry => ({
@@ -19,23 +18,19 @@ const raised = (machineId: string, alarm: string, at: number): AlarmJournalEntry
   clearedAt: null,
 });
 
-/** What every engine's alarm journal and scan-values query must do, against a real database. */
-export function describeAlarmJournalContract(
-  engine: string,
-  fixture: () => Promise<StoreFixture>,
-): void {
-  describe(`${engine} alarm journal`, () => {
-    let fx: StoreFixture;
-    let store: HistorianStore;
-    beforeEach(async () => {
-      fx = await fixture();
-      store = await fx.open();
-    });
-    afterEach(async () => {
-      await store.close();
-      await fx.cleanup();
-    });
+/** The store a contract's tests run against, opened afresh for each test. */
+export interface StoreUnderTest {
+  readonly store: HistorianStore;
+  /** Closes the store and opens the same database again (a gateway restart). */
+  reopen(): Promise<void>;
+}
 
+/**
+ * What every engine's alarm journal and scan-values query must do, against a real database: run
+ * inside {@link describeStoreContract}, which opens and removes the database around each test.
+ */
+export function describeAlarmJournalContract(current: StoreUnderTest): void {
+  describe('alarm journal', () => {
     it('journals transitions with every field, filters them and keeps the newest within the limit', async () => {
       const ack: AlarmJournalEntry = {
         ...raised('m1', 'Overfill', T0),
@@ -56,12 +51,15 @@ export function describeAlarmJournalContract(
         active: false,
         clearedAt: T0 + 9_000,
       };
-      await store.appendAlarmEvents([raised('m1', 'Overfill', T0), raised('m2', 'NoBottle', T0)]);
-      await store.appendAlarmEvents([ack]);
-      await store.appendAlarmEvents([cleared]);
-      await store.appendAlarmEvents([]);
+      await current.store.appendAlarmEvents([
+        raised('m1', 'Overfill', T0),
+        raised('m2', 'NoBottle', T0),
+      ]);
+      await current.store.appendAlarmEvents([ack]);
+      await current.store.appendAlarmEvents([cleared]);
+      await current.store.appendAlarmEvents([]);
 
-      const all = await store.alarmJournal({ from: T0, to: T0 + 60_000 });
+      const all = await current.store.alarmJournal({ from: T0, to: T0 + 60_000 });
       expect(all.map((e) => [e.machineId, e.event])).toEqual([
         ['m1', 'raised'],
         ['m2', 'raised'],
@@ -74,26 +72,34 @@ export function describeAlarmJournalContract(
       // Lines written without a topic read back with topic null.
       expect(all[1]!.topic).toBeNull();
       expect(
-        (await store.alarmJournal({ from: T0, to: T0 + 60_000, machineId: 'm2' })).map(
+        (await current.store.alarmJournal({ from: T0, to: T0 + 60_000, machineId: 'm2' })).map(
           (e) => e.alarm,
         ),
       ).toEqual(['NoBottle']);
       expect(
-        (await store.alarmJournal({ from: T0, to: T0 + 60_000, alarm: 'Overfill' })).length,
+        (await current.store.alarmJournal({ from: T0, to: T0 + 60_000, alarm: 'Overfill' })).length,
       ).toBe(3);
       expect(
-        (await store.alarmJournal({ from: T0, to: T0 + 60_000, event: 'acknowledged' }))[0]?.user,
+        (await current.store.alarmJournal({ from: T0, to: T0 + 60_000, event: 'acknowledged' }))[0]
+          ?.user,
       ).toBe('op-1');
       // Half-open range, and the limit keeps the newest lines.
-      expect(await store.alarmJournal({ from: T0 + 5_000, to: T0 + 9_000 })).toHaveLength(1);
+      expect(await current.store.alarmJournal({ from: T0 + 5_000, to: T0 + 9_000 })).toHaveLength(
+        1,
+      );
       expect(
-        (await store.alarmJournal({ from: T0, to: T0 + 60_000, limit: 2 })).map((e) => e.event),
+        (await current.store.alarmJournal({ from: T0, to: T0 + 60_000, limit: 2 })).map(
+          (e) => e.event,
+        ),
       ).toEqual(['acknowledged', 'cleared']);
     });
 
     it('gives the newest line of every alarm (to rebuild from), also after reopening', async () => {
-      await store.appendAlarmEvents([raised('m1', 'Overfill', T0), raised('m1', 'Underfill', T0)]);
-      await store.appendAlarmEvents([
+      await current.store.appendAlarmEvents([
+        raised('m1', 'Overfill', T0),
+        raised('m1', 'Underfill', T0),
+      ]);
+      await current.store.appendAlarmEvents([
         {
           ...raised('m1', 'Overfill', T0),
           event: 'cleared',
@@ -103,9 +109,8 @@ export function describeAlarmJournalContract(
           clearedAt: T0 + 2_000,
         },
       ]);
-      await store.close();
-      store = await fx.open();
-      const latest = await store.latestAlarmEntries();
+      await current.reopen();
+      const latest = await current.store.latestAlarmEntries();
       expect(latest.map((e) => [e.alarm, e.state, e.clearedAt])).toEqual([
         ['Overfill', 'unacknowledged-returned-to-normal', T0 + 2_000],
         ['Underfill', 'unacknowledged-active', null],
@@ -114,10 +119,15 @@ export function describeAlarmJournalContract(
 
     it('retention drops old journal lines but keeps each alarm’s newest', async () => {
       const old = T0 - 40 * 86_400_000;
-      await store.appendAlarmEvents([raised('m1', 'Overfill', old), raised('m1', 'NoBottle', old)]);
-      await store.appendAlarmEvents([{ ...raised('m1', 'NoBottle', T0), event: 'cleared' }]);
-      await store.enforceRetention(30, T0);
-      const left = await store.alarmJournal({ from: old - 1, to: T0 + 1 });
+      await current.store.appendAlarmEvents([
+        raised('m1', 'Overfill', old),
+        raised('m1', 'NoBottle', old),
+      ]);
+      await current.store.appendAlarmEvents([
+        { ...raised('m1', 'NoBottle', T0), event: 'cleared' },
+      ]);
+      await current.store.enforceRetention(30, T0);
+      const left = await current.store.alarmJournal({ from: old - 1, to: T0 + 1 });
       expect(left.map((e) => [e.alarm, e.at])).toEqual([
         ['Overfill', old],
         ['NoBottle', T0],
@@ -126,12 +136,12 @@ export function describeAlarmJournalContract(
 
     it('gives the tag values in force at every scan, from the last scan before the range on', async () => {
       // Scans every 2 s; Fault from scan 2 to 4, BottlesFilled counting up.
-      await store.writeScans(
+      await current.store.writeScans(
         [0, 1, 2, 3, 4, 5].map((n) =>
           scan('m1', n, { Fault: n >= 2 && n < 4, BottlesFilled: 100 + n * (n < 2 ? 1 : 0) }),
         ),
       );
-      const values = await store.tagValuesAtScans({
+      const values = await current.store.tagValuesAtScans({
         machineId: 'm1',
         tags: ['Fault', 'BottlesFilled'],
         from: T0 + 3_000,
@@ -144,7 +154,7 @@ export function describeAlarmJournalContract(
         [8_000, 4, { Fault: false, BottlesFilled: 100 }],
       ]);
       expect(
-        await store.tagValuesAtScans({
+        await current.store.tagValuesAtScans({
           machineId: 'nobody',
           tags: ['Fault'],
           from: T0,
@@ -152,7 +162,7 @@ export function describeAlarmJournalContract(
         }),
       ).toBeUndefined();
       expect(
-        await store.tagValuesAtScans({
+        await current.store.tagValuesAtScans({
           machineId: 'm1',
           tags: ['Fault'],
           from: T0 - 9_000,

@@ -1,13 +1,7 @@
 import type pg from 'pg';
-import type {
-  AlarmJournalEntry,
-  AlarmJournalQuery,
-  JournalAlarmState,
-  ScanValues,
-  ScanValuesQuery,
-  StoredAlarmEntry,
-} from './alarm-journal.js';
+import type { AlarmJournalEntry } from './alarm-journal.js';
 import type { HistorianStore } from './historian-store.js';
+import { toEntry, type JournalRow } from './journal-row.js';
 import { valuesAtScans, type SamplePoint } from './scan-values.js';
 import type { HistorianTag } from './tag-catalog.js';
 
@@ -17,41 +11,6 @@ const TS = (param: string) => `to_timestamp(${param}::float8 / 1000)`;
 const COLUMNS = `id, machine_id, alarm, event, state, ${MS('ts')} AS ts, user_name, first_out, active,
   ${MS('raised_at')} AS raised_at, ${MS('acknowledged_at')} AS acknowledged_at, acknowledged_by,
   ${MS('cleared_at')} AS cleared_at, topic`;
-
-interface JournalRow {
-  id: string;
-  machine_id: string;
-  alarm: string;
-  event: string;
-  state: string;
-  ts: number;
-  user_name: string | null;
-  first_out: boolean;
-  active: boolean;
-  raised_at: number | null;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  cleared_at: number | null;
-  topic: string | null;
-}
-
-const ms = (v: number | null) => (v === null ? null : Math.round(v));
-const toEntry = (r: JournalRow): StoredAlarmEntry => ({
-  id: Number(r.id),
-  machineId: r.machine_id,
-  alarm: r.alarm,
-  event: r.event as AlarmJournalEntry['event'],
-  state: r.state as JournalAlarmState,
-  at: Math.round(r.ts),
-  user: r.user_name,
-  firstOut: r.first_out,
-  active: r.active,
-  raisedAt: ms(r.raised_at),
-  acknowledgedAt: ms(r.acknowledged_at),
-  acknowledgedBy: r.acknowledged_by,
-  clearedAt: ms(r.cleared_at),
-  topic: r.topic,
-});
 
 type JournalMethods = Pick<
   HistorianStore,
@@ -98,7 +57,7 @@ export function postgresAlarmJournal(
         ],
       );
     },
-    async alarmJournal(q: AlarmJournalQuery) {
+    async alarmJournal(q) {
       const { rows } = await pool.query<JournalRow>(
         `SELECT ${COLUMNS} FROM alarm_event
           WHERE ts >= ${TS('$1')} AND ts < ${TS('$2')}
@@ -117,7 +76,7 @@ export function postgresAlarmJournal(
       );
       return rows.map(toEntry);
     },
-    async tagValuesAtScans(q: ScanValuesQuery): Promise<ScanValues[] | undefined> {
+    async tagValuesAtScans(q) {
       const machine = await machineKey(q.machineId);
       if (machine === undefined) return undefined;
       const { rows: scans } = await pool.query<{ ts: number; seq: string }>(

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
-import type { NumericSeries } from './historian-store.js';
+import type { HistorianStore, NumericSeries } from './historian-store.js';
 import { openHistorian } from './open-historian.js';
 import { redactUrl } from './redact-url.js';
 import { describeStoreContract } from './store-contract.test-helper.js';
@@ -14,6 +14,22 @@ if (!available && process.env['CI']) {
 }
 if (!available)
   console.warn('PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL tests skipped');
+
+/** Two stores on one fresh database, as two gateways sharing it. */
+async function withTwoGateways(
+  test: (a: HistorianStore, b: HistorianStore) => Promise<void>,
+): Promise<void> {
+  const db = await createTestDatabase();
+  const a = await openHistorian(db.url);
+  const b = await openHistorian(db.url);
+  try {
+    await test(a, b);
+  } finally {
+    await a.close();
+    await b.close();
+    await db.drop();
+  }
+}
 
 describe.runIf(available)('PostgreSQL', () => {
   describeStoreContract('PostgreSQL', async () => {
@@ -55,11 +71,8 @@ describe.runIf(available)('PostgreSQL', () => {
     }
   });
 
-  it('lets two stores (two gateways) write the same machine concurrently without doubles', async () => {
-    const db = await createTestDatabase();
-    const a = await openHistorian(db.url);
-    const b = await openHistorian(db.url);
-    try {
+  it('lets two stores (two gateways) write the same machine concurrently without doubles', () =>
+    withTwoGateways(async (a, b) => {
       const scans = Array.from({ length: 200 }, (_, n) => scan('m1', n));
       await Promise.all([
         a.writeScans(scans.filter((_, i) => i % 2 === 0)),
@@ -68,18 +81,10 @@ describe.runIf(available)('PostgreSQL', () => {
       ]);
       const stored = await a.scans('m1', { from: T0, to: T0 + 1_000_000 }, 1_000);
       expect(stored?.map((s) => s.sequence)).toEqual(scans.map((s) => s.sequence));
-    } finally {
-      await a.close();
-      await b.close();
-      await db.drop();
-    }
-  });
+    }));
 
-  it("two gateways taking turns on a machine: each plans against the other's reference, never a stale one", async () => {
-    const db = await createTestDatabase();
-    const a = await openHistorian(db.url);
-    const b = await openHistorian(db.url);
-    try {
+  it("two gateways taking turns on a machine: each plans against the other's reference, never a stale one", () =>
+    withTwoGateways(async (a, b) => {
       await a.writeScans([scan('m1', 0, { FillLevel: 50 })]);
       await b.writeScans([scan('m1', 1, { FillLevel: 60 })]);
       // Within the 0.5 deadband of 60 (b's), beyond it from 50 (what a wrote last).
@@ -95,12 +100,7 @@ describe.runIf(available)('PostgreSQL', () => {
       const points = (h?.series[0] as NumericSeries).points;
       expect(points.map((p) => p.last)).toEqual([50, 60, 61]);
       expect((await a.scans('m1', { from: T0, to: T0 + 10_000 }, 10))?.length).toBe(4);
-    } finally {
-      await a.close();
-      await b.close();
-      await db.drop();
-    }
-  });
+    }));
 
   it('never prints the password of the database URL', () => {
     expect(redactUrl('postgres://gw:s3cret@db:5432/hist')).toBe('postgres://gw:***@db:5432/hist');

@@ -2,19 +2,13 @@ import pg from 'pg';
 import type { ConnectionStatus } from '@ot-mqtt/tag-model';
 import type { MachineReference } from './change-filter.js';
 import type {
-  AlarmQuery,
-  AlarmTransition,
   HistorianStore,
   HistoryQuery,
-  HistoryResult,
   MachineRecord,
-  RetentionResult,
-  ScanRecord,
-  ScanRef,
   TagSeries,
   TimeRange,
-  WriteResult,
 } from './historian-store.js';
+import { alarmTransitions, type AlarmSamples } from './alarm-transitions.js';
 import { loadMigrations } from './migrations.js';
 import { postgresAlarmJournal } from './postgres-alarm-journal.js';
 import type { OpenHistorianOptions } from './open-historian.js';
@@ -22,14 +16,7 @@ import { normalizeScans, toMillis } from './plan-writes.js';
 import { createPostgresBatchWriter } from './postgres-batch-writer.js';
 import { DailyPartitions } from './postgres-partitions.js';
 import { redactUrl } from './redact-url.js';
-import {
-  bucketWidth,
-  changePoints,
-  initialValue,
-  iso,
-  numericPoints,
-  type BucketRow,
-} from './series.js';
+import { booleanSeries, bucketWidth, iso, numericSeries, type BucketRow } from './series.js';
 import type { StoreSettings } from './store-settings.js';
 import type { HistorianTag } from './tag-catalog.js';
 import { dropChunks, setUpTimescale, timescaleAvailable } from './timescale.js';
@@ -138,20 +125,7 @@ export async function openPostgresStore(
     const tagId = tagIds.get(tag.name)!;
     const first = await before(machine, tagId, q.from);
     if (tag.kind === 'boolean') {
-      const { points, bucketMs } = changePoints(
-        await rowsIn(machine, tagId, q),
-        first?.value,
-        q,
-        q.maxPoints,
-      );
-      return {
-        tag: tag.name,
-        kind: 'boolean',
-        unit: null,
-        bucketMs,
-        initial: initialValue(first, 'boolean'),
-        points,
-      };
+      return booleanSeries(tag, q, first, await rowsIn(machine, tagId, q));
     }
     const width = bucketWidth(q, q.maxPoints);
     // As on SQLite: one pass in time order; times as whole ms in float8 (exact), not numeric.
@@ -176,17 +150,11 @@ export async function openPostgresStore(
          FROM h GROUP BY bucket ORDER BY bucket`,
       [machine, tagId, q.from, q.to, width, end],
     );
-    return {
-      tag: tag.name,
-      kind: 'number',
-      unit: tag.unit,
-      bucketMs: width,
-      initial: initialValue(first, 'number'),
-      points: numericPoints(rows, first?.value, q, width),
-    };
+    return numericSeries(tag, q, first, rows, width);
   };
 
-  const journal = postgresAlarmJournal(
+  // The store hands the journal's methods on as they are; pruning is part of its retention.
+  const { pruneJournal, ...journal } = postgresAlarmJournal(
     pool,
     catalog,
     tagIds,
@@ -196,11 +164,8 @@ export async function openPostgresStore(
   return {
     engine: useTimescale ? 'timescaledb' : 'postgres',
     location: redactUrl(url),
-    appendAlarmEvents: journal.appendAlarmEvents,
-    alarmJournal: journal.alarmJournal,
-    latestAlarmEntries: journal.latestAlarmEntries,
-    tagValuesAtScans: journal.tagValuesAtScans,
-    async writeScans(scans: readonly ScanRecord[]): Promise<WriteResult> {
+    ...journal,
+    async writeScans(scans) {
       const normalized = normalizeScans(scans);
       if (normalized.length === 0) return { stored: 0, duplicates: 0, samples: 0 };
       await partitions?.ensure(normalized.map((s) => s.ts));
@@ -227,7 +192,7 @@ export async function openPostgresStore(
       const row = await machineRow(machineId);
       return row && toRecord(row);
     },
-    async history(q: HistoryQuery): Promise<HistoryResult | undefined> {
+    async history(q) {
       const row = await machineRow(q.machineId);
       if (!row) return undefined;
       const series: TagSeries[] = [];
@@ -238,11 +203,7 @@ export async function openPostgresStore(
       }
       return { machineId: q.machineId, from: iso(q.from), to: iso(q.to), series };
     },
-    async scans(
-      machineId: string,
-      range: TimeRange,
-      limit: number,
-    ): Promise<ScanRef[] | undefined> {
+    async scans(machineId, range, limit) {
       const row = await machineRow(machineId);
       if (!row) return undefined;
       const { rows } = await pool.query<{ ts: number; seq: string }>(
@@ -253,39 +214,31 @@ export async function openPostgresStore(
       );
       return rows.map((r) => ({ timestamp: iso(Math.round(r.ts)), sequence: Number(r.seq) }));
     },
-    async alarmTransitions(q: AlarmQuery): Promise<AlarmTransition[]> {
+    async alarmTransitions(q) {
       const machines = q.machineId
         ? [await machineRow(q.machineId)].filter((r): r is MachineRow => r !== undefined)
         : (await pool.query<MachineRow>('SELECT * FROM machine ORDER BY machine_id')).rows;
-      const out: AlarmTransition[] = [];
+      const samples: AlarmSamples[] = [];
       for (const machine of machines) {
         for (const tag of alarmTags) {
           const tagId = tagIds.get(tag.name)!;
-          let previous = (await before(machine.id, tagId, q.from))?.value ?? 0;
-          for (const r of await rowsIn(machine.id, tagId, q)) {
-            if (r.value === previous) continue;
-            out.push({
-              machineId: machine.machine_id,
-              alarm: tag.name,
-              transition: r.value !== 0 ? 'raised' : 'cleared',
-              timestamp: iso(Math.round(r.ts)),
-            });
-            previous = r.value;
-          }
+          samples.push({
+            machineId: machine.machine_id,
+            alarm: tag.name,
+            before: (await before(machine.id, tagId, q.from))?.value,
+            rows: await rowsIn(machine.id, tagId, q),
+          });
         }
       }
-      out.sort(
-        (a, b) => a.timestamp.localeCompare(b.timestamp) || a.machineId.localeCompare(b.machineId),
-      );
-      return out.slice(-(q.limit ?? 10_000));
+      return alarmTransitions(samples, q.limit);
     },
-    async enforceRetention(retentionDays: number, now = Date.now()): Promise<RetentionResult> {
+    async enforceRetention(retentionDays, now = Date.now()) {
       const cutoff = now - retentionDays * DAY_MS;
       const removed = partitions
         ? await partitions.dropBefore(cutoff)
         : await dropChunks(pool, cutoff);
       if (partitions) await partitions.ensure([now, now + DAY_MS]);
-      return { cutoff: iso(cutoff), removed: removed + (await journal.pruneJournal(cutoff)) };
+      return { cutoff: iso(cutoff), removed: removed + (await pruneJournal(cutoff)) };
     },
     async checkWritable() {
       const client = await pool.connect();

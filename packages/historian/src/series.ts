@@ -1,4 +1,13 @@
-import type { ChangePoint, InitialValue, NumericPoint, TimeRange } from './historian-store.js';
+import type {
+  BooleanSeries,
+  ChangePoint,
+  HistoryQuery,
+  InitialValue,
+  NumericPoint,
+  NumericSeries,
+  TimeRange,
+} from './historian-store.js';
+import type { HistorianTag } from './tag-catalog.js';
 
 /** ISO-8601 UTC with milliseconds. */
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -109,4 +118,40 @@ export function numericPoints(
       count: r.n,
     };
   });
+}
+
+/** A boolean tag's series: its samples in the range and the sample in force before it. */
+export function booleanSeries(
+  tag: HistorianTag,
+  q: HistoryQuery,
+  before: { ts: number; value: number } | undefined,
+  rows: ReadonlyArray<{ ts: number; value: number }>,
+): BooleanSeries {
+  const { points, bucketMs } = changePoints(rows, before?.value, q, q.maxPoints);
+  return {
+    tag: tag.name,
+    kind: 'boolean',
+    unit: null,
+    bucketMs,
+    initial: initialValue(before, 'boolean'),
+    points,
+  };
+}
+
+/** A numeric tag's series: its buckets of `width` ms (each engine aggregates them in SQL). */
+export function numericSeries(
+  tag: HistorianTag,
+  q: HistoryQuery,
+  before: { ts: number; value: number } | undefined,
+  buckets: readonly BucketRow[],
+  width: number,
+): NumericSeries {
+  return {
+    tag: tag.name,
+    kind: 'number',
+    unit: tag.unit,
+    bucketMs: width,
+    initial: initialValue(before, 'number'),
+    points: numericPoints(buckets, before?.value, q, width),
+  };
 }

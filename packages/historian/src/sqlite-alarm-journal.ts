@@ -1,49 +1,9 @@
 import type Database from 'better-sqlite3';
-import type {
-  AlarmJournalEntry,
-  AlarmJournalQuery,
-  JournalAlarmState,
-  ScanValues,
-  ScanValuesQuery,
-  StoredAlarmEntry,
-} from './alarm-journal.js';
+import type { AlarmJournalEntry } from './alarm-journal.js';
 import type { HistorianStore } from './historian-store.js';
+import { toEntry, type JournalRow } from './journal-row.js';
 import { valuesAtScans, type SamplePoint } from './scan-values.js';
 import type { HistorianTag } from './tag-catalog.js';
-
-interface JournalRow {
-  id: number;
-  machine_id: string;
-  alarm: string;
-  event: string;
-  state: string;
-  ts: number;
-  user_name: string | null;
-  first_out: number;
-  active: number;
-  raised_at: number | null;
-  acknowledged_at: number | null;
-  acknowledged_by: string | null;
-  cleared_at: number | null;
-  topic: string | null;
-}
-
-const toEntry = (r: JournalRow): StoredAlarmEntry => ({
-  id: r.id,
-  machineId: r.machine_id,
-  alarm: r.alarm,
-  event: r.event as AlarmJournalEntry['event'],
-  state: r.state as JournalAlarmState,
-  at: r.ts,
-  user: r.user_name,
-  firstOut: r.first_out !== 0,
-  active: r.active !== 0,
-  raisedAt: r.raised_at,
-  acknowledgedAt: r.acknowledged_at,
-  acknowledgedBy: r.acknowledged_by,
-  clearedAt: r.cleared_at,
-  topic: r.topic,
-});
 
 type JournalMethods = Pick<
   HistorianStore,
@@ -109,7 +69,7 @@ export function sqliteAlarmJournal(
     async appendAlarmEvents(entries) {
       if (entries.length > 0) append.immediate(entries);
     },
-    async alarmJournal(q: AlarmJournalQuery) {
+    async alarmJournal(q) {
       const rows = st.journal.all({
         from: q.from,
         to: q.to,
@@ -123,7 +83,7 @@ export function sqliteAlarmJournal(
     async latestAlarmEntries() {
       return (st.latest.all() as JournalRow[]).map(toEntry);
     },
-    async tagValuesAtScans(q: ScanValuesQuery): Promise<ScanValues[] | undefined> {
+    async tagValuesAtScans(q) {
       const machine = machineKey(q.machineId);
       if (machine === undefined) return undefined;
       const first = st.scanBefore.get(machine, q.from) as { ts: number; seq: number } | undefined;

@@ -4,19 +4,13 @@ import { dirname, resolve } from 'node:path';
 import type { ConnectionStatus } from '@ot-mqtt/tag-model';
 import type { MachineReference } from './change-filter.js';
 import type {
-  AlarmQuery,
-  AlarmTransition,
   HistorianStore,
   HistoryQuery,
-  HistoryResult,
   MachineRecord,
-  RetentionResult,
-  ScanRecord,
-  ScanRef,
   TagSeries,
-  TimeRange,
   WriteResult,
 } from './historian-store.js';
+import { alarmTransitions } from './alarm-transitions.js';
 import { loadMigrations } from './migrations.js';
 import { registerBucketAggregate } from './sqlite-buckets.js';
 import { sqliteAlarmJournal } from './sqlite-alarm-journal.js';
@@ -27,14 +21,7 @@ import {
   type MachineState,
   type NormalizedScan,
 } from './plan-writes.js';
-import {
-  bucketWidth,
-  changePoints,
-  initialValue,
-  iso,
-  numericPoints,
-  type BucketRow,
-} from './series.js';
+import { booleanSeries, bucketWidth, iso, numericSeries, type BucketRow } from './series.js';
 import type { HistorianTag } from './tag-catalog.js';
 import type { StoreSettings } from './store-settings.js';
 
@@ -214,15 +201,7 @@ export async function openSqliteStore(
         ts: number;
         value: number;
       }>;
-      const { points, bucketMs } = changePoints(rows, before?.value, q, q.maxPoints);
-      return {
-        tag: tag.name,
-        kind: 'boolean',
-        unit: null,
-        bucketMs,
-        initial: initialValue(before, 'boolean'),
-        points,
-      };
+      return booleanSeries(tag, q, before, rows);
     }
     const width = bucketWidth(q, q.maxPoints);
     const rows = JSON.parse(
@@ -235,26 +214,22 @@ export async function openSqliteStore(
         end: Math.min(q.to, Math.max(lastTs ?? q.to, q.from)),
       }) as string | null) ?? '[]',
     ) as BucketRow[];
-    return {
-      tag: tag.name,
-      kind: 'number',
-      unit: tag.unit,
-      bucketMs: width,
-      initial: initialValue(before, 'number'),
-      points: numericPoints(rows, before?.value, q, width),
-    };
+    return numericSeries(tag, q, before, rows, width);
   };
 
-  const journal = sqliteAlarmJournal(db, catalog, tagIds, (id) => machineRow(id)?.id);
+  // The store hands the journal's methods on as they are; pruning is part of its retention.
+  const { pruneJournal, ...journal } = sqliteAlarmJournal(
+    db,
+    catalog,
+    tagIds,
+    (id) => machineRow(id)?.id,
+  );
 
   return {
     engine: 'sqlite',
     location: file,
-    appendAlarmEvents: journal.appendAlarmEvents,
-    alarmJournal: journal.alarmJournal,
-    latestAlarmEntries: journal.latestAlarmEntries,
-    tagValuesAtScans: journal.tagValuesAtScans,
-    async writeScans(scans: readonly ScanRecord[]): Promise<WriteResult> {
+    ...journal,
+    async writeScans(scans) {
       const normalized = normalizeScans(scans);
       if (normalized.length === 0) return { stored: 0, duplicates: 0, samples: 0 };
       return write.immediate(normalized, Date.now());
@@ -273,7 +248,7 @@ export async function openSqliteStore(
       const row = machineRow(machineId);
       return row && toRecord(row);
     },
-    async history(q: HistoryQuery): Promise<HistoryResult | undefined> {
+    async history(q) {
       const row = machineRow(q.machineId);
       if (!row) return undefined;
       const series = q.tags.map((name) => {
@@ -283,49 +258,37 @@ export async function openSqliteStore(
       });
       return { machineId: q.machineId, from: iso(q.from), to: iso(q.to), series };
     },
-    async scans(
-      machineId: string,
-      range: TimeRange,
-      limit: number,
-    ): Promise<ScanRef[] | undefined> {
+    async scans(machineId, range, limit) {
       const row = machineRow(machineId);
       if (!row) return undefined;
       return (
         st.scans.all(row.id, range.from, range.to, limit) as Array<{ ts: number; seq: number }>
       ).map((r) => ({ timestamp: iso(r.ts), sequence: r.seq }));
     },
-    async alarmTransitions(q: AlarmQuery): Promise<AlarmTransition[]> {
+    async alarmTransitions(q) {
       const machines = q.machineId
         ? [machineRow(q.machineId)].filter((r): r is MachineRow => r !== undefined)
         : (st.listMachines.all() as MachineRow[]);
-      const out: AlarmTransition[] = [];
-      for (const machine of machines) {
-        for (const tag of alarmTags) {
-          const tagId = tagIds.get(tag.name)!;
-          const before = st.before.get(machine.id, tagId, q.from) as { value: number } | undefined;
-          const rows = st.rows.all(machine.id, tagId, q.from, q.to) as Array<{
-            ts: number;
-            value: number;
-          }>;
-          let previous = before?.value ?? 0;
-          for (const r of rows) {
-            if (r.value === previous) continue;
-            out.push({
+      return alarmTransitions(
+        machines.flatMap((machine) =>
+          alarmTags.map((tag) => {
+            const tagId = tagIds.get(tag.name)!;
+            return {
               machineId: machine.machine_id,
               alarm: tag.name,
-              transition: r.value !== 0 ? 'raised' : 'cleared',
-              timestamp: iso(r.ts),
-            });
-            previous = r.value;
-          }
-        }
-      }
-      out.sort(
-        (a, b) => a.timestamp.localeCompare(b.timestamp) || a.machineId.localeCompare(b.machineId),
+              before: (st.before.get(machine.id, tagId, q.from) as { value: number } | undefined)
+                ?.value,
+              rows: st.rows.all(machine.id, tagId, q.from, q.to) as Array<{
+                ts: number;
+                value: number;
+              }>,
+            };
+          }),
+        ),
+        q.limit,
       );
-      return out.slice(-(q.limit ?? 10_000));
     },
-    async enforceRetention(retentionDays: number, now = Date.now()): Promise<RetentionResult> {
+    async enforceRetention(retentionDays, now = Date.now()) {
       const cutoff = now - retentionDays * DAY_MS;
       let removed = 0;
       // One short transaction per machine, so ingest is never blocked for long.
@@ -338,7 +301,7 @@ export async function openSqliteStore(
           })
           .immediate();
       }
-      removed += journal.pruneJournal(cutoff);
+      removed += pruneJournal(cutoff);
       return { cutoff: iso(cutoff), removed };
     },
     async checkWritable() {

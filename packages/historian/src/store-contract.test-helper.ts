@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HistorianStore, NumericSeries, BooleanSeries } from './historian-store.js';
+import { describeAlarmJournalContract } from './alarm-journal-contract.test-helper.js';
 import type { OpenHistorianOptions } from './open-historian.js';
 import { scan, T0 } from './test-scans.test-helper.js';
 
@@ -11,7 +12,7 @@ export interface StoreFixture {
 
 const range = (from: number, to: number) => ({ from, to });
 
-/** What every engine must do, run once per engine against a real database. */
+/** What every engine must do (the alarm journal too), run once per engine against a real database. */
 export function describeStoreContract(engine: string, fixture: () => Promise<StoreFixture>): void {
   describe(`${engine} store`, () => {
     let fx: StoreFixture;
@@ -23,6 +24,15 @@ export function describeStoreContract(engine: string, fixture: () => Promise<Sto
     afterEach(async () => {
       await store.close();
       await fx.cleanup();
+    });
+    describeAlarmJournalContract({
+      get store() {
+        return store;
+      },
+      async reopen() {
+        await store.close();
+        store = await fx.open();
+      },
     });
 
     it('stores every scan once: a redelivered scan (same machine, sequence, time) is skipped', async () => {

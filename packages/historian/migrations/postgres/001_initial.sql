@@ -1,7 +1,8 @@
 -- Historian schema, PostgreSQL. Idempotent: safe to run again on a database that already has it.
 -- Times are timestamptz (UTC); ranges are half-open [from, to). scan and sample are partitioned
 -- by day (range on ts); the store creates each day's partitions before writing into it and drops
--- whole partitions for retention (no bulk DELETE, no VACUUM debt).
+-- whole partitions for retention (no bulk DELETE, no VACUUM debt). TimescaleDB runs this file too,
+-- with hypertables in place of the partitioning clauses and BRIN indexes (src/timescale.ts).
 
 -- One row per machine: the newest scan, the deadband reference (value and time last stored per
 -- tag, locked per batch so several gateways share it) and the agent's connection state.
