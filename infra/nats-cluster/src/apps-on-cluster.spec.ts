@@ -137,7 +137,16 @@ describe.skipIf(!available)('agent and viewer on the three-node NATS cluster', (
       { timeout: 30_000, interval: 500 },
     );
     await probe.endAsync();
-    const fleet = { FILLER_COUNT: '4', PUBLISH_INTERVAL: '0.2', MQTT_KEEPALIVE: '5' };
+    const fleet = {
+      FILLER_COUNT: '4',
+      PUBLISH_INTERVAL: '0.2',
+      MQTT_KEEPALIVE: '5',
+      LOG_LEVEL: 'debug', // logs each dropped message, should there be one
+      // The stop's last messages are the retained `offline` announcements; NATS stores each in its
+      // retained stream before the PUBACK, which stalls for seconds while a killed node's streams
+      // elect new leaders. The default 5 s would give them up (as dropped) in such a stall.
+      SHUTDOWN_TIMEOUT: '20',
+    };
     const first = app('agent', { ...fleet, MQTT_URL: urlList(0), FILLER_SHARD: '0/2' });
     const second = app('agent', { ...fleet, MQTT_URL: urlList(2), FILLER_SHARD: '1/2' });
     const everyMachineBeyond = (n: number) => () => {
@@ -165,12 +174,15 @@ describe.skipIf(!available)('agent and viewer on the three-node NATS cluster', (
     // Graceful stops flush the agents' outboxes; then the viewer must hold every sequence number.
     expect(await first.stop()).toBe(0);
     expect(await second.stop()).toBe(0);
-    // What the issue asks is the subscriber's history (checked next). A kill -9 can also fail one
-    // write on the dying socket, which the client counts as dropped (seen once in CI: dropped=1 of
-    // 1,190): reported here, not hidden, while failed= must stay 0.
+    // Nothing given up either: a write cut by kill -9 is re-sent on the next node (at least once),
+    // never counted as dropped. A drop is logged (debug) with its topic and reason: shown if any.
     for (const agent of [first, second]) {
-      expect(summaryOf(agent)).toMatch(/failed=0 /);
       console.log(`apps-on-cluster agent summary: ${summaryOf(agent)}`);
+      const drops = [...agent.stdout, ...agent.stderr].filter((l) => l.includes('message dropped'));
+      expect({ summary: summaryOf(agent), drops }).toMatchObject({
+        summary: expect.stringMatching(/failed=0 dropped=0 /),
+        drops: [],
+      });
     }
     await vi.waitFor(
       () => {

@@ -111,7 +111,8 @@ export type ClientEvent =
  * - `drop-oldest` — evicted from the full outbox to make room for a newer message
  * - `reject-new` — refused because the outbox was full
  * - `closed` — still held when the client closed
- * - `rejected-by-broker` — the broker refused it (MQTT 5 reason code) or the write failed
+ * - `rejected-by-broker` — the broker refused it (MQTT 5 PUBACK reason code ≥ 0x80) or mqtt.js refused it
+ *   locally; a write cut by a dying connection is not a refusal: QoS 1 is written again on the next one
  * - `connection-lost` — a QoS 0 message the connection was lost under while it was being written;
  *   QoS 0 is at most once, so it is not sent again
  */

@@ -22,6 +22,11 @@ export interface TcpProxy {
   stall(on: boolean): void;
   /** Destroys every open connection (the proxy keeps accepting new ones). */
   cut(): void;
+  /**
+   * Resets every open connection: the client's side gets a TCP RST (ECONNRESET, or EPIPE on a
+   * write), as from a peer that died with unread data, instead of the FIN of {@link cut}.
+   */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -83,6 +88,10 @@ export async function startTcpProxy(
       }
     },
     cut: () => {
+      for (const s of sockets) s.destroy();
+    },
+    reset: () => {
+      for (const d of downstreams) d.resetAndDestroy();
       for (const s of sockets) s.destroy();
     },
     close: () =>

@@ -11,6 +11,7 @@ import { describeReasonCode } from './reason-codes.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import type { BudgetMember } from './shared-budget.js';
 import { toClientError } from './to-client-error.js';
+import { isTransportError } from './transport-error.js';
 import { toWire, utf8Length } from './wire.js';
 
 /**
@@ -233,9 +234,11 @@ export class PublishPump implements BudgetMember {
     // our outbox, not mqtt.js, decides what happens to the message.
     if (entry.settled || entry.sentOn !== gen || !this.host.isLive(gen)) return;
     if (error) {
+      // Failed on the transport, not refused: it stays in flight, and the lost connection (whose
+      // 'close' follows) puts it back in front to be written again. Dropping it here lost a QoS 1
+      // message on every reconnect() with messages in flight ('Message removed').
+      if (isTransportError(error)) return;
       const code = (error as { code?: unknown }).code;
-      if (typeof code !== 'number' && /connection closed|disconnecting/i.test(error.message))
-        return; // the 'close' handler re-queues it
       if (!this.outbox.complete(entry)) return;
       this.drop(
         entry,
