@@ -1,5 +1,7 @@
 import type { Logger } from '@ot-mqtt/app-kit';
+import { filter, interval, type Subscription } from 'rxjs';
 import type { Link } from './agent-links.js';
+import type { FirstOfKind } from './first-of-kind.js';
 import type { ScanCounters } from './scan-publisher.js';
 
 /** Totals over many publishers (`nextSequence`: the highest). */
@@ -55,4 +57,42 @@ export function logSummary(
       ? { state: links[0]!.client.state.status }
       : { connected: `${connectedLinks(links)}/${links.length}` }),
   });
+}
+
+/** What {@link startSummaries} logs from, and how often. */
+export interface SummaryOptions {
+  readonly logger: Logger;
+  readonly links: readonly Link[];
+  /** Fillers this agent runs (shown when more than one). */
+  readonly machines: number;
+  readonly counters: () => ScanCounters;
+  /** Each summary opens a new period: a repeated failure is logged once per summary. */
+  readonly firstOfKind: FirstOfKind;
+  /** `SUMMARY_INTERVAL` in ms; 0: only the final summary at stop. */
+  readonly intervalMs: number;
+  /** True once the agent stops: the periodic line gives way to the final one. */
+  readonly stopping: () => boolean;
+}
+
+/**
+ * The periodic `summary` line of both agents (JSON/binary and Sparkplug): `summary()` logs one now
+ * (the final one, at stop), `subscriptions` log one every interval until stopping.
+ */
+export function startSummaries(options: SummaryOptions): {
+  readonly summary: () => void;
+  readonly subscriptions: Subscription[];
+} {
+  const summary = () => {
+    logSummary(options.logger, options.links, options.machines, options.counters());
+    options.firstOfKind.reset();
+  };
+  const subscriptions =
+    options.intervalMs > 0
+      ? [
+          interval(options.intervalMs)
+            .pipe(filter(() => !options.stopping()))
+            .subscribe(summary),
+        ]
+      : [];
+  return { summary, subscriptions };
 }

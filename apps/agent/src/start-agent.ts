@@ -1,11 +1,11 @@
 import type { Logger } from '@ot-mqtt/app-kit';
 import type { MqttClient } from '@ot-mqtt/mqtt-client';
 import { startSimulatedFleet } from '@ot-mqtt/plc-sim';
-import { filter, interval, type Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import { startAgentCommands } from './agent-commands.js';
 import { createAgentMachines } from './agent-machines.js';
 import { createConnect, openLinks } from './agent-links.js';
-import { logSummary, sumCounters } from './agent-summary.js';
+import { startSummaries, sumCounters } from './agent-summary.js';
 import { announce } from './announce.js';
 import type { CommandTarget } from './commands/command-handler.js';
 import type { AgentConfig } from './config.js';
@@ -88,10 +88,15 @@ export function startAgent(
     logger,
   });
   const counters = () => sumCounters(machines.map((m) => m.publisher.counters()));
-  const summary = () => {
-    logSummary(logger, links, machines.length, counters());
-    firstOfKind.reset();
-  };
+  const { summary, subscriptions: summaries } = startSummaries({
+    logger,
+    links,
+    machines: machines.length,
+    counters,
+    firstOfKind,
+    intervalMs: config.summaryIntervalMs,
+    stopping: () => stopping,
+  });
   const publishPackml = (index: number, at: Date) => {
     const machine = machines[index]!;
     if (options.publishPackml !== false)
@@ -132,6 +137,7 @@ export function startAgent(
   );
   const commands = startAgentCommands(config, connect, targets, logger);
   const subscriptions: Subscription[] = [
+    ...summaries,
     ...commands.subscriptions,
     ...watchLinks(links, {
       logger,
@@ -144,12 +150,6 @@ export function startAgent(
         }),
     }),
   ];
-  if (config.summaryIntervalMs > 0)
-    subscriptions.push(
-      interval(config.summaryIntervalMs)
-        .pipe(filter(() => !stopping))
-        .subscribe(summary),
-    );
 
   let stopped: Promise<AgentStopped> | undefined;
   return {

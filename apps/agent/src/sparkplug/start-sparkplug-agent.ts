@@ -13,8 +13,8 @@ import {
   type SparkplugPayload,
 } from '@ot-mqtt/sparkplug';
 import type { BottleFillerTags } from '@ot-mqtt/tag-model';
-import { filter, interval, type Subscription } from 'rxjs';
-import { logSummary, sumCounters } from '../agent-summary.js';
+import type { Subscription } from 'rxjs';
+import { startSummaries, sumCounters } from '../agent-summary.js';
 import type { AgentConfig } from '../config.js';
 import { createFirstOfKind } from '../first-of-kind.js';
 import type { ScanCounters } from '../scan-publisher.js';
@@ -222,16 +222,16 @@ export function startSparkplugAgent(
     nextSequence: 0,
   });
   const counters = () => sumCounters(counts.map(scanCounters));
-  const summary = () => {
-    logSummary(logger, [link], ids.length, counters());
-    firstOfKind.reset();
-  };
-  if (config.summaryIntervalMs > 0)
-    subscriptions.push(
-      interval(config.summaryIntervalMs)
-        .pipe(filter(() => !stopping))
-        .subscribe(summary),
-    );
+  const { summary, subscriptions: summaries } = startSummaries({
+    logger,
+    links: [link],
+    machines: ids.length,
+    counters,
+    firstOfKind,
+    intervalMs: config.summaryIntervalMs,
+    stopping: () => stopping,
+  });
+  subscriptions.push(...summaries);
 
   let stopped: Promise<AgentStopped> | undefined;
   return {
