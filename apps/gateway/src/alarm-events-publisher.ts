@@ -1,7 +1,7 @@
 import type { AlarmEventPayload } from '@ot-mqtt/tag-model';
 import type { GatewayConfig } from './config.js';
 import { connectBrokers } from './connect-brokers.js';
-import type { Logger } from './log.js';
+import type { Logger } from '@ot-mqtt/app-kit';
 
 /** The MQTT side of the alarm server. */
 export interface AlarmEventsPublisher {

@@ -13,7 +13,7 @@ import {
   type AlarmEventPayload,
   type DataPayload,
 } from '@ot-mqtt/tag-model';
-import type { Logger } from './log.js';
+import type { Logger } from '@ot-mqtt/app-kit';
 
 /** Publishes one alarm event (QoS 1, not retained); never throws. */
 export type PublishAlarmEvent = (topic: string, payload: AlarmEventPayload) => void;

@@ -1,11 +1,7 @@
-import { createLogger } from './log.js';
+import { createLogger } from '@ot-mqtt/app-kit';
 
 /** A logger that prints nothing (tests assert on responses, not on log lines). */
-export const silent = createLogger(
-  'error',
-  () => undefined,
-  () => undefined,
-);
+export const silent = createLogger({ level: 'error', out: () => undefined, err: () => undefined });
 
 /** A `/readyz` probe that always says ready. */
 export const ready = async () => ({

@@ -5,13 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openHistorian, type HistorianStore } from '@ot-mqtt/historian';
 import { CommitQueue } from './commit-queue.js';
 import { someTags } from './gateway-process.test-helper.js';
-import { createLogger } from './log.js';
-
-const silent = createLogger(
-  'error',
-  () => undefined,
-  () => undefined,
-);
+import { silent } from './api-test.test-helper.js';
 const scan = (sequence: number) => ({
   machineId: 'filler-q',
   sequence,

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { HistorianStore, ScanRecord, WriteResult } from '@ot-mqtt/historian';
 import type { ConnectionStatus } from '@ot-mqtt/tag-model';
-import type { Logger } from './log.js';
+import type { Logger } from '@ot-mqtt/app-kit';
 
 const toMillis = (t: ScanRecord['timestamp']): number =>
   typeof t === 'number' ? t : t instanceof Date ? t.getTime() : Date.parse(t);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { helpText, parseConfig } from './config.js';
+import { envSpecProblems } from '@ot-mqtt/app-kit';
+import { ENV_VARS, helpText, parseConfig } from './config.js';
 
 const ok = (env: Record<string, string>) => {
   const r = parseConfig(env, []);
@@ -42,7 +43,7 @@ describe('gateway configuration', () => {
       return r.kind === 'error' ? r.errors.join('\n') : `accepted ${MQTT_URL}`;
     };
     expect(bad('mqtt://n1:1883,http://n2:80')).toMatch(
-      /^MQTT_URL=".*" is invalid \(entry 2 \(http:\/\/n2:80\): scheme http: is not supported\): expected one URL or a comma-separated list/,
+      /^Invalid MQTT_URL=".*": entry 2 \(http:\/\/n2:80\): scheme http: is not supported\. Allowed: URLs with scheme mqtt:\/\/.*comma-separated/,
     );
     expect(bad('mqtt://n1:1883,,mqtt://n3:1883')).toMatch(
       /MQTT_URL=.*entry 2 \(""\): an empty entry/,
@@ -53,7 +54,7 @@ describe('gateway configuration', () => {
       /MQTT_URL=.*ws\/wss entries with different paths/,
     );
     expect(ok({ MQTT_URL: 'ws://n1:8080/mqtt,ws://n2:8081/mqtt' }).mqttUrl).toContain(',');
-    expect(helpText()).toMatch(/MQTT_URL[\s\S]*one URL or a comma-separated list/);
+    expect(helpText()).toMatch(/MQTT_URL[\s\S]*comma-separated[^\n]*ws\/wss ones with one path/);
   });
 
   it('GATEWAY_SHARE_GROUP=none: a plain subscription on one connection (brokers without $share)', () => {
@@ -84,11 +85,11 @@ describe('gateway configuration', () => {
     const errors = r.kind === 'error' ? r.errors.join('\n') : '';
     expect(errors).toMatch(/unknown argument "--verbose"/);
     expect(errors).toMatch(
-      /GATEWAY_PORT="http" is invalid \(not a whole number\): expected a whole number, 0-65535/,
+      /Invalid GATEWAY_PORT="http": not a whole number\. Allowed: a whole number, 0-65535/,
     );
-    expect(errors).toMatch(/HISTORIAN_RETENTION_DAYS="0" is invalid \(below the minimum 1\)/);
-    expect(errors).toMatch(/GATEWAY_INGEST_CONNECTIONS="100" is invalid/);
-    expect(errors).toMatch(/GATEWAY_INGEST_INFLIGHT="0" is invalid \(below the minimum 1\)/);
+    expect(errors).toMatch(/Invalid HISTORIAN_RETENTION_DAYS="0": below the minimum 1\./);
+    expect(errors).toMatch(/Invalid GATEWAY_INGEST_CONNECTIONS="100": above the maximum 64\./);
+    expect(errors).toMatch(/Invalid GATEWAY_INGEST_INFLIGHT="0": below the minimum 1\./);
   });
 
   it('never echoes a secret in an error', () => {
@@ -99,8 +100,29 @@ describe('gateway configuration', () => {
     expect(errors).not.toContain('tiny');
   });
 
-  it('--help is recognised and the text lists every variable', () => {
+  it('--help is recognised and the text lists every variable with its real default', () => {
     expect(parseConfig({}, ['--help']).kind).toBe('help');
     expect(helpText()).toMatch(/HISTORIAN_RETENTION_DAYS[\s\S]*default: 30/);
+    expect(envSpecProblems(ENV_VARS)).toEqual([]);
+  });
+
+  it('a password needs a user name, and comes from the variable or its file, not both', () => {
+    const errors = (env: Record<string, string>) => {
+      const r = parseConfig(env, []);
+      return r.kind === 'error' ? r.errors.join('\n') : '';
+    };
+    expect(errors({ MQTT_PASSWORD: 'pw' })).toMatch(
+      /Invalid MQTT_PASSWORD=\(hidden\): is set without MQTT_USERNAME/,
+    );
+    expect(errors({ MQTT_USERNAME: 'gw', MQTT_PASSWORD: 'pw', MQTT_PASSWORD_FILE: '/x' })).toMatch(
+      /Invalid MQTT_PASSWORD_FILE="\/x": set together with MQTT_PASSWORD/,
+    );
+    expect(errors({ MQTT_USERNAME: 'gw', MQTT_PASSWORD_FILE: '/nonexistent/pw' })).toMatch(
+      /Invalid MQTT_PASSWORD_FILE="\/nonexistent\/pw": cannot read the file \(ENOENT\)/,
+    );
+    expect(ok({ MQTT_USERNAME: 'gw', MQTT_PASSWORD: 'pw' })).toMatchObject({
+      username: 'gw',
+      password: 'pw',
+    });
   });
 });

@@ -1,288 +1,237 @@
-import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
-import { brokerUrlList } from '@ot-mqtt/app-kit';
+import {
+  BOOLEAN_ALLOWED,
+  LOG_FORMAT,
+  LOG_LEVEL,
+  METRICS_ENV,
+  MQTT_BROKER_HOST,
+  MQTT_BROKER_PORT,
+  MQTT_CLIENT_ID,
+  MQTT_PASSWORD,
+  MQTT_PASSWORD_FILE,
+  MQTT_PROTOCOL_VERSION,
+  MQTT_URL,
+  MQTT_USERNAME,
+  boolean,
+  envVar,
+  filePath,
+  formatEnvHelp,
+  host,
+  parseArgv,
+  parseEnv,
+  textRule,
+  wholeNumber,
+  type EnvName,
+  type LogLevel,
+} from '@ot-mqtt/app-kit';
 import { DEFAULT_HISTORIAN_DB, isPostgresUrl } from '@ot-mqtt/historian';
-import { DEFAULT_TOPIC_ROOT } from '@ot-mqtt/tag-model';
+import { DEFAULT_TOPIC_ROOT, topicRootProblem } from '@ot-mqtt/tag-model';
 import { z } from 'zod';
-import { ALARM_ENV_VARS, alarmSettings, type AlarmSettings } from './alarm-config.js';
-import { SPARKPLUG_INGEST_ENV_VARS } from './sparkplug-ingest.js';
+import { ALARM_ENV, alarmSettings, tokenProblem, type AlarmSettings } from './alarm-config.js';
+import { firstLineOf } from './first-line-of.js';
 
-// Kept small and self-contained on purpose: it moves onto @ot-mqtt/app-kit's env spec as soon as
-// that lands (same shape: name, default, allowed, description, secret, schema).
+export type { EnvVar, LogLevel } from '@ot-mqtt/app-kit';
 
-/** One environment variable of the gateway: documentation and validation in one place. */
-export interface EnvVar {
-  /** Exact variable name. */
-  readonly name: string;
-  /** Default as the user would type it, or a sentence when derived. */
-  readonly default: string;
-  /** Allowed values in words, repeated in every error about this variable. */
-  readonly allowed: string;
-  /** What it does, one line. */
-  readonly description: string;
-  /** Never printed (not in errors, `--help` or logs). */
-  readonly secret?: boolean;
-  /** Parses the raw string (never called with an empty one: empty counts as unset). */
-  readonly schema: z.ZodType;
-}
-
-const HOSTNAME =
-  /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/u;
-const whole = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/u, 'not a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min, `below the minimum ${min}`).max(max, `above the maximum ${max}`));
-const decimal = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^(?:\d+(?:\.\d*)?|\.\d+)$/u, 'not a number')
-    .transform(Number)
-    .pipe(z.number().min(min, `below the minimum ${min}`).max(max, `above the maximum ${max}`));
-const host = z
-  .string()
-  .refine((s) => isIP(s) !== 0 || HOSTNAME.test(s), 'not a host name or IP address');
-const text = z
-  .string()
-  // eslint-disable-next-line no-control-regex -- control characters never belong in these values
-  .refine((s) => !/[\u0000-\u001f]/u.test(s), 'contains control characters');
-const topicLevels = z.string().refine(
-  // eslint-disable-next-line no-control-regex -- NUL is exactly what must be rejected (MQTT §1.5.3)
-  (s) => s.split('/').every((l) => l.length > 0 && !/[+#\u0000]/u.test(l)),
-  'not topic levels (no +, #, empty levels or leading/trailing /)',
-);
-const urlWith = (schemes: readonly string[]) =>
-  z.string().refine(
-    (s) => {
-      try {
-        return schemes.includes(new URL(s).protocol);
-      } catch {
-        return false;
-      }
-    },
-    `not a URL with scheme ${schemes.join(' or ')}`,
-  );
 const isWebSocketUrl = (u: string) => /^wss?:/iu.test(u);
 const pathOf = (u: string) => {
   const url = new URL(u);
   return `${url.pathname}${url.search}`;
 };
-const readableFile = z.string().refine((p) => {
-  try {
-    readFileSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a readable file');
+/** A number in `[min, max]`, digits and one optional point (no sign, no exponent). */
+const decimal = (min: number, max: number): z.ZodType<number, string> =>
+  z
+    .string()
+    .trim()
+    .regex(/^(?:\d+(?:\.\d*)?|\.\d+)$/u, 'not a number')
+    .transform(Number)
+    .pipe(z.number().min(min, `below the minimum ${min}`).max(max, `above the maximum ${max}`));
 
-/** Every variable the gateway reads, in `--help` order. */
+/**
+ * Every variable the gateway reads, in `--help` order: the shared broker, metrics and logging
+ * variables of `@ot-mqtt/app-kit` (the subset the gateway honours) and the gateway's own.
+ */
 export const ENV_VARS = [
+  { ...MQTT_BROKER_HOST, description: 'Broker host (ignored when MQTT_URL is set).' },
   {
-    name: 'MQTT_BROKER_HOST',
-    default: 'localhost',
-    allowed: 'a host name or IP address',
-    description: 'Broker host (ignored when MQTT_URL is set).',
-    schema: host,
-  },
-  {
-    name: 'MQTT_BROKER_PORT',
-    default: '1883',
-    allowed: 'a whole number, 1-65535',
+    ...MQTT_BROKER_PORT,
     description: 'Broker port (ignored when MQTT_URL is set).',
-    schema: whole(1, 65535),
+    defaultText: '1883',
   },
   {
-    name: 'MQTT_URL',
-    default: 'mqtt://<MQTT_BROKER_HOST>:<MQTT_BROKER_PORT>',
-    allowed:
-      'one URL or a comma-separated list (at most 16, all TLS or all plain, ws/wss ones with one path) with scheme mqtt://, mqtts://, ws:// or wss://, without credentials',
+    ...MQTT_URL,
     description:
       'Full broker URL; overrides host and port. Several (the nodes of a cluster): every connection starts on the first and moves to the next at each reconnect.',
-    schema: brokerUrlList.refine(
-      // mqtt.js's `servers` failover takes one WebSocket path for all (connect-brokers.ts).
+    allowed: `${MQTT_URL.allowed}; ws/wss ones with one path`,
+    // mqtt.js's `servers` failover takes one WebSocket path for all (connect-brokers.ts).
+    schema: MQTT_URL.schema.refine(
       (list) => new Set(list.split(',').filter(isWebSocketUrl).map(pathOf)).size <= 1,
       'ws/wss entries with different paths',
     ),
   },
   {
-    name: 'MQTT_USERNAME',
-    default: '(none)',
-    allowed: 'a non-empty user name',
-    description: 'User name for the broker.',
-    schema: text,
-  },
-  {
-    name: 'MQTT_PASSWORD',
-    default: '(none)',
-    allowed: 'a non-empty password',
-    description: 'Password for the broker (prefer MQTT_PASSWORD_FILE; never printed).',
-    secret: true,
-    schema: text,
-  },
-  {
-    name: 'MQTT_PASSWORD_FILE',
-    default: '(none)',
-    allowed: 'a readable file whose first line is the password',
-    description: 'File holding the broker password.',
-    schema: readableFile,
-  },
-  {
-    name: 'MQTT_CLIENT_ID',
-    default: 'ot-mqtt-gateway',
-    allowed: '1-100 letters, digits, . _ -',
+    ...MQTT_CLIENT_ID,
     description:
       'Client id prefix: ingest connection n uses <id>-<n>, each with a persistent session. Give each gateway its own.',
-    schema: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/u, 'not 1-100 letters, digits, . _ -'),
+    default: 'ot-mqtt-gateway',
+    defaultText: 'ot-mqtt-gateway',
   },
   {
-    name: 'MQTT_PROTOCOL_VERSION',
-    default: '5',
-    allowed: '4 (MQTT 3.1.1) or 5 (MQTT 5)',
+    ...MQTT_PROTOCOL_VERSION,
     description: 'MQTT protocol level of the ingest connections (4 for brokers without MQTT 5).',
-    schema: z.enum(['4', '5']).transform(Number),
+    default: 5 as 4 | 5,
   },
-  {
+  MQTT_USERNAME,
+  MQTT_PASSWORD,
+  MQTT_PASSWORD_FILE,
+  envVar({
     name: 'TOPIC_ROOT',
-    default: DEFAULT_TOPIC_ROOT,
+    group: 'Ingest',
+    description: 'Root of the bottle-filler topics the gateway stores.',
     allowed: 'topic levels without +, # or empty levels',
-    description: 'Root of the bottle-filler topics.',
-    schema: topicLevels,
-  },
-  {
+    schema: textRule(topicRootProblem),
+    default: DEFAULT_TOPIC_ROOT,
+  }),
+  envVar({
     name: 'GATEWAY_SHARE_GROUP',
-    default: 'historian',
-    allowed: '1-64 letters, digits, . _ -',
+    group: 'Ingest',
     description:
-      'Shared subscription group ($share/<group>/…): gateways in one group split the scans.',
-    schema: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/u, 'not 1-64 letters, digits, . _ -'),
-  },
-  {
+      'Shared subscription group ($share/<group>/…): gateways in one group split the scans (none: a plain subscription on one connection).',
+    allowed: '1-64 letters, digits, . _ -',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/u, 'not 1-64 letters, digits, . _ -'),
+    default: 'historian',
+  }),
+  envVar({
     name: 'GATEWAY_INGEST_CONNECTIONS',
-    default: '4',
-    allowed: 'a whole number, 1-64',
+    group: 'Ingest',
     description:
       'MQTT connections in the share group (persistent sessions); the broker spreads the scans over them.',
-    schema: whole(1, 64),
-  },
-  {
+    allowed: 'a whole number, 1-64',
+    schema: wholeNumber(1, 64),
+    default: 4,
+  }),
+  envVar({
     name: 'GATEWAY_INGEST_INFLIGHT',
-    default: '64',
-    allowed: 'a whole number, 1-65535',
+    group: 'Ingest',
     description:
       'Scans each connection holds unacknowledged until committed (also sent as its MQTT 5 receive maximum): a commit holds up to connections × this.',
-    schema: whole(1, 65535),
-  },
-  {
+    allowed: 'a whole number, 1-65535',
+    schema: wholeNumber(1, 65535),
+    default: 64,
+  }),
+  envVar({
+    name: 'GATEWAY_SPARKPLUG',
+    group: 'Ingest',
+    description:
+      'Also store Sparkplug B fillers (spBv1.0/#, not shared): every DBIRTH/DDATA of a device becomes a scan of the machine named by its device id (docs/sparkplug.md).',
+    allowed: BOOLEAN_ALLOWED,
+    schema: boolean,
+    default: false,
+  }),
+  envVar({
     name: 'GATEWAY_HOST',
-    default: '127.0.0.1',
-    allowed: 'a host name or IP address to listen on',
+    group: 'HTTP',
     description: 'HTTP listen address (set GATEWAY_TOKEN before listening beyond localhost).',
+    allowed: 'a host name or IP address to listen on',
     schema: host,
-  },
-  {
+    default: '127.0.0.1',
+  }),
+  envVar({
     name: 'GATEWAY_PORT',
-    default: '8080',
-    allowed: 'a whole number, 0-65535 (0: any free port)',
+    group: 'HTTP',
     description: 'HTTP port.',
-    schema: whole(0, 65535),
-  },
-  {
+    allowed: 'a whole number, 0-65535 (0: any free port)',
+    schema: wholeNumber(0, 65535),
+    default: 8080,
+  }),
+  envVar({
     name: 'GATEWAY_TOKEN',
-    default: '(none: no authentication)',
-    allowed: 'at least 16 characters',
+    group: 'HTTP',
     description: 'Bearer token required on /api/* (never printed; prefer GATEWAY_TOKEN_FILE).',
+    allowed: 'at least 16 characters',
     secret: true,
-    schema: text.refine((s) => s.length >= 16, 'shorter than 16 characters'),
-  },
-  {
+    schema: textRule(tokenProblem),
+    defaultText: '(none: no authentication)',
+  }),
+  envVar({
     name: 'GATEWAY_TOKEN_FILE',
-    default: '(none)',
-    allowed: 'a readable file whose first line is the token (at least 16 characters)',
+    group: 'HTTP',
     description: 'File holding the bearer token.',
-    schema: readableFile,
-  },
-  {
-    name: 'HISTORIAN_DB',
-    default: DEFAULT_HISTORIAN_DB,
-    allowed: 'a file path (SQLite) or a postgres:// URL',
-    description: 'Where the history is stored; the SQLite file and its folder are created.',
-    schema: text.refine((s) => !/^[a-z][a-z0-9+.-]*:\/\//iu.test(s) || isPostgresUrl(s), {
-      message: 'a URL that is not postgres:// or postgresql://',
+    allowed: 'a readable file whose first line is the token (at least 16 characters)',
+    schema: filePath,
+    defaultText: '(none)',
+  }),
+  envVar({
+    name: 'DASHBOARD_MQTT_URL',
+    group: 'HTTP',
+    description: 'Broker URL the dashboard page connects to (served as /dashboard-config.json).',
+    allowed: 'a URL with scheme ws: or wss:',
+    schema: textRule((s) => {
+      try {
+        return ['ws:', 'wss:'].includes(new URL(s).protocol) ? undefined : 'not ws: or wss:';
+      } catch {
+        return 'not a URL';
+      }
     }),
-  },
-  {
+    defaultText: '(unset: the page uses ws://<its host>:9001)',
+  }),
+  envVar({
+    name: 'DASHBOARD_DIR',
+    group: 'HTTP',
+    description: "The dashboard's built files, served at /.",
+    allowed: 'a folder',
+    schema: filePath,
+    defaultText: 'apps/dashboard/dist (when it exists)',
+  }),
+  envVar({
+    name: 'HISTORIAN_DB',
+    group: 'Historian',
+    description: 'Where the history is stored; the SQLite file and its folder are created.',
+    allowed: 'a file path (SQLite) or a postgres:// URL',
+    schema: textRule((s) =>
+      /^[a-z][a-z0-9+.-]*:\/\//iu.test(s) && !isPostgresUrl(s)
+        ? 'a URL that is not postgres:// or postgresql://'
+        : undefined,
+    ),
+    default: DEFAULT_HISTORIAN_DB,
+  }),
+  envVar({
     name: 'HISTORIAN_RETENTION_DAYS',
-    default: '30',
-    allowed: 'a whole number of days, 1-36500',
+    group: 'Historian',
     description: 'Older data is dropped (checked at start and hourly).',
-    schema: whole(1, 36500),
-  },
-  {
+    allowed: 'a whole number of days, 1-36500',
+    schema: wholeNumber(1, 36500),
+    default: 30,
+  }),
+  envVar({
     name: 'HISTORIAN_DEADBAND_PERCENT',
-    default: '0.5',
-    allowed: 'a number from 0 to 100',
+    group: 'Historian',
     description:
       'REAL tags are stored when they move more than this % of their span (0: every change).',
+    allowed: 'a number from 0 to 100',
     schema: decimal(0, 100),
-  },
-  {
+    default: 0.5,
+  }),
+  envVar({
     name: 'HISTORIAN_HEARTBEAT_SECONDS',
-    default: '60',
-    allowed: 'a number of seconds, 1-86400',
+    group: 'Historian',
     description: 'Every tag is stored at least this often, changed or not.',
+    allowed: 'a number of seconds, 1-86400',
     schema: decimal(1, 86400),
-  },
+    default: 60,
+  }),
+  ...ALARM_ENV,
+  ...METRICS_ENV,
   {
-    name: 'DASHBOARD_MQTT_URL',
-    default: '(unset: the page uses ws://<its host>:9001)',
-    allowed: 'a URL with scheme ws: or wss:',
-    description: 'Broker URL the dashboard page connects to (served as /dashboard-config.json).',
-    schema: urlWith(['ws:', 'wss:']),
+    ...LOG_LEVEL,
+    description: "Least severe level of the gateway's log lines (on stdout/stderr).",
   },
-  {
-    name: 'DASHBOARD_DIR',
-    default: 'apps/dashboard/dist (when it exists)',
-    allowed: 'a folder',
-    description: "The dashboard's built files, served at /.",
-    schema: text,
-  },
-  ...ALARM_ENV_VARS,
-  ...SPARKPLUG_INGEST_ENV_VARS,
-  {
-    name: 'METRICS_PORT',
-    default: '(unset: no metrics)',
-    allowed: 'a whole number, 1-65535',
-    description: 'Serve Prometheus metrics on http://METRICS_HOST:METRICS_PORT/metrics.',
-    schema: whole(1, 65535),
-  },
-  {
-    name: 'METRICS_HOST',
-    default: '127.0.0.1',
-    allowed: 'a host name or IP address to listen on',
-    description: 'Address of /metrics (0.0.0.0 for a Prometheus on another host).',
-    schema: host,
-  },
-  {
-    name: 'METRICS_MAX_MACHINES',
-    default: '100',
-    allowed: 'a whole number, 0-100000',
-    description:
-      'Machines with their own `machine` label on /metrics; later ones share machine="_other".',
-    schema: whole(0, 100_000),
-  },
-  {
-    name: 'LOG_LEVEL',
-    default: 'info',
-    allowed: 'error, warn, info or debug',
-    description: "Verbosity of the gateway's log lines (JSON, one per line, on stderr).",
-    schema: z.enum(['error', 'warn', 'info', 'debug']),
-  },
-] as const satisfies readonly EnvVar[];
+  LOG_FORMAT,
+] as const;
 
-/** Log levels, least to most verbose. */
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+/** Name of a variable the gateway reads. */
+export type GatewayEnvName = EnvName<typeof ENV_VARS>;
 
 /** Validated configuration of the gateway. */
 export interface GatewayConfig {
@@ -324,6 +273,8 @@ export interface GatewayConfig {
   readonly dashboardDir: string | undefined;
   /** Log verbosity. */
   readonly logLevel: LogLevel;
+  /** Log line format: text for people, json for log shippers. */
+  readonly logFormat: 'text' | 'json';
   /** Alarm server and OEE (operator token, shift, ideal rate). */
   readonly alarms: AlarmSettings;
   /** Store Sparkplug B fillers too (GATEWAY_SPARKPLUG, sparkplug-ingest.ts). */
@@ -342,87 +293,71 @@ export type ConfigResult =
   | { readonly kind: 'help' }
   | { readonly kind: 'error'; readonly errors: readonly string[] };
 
-type Name = (typeof ENV_VARS)[number]['name'];
-
-function firstLine(path: string): string {
-  return (readFileSync(path, 'utf8').split(/\r?\n/u)[0] ?? '').trim();
-}
-
 /**
  * Reads the gateway's configuration from environment variables and arguments. Every bad value is
  * reported at once, naming the variable and what is allowed (never echoing a secret).
  */
-export function parseConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): ConfigResult {
-  const errors: string[] = [];
-  for (const arg of argv) {
-    if (arg === '--help' || arg === '-h') return { kind: 'help' };
-    errors.push(`unknown argument ${JSON.stringify(arg)} (see --help)`);
-  }
-  const values = new Map<Name, unknown>();
-  for (const spec of ENV_VARS as readonly EnvVar[]) {
-    const raw = env[spec.name];
-    if (raw === undefined || raw.trim() === '') continue;
-    const parsed = spec.schema.safeParse(raw.trim());
-    if (parsed.success) {
-      values.set(spec.name as Name, parsed.data);
-      continue;
-    }
-    const reason = parsed.error.issues[0]?.message ?? 'invalid';
-    const shown = spec.secret ? '(hidden)' : JSON.stringify(raw);
-    errors.push(`${spec.name}=${shown} is invalid (${reason}): expected ${spec.allowed}`);
-  }
-  const get = <T>(name: Name): T | undefined => values.get(name) as T | undefined;
+export function parseConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[],
+): ConfigResult {
+  const args = parseArgv(argv);
+  if (args.help) return { kind: 'help' };
+  const parsed = parseEnv(ENV_VARS, env);
+  const { values: v, given: g } = parsed;
 
-  let password = get<string>('MQTT_PASSWORD');
-  const passwordFile = get<string>('MQTT_PASSWORD_FILE');
-  if (passwordFile !== undefined) password = firstLine(passwordFile);
-  let token = get<string>('GATEWAY_TOKEN');
-  const tokenFile = get<string>('GATEWAY_TOKEN_FILE');
+  // The broker rules of @ot-mqtt/app-kit's resolveMqttConnection, for the variables the gateway honours.
+  if (g.MQTT_PASSWORD !== undefined && g.MQTT_PASSWORD_FILE !== undefined)
+    parsed.fail('MQTT_PASSWORD_FILE', 'set together with MQTT_PASSWORD: choose one');
+  else if (g.MQTT_USERNAME === undefined && (g.MQTT_PASSWORD ?? g.MQTT_PASSWORD_FILE) !== undefined)
+    parsed.fail(
+      g.MQTT_PASSWORD !== undefined ? 'MQTT_PASSWORD' : 'MQTT_PASSWORD_FILE',
+      'is set without MQTT_USERNAME (MQTT sends a password only with a user name)',
+    );
+  const password = firstLineOf(parsed, 'MQTT_PASSWORD_FILE') ?? g.MQTT_PASSWORD;
+
+  let token = g.GATEWAY_TOKEN;
+  const tokenFile = firstLineOf(parsed, 'GATEWAY_TOKEN_FILE');
   if (tokenFile !== undefined) {
-    token = firstLine(tokenFile);
-    if (token.length < 16) {
-      errors.push(
-        'GATEWAY_TOKEN_FILE holds a token shorter than 16 characters: expected a readable file whose first line is the token (at least 16 characters)',
-      );
-    }
+    token = tokenFile;
+    const why = tokenProblem(token);
+    if (why !== undefined) parsed.fail('GATEWAY_TOKEN_FILE', `the file's first line: ${why}`);
   }
-  const alarms = alarmSettings(get, token, errors);
+  const alarms = alarmSettings(parsed, token);
+  const errors = [...args.errors, ...parsed.errors.map((e) => e.message)];
   if (errors.length > 0) return { kind: 'error', errors };
 
-  const shareGroup = get<string>('GATEWAY_SHARE_GROUP') ?? 'historian';
-  const mqttUrl =
-    get<string>('MQTT_URL') ??
-    `mqtt://${get<string>('MQTT_BROKER_HOST') ?? 'localhost'}:${get<number>('MQTT_BROKER_PORT') ?? 1883}`;
+  const shareGroup = v.GATEWAY_SHARE_GROUP === 'none' ? undefined : v.GATEWAY_SHARE_GROUP;
   return {
     kind: 'ok',
     config: {
-      mqttUrl,
-      username: get<string>('MQTT_USERNAME'),
+      mqttUrl: g.MQTT_URL ?? `mqtt://${v.MQTT_BROKER_HOST}:${v.MQTT_BROKER_PORT}`,
+      username: g.MQTT_USERNAME,
       password,
-      clientId: get<string>('MQTT_CLIENT_ID') ?? 'ot-mqtt-gateway',
-      topicRoot: get<string>('TOPIC_ROOT') ?? DEFAULT_TOPIC_ROOT,
-      protocolVersion: get<4 | 5>('MQTT_PROTOCOL_VERSION') ?? 5,
-      shareGroup: shareGroup === 'none' ? undefined : shareGroup,
+      clientId: v.MQTT_CLIENT_ID,
+      topicRoot: v.TOPIC_ROOT,
+      protocolVersion: v.MQTT_PROTOCOL_VERSION,
+      shareGroup,
       // Without a share group every connection would receive every scan: one connection.
-      ingestConnections:
-        shareGroup === 'none' ? 1 : (get<number>('GATEWAY_INGEST_CONNECTIONS') ?? 4),
-      ingestInflight: get<number>('GATEWAY_INGEST_INFLIGHT') ?? 64,
-      host: get<string>('GATEWAY_HOST') ?? '127.0.0.1',
-      port: get<number>('GATEWAY_PORT') ?? 8080,
+      ingestConnections: shareGroup === undefined ? 1 : v.GATEWAY_INGEST_CONNECTIONS,
+      ingestInflight: v.GATEWAY_INGEST_INFLIGHT,
+      host: v.GATEWAY_HOST,
+      port: v.GATEWAY_PORT,
       token,
-      db: get<string>('HISTORIAN_DB') ?? DEFAULT_HISTORIAN_DB,
-      retentionDays: get<number>('HISTORIAN_RETENTION_DAYS') ?? 30,
-      deadbandPercent: get<number>('HISTORIAN_DEADBAND_PERCENT') ?? 0.5,
-      heartbeatMs: (get<number>('HISTORIAN_HEARTBEAT_SECONDS') ?? 60) * 1000,
-      dashboardMqttUrl: get<string>('DASHBOARD_MQTT_URL'),
-      dashboardDir: get<string>('DASHBOARD_DIR'),
-      logLevel: get<LogLevel>('LOG_LEVEL') ?? 'info',
+      db: v.HISTORIAN_DB,
+      retentionDays: v.HISTORIAN_RETENTION_DAYS,
+      deadbandPercent: v.HISTORIAN_DEADBAND_PERCENT,
+      heartbeatMs: v.HISTORIAN_HEARTBEAT_SECONDS * 1000,
+      dashboardMqttUrl: g.DASHBOARD_MQTT_URL,
+      dashboardDir: g.DASHBOARD_DIR,
+      logLevel: v.LOG_LEVEL,
+      logFormat: v.LOG_FORMAT,
       alarms,
-      sparkplug: get<boolean>('GATEWAY_SPARKPLUG') ?? false,
+      sparkplug: v.GATEWAY_SPARKPLUG,
       metrics: {
-        port: get<number>('METRICS_PORT'),
-        host: get<string>('METRICS_HOST') ?? '127.0.0.1',
-        maxMachines: get<number>('METRICS_MAX_MACHINES') ?? 100,
+        port: g.METRICS_PORT,
+        host: v.METRICS_HOST,
+        maxMachines: v.METRICS_MAX_MACHINES,
       },
     },
   };
@@ -430,21 +365,16 @@ export function parseConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Co
 
 /** The `--help` text: usage and every variable with its default and allowed values. */
 export function helpText(): string {
-  const lines = [
-    'Usage: gateway [--help]   (npx nx serve gateway)',
-    '',
-    'Historian and REST gateway: subscribes to the fleet ($share group, QoS 1, persistent sessions),',
-    'stores every scan (acknowledged to the broker only once committed) and serves the REST API,',
-    'OpenAPI at /openapi.json and the dashboard at /. Configured with environment variables:',
-    '',
-  ];
-  for (const v of ENV_VARS as readonly EnvVar[]) {
-    lines.push(
-      `  ${v.name}`,
-      `      ${v.description}`,
-      `      default: ${v.default}; allowed: ${v.allowed}`,
-    );
-  }
-  lines.push('', 'Exit codes: 0 stopped, 1 failed at run time, 2 invalid configuration.', '');
-  return lines.join('\n');
+  return formatEnvHelp(ENV_VARS, {
+    intro: [
+      'Usage: gateway [--help]   (npx nx serve gateway)',
+      '',
+      'Historian and REST gateway: subscribes to the fleet ($share group, QoS 1, persistent sessions),',
+      'stores every scan (acknowledged to the broker only once committed) and serves the REST API,',
+      'OpenAPI at /openapi.json and the dashboard at /. Configured with environment variables; an',
+      'empty value counts as unset.',
+    ],
+    flags: { '--help': 'Show this help and exit', '-h': 'Same as --help' },
+    outro: ['Exit codes: 0 stopped, 1 failed at run time, 2 invalid configuration.'],
+  });
 }

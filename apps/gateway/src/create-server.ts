@@ -30,7 +30,7 @@ import {
 } from './api-schemas.js';
 import { registerAlarmRoutes, type AlarmRouteDeps } from './alarm-routes.js';
 import { historyCsv } from './csv.js';
-import type { Logger } from './log.js';
+import type { Logger } from '@ot-mqtt/app-kit';
 import { machineState } from './machine-state.js';
 
 /** What the HTTP side needs from the rest of the gateway. */

@@ -9,7 +9,7 @@ import mqtt from 'mqtt';
 import { startMosquitto } from '@ot-mqtt/broker';
 import { encodeScan } from '@ot-mqtt/tag-model';
 import { parseConfig } from './config.js';
-import { createLogger } from './log.js';
+import { silent } from './api-test.test-helper.js';
 import { someTags } from './gateway-process.test-helper.js';
 import { startGateway, type Gateway } from './start-gateway.js';
 
@@ -17,11 +17,6 @@ const N = Number(process.env['BENCH_GATEWAY_SCANS'] ?? 10_000);
 const MACHINES = 5_000;
 const SUSTAINED_RATE = Number(process.env['BENCH_GATEWAY_RATE'] ?? 2_500);
 const SUSTAINED_SECONDS = Number(process.env['BENCH_GATEWAY_SECONDS'] ?? 20);
-const silent = createLogger(
-  'error',
-  () => undefined,
-  () => undefined,
-);
 const broker = await startMosquitto();
 const dir = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
 const lines: string[] = [];

@@ -2,5 +2,3 @@ export { startGateway } from './start-gateway.js';
 export type { Gateway } from './start-gateway.js';
 export { parseConfig, helpText, ENV_VARS } from './config.js';
 export type { GatewayConfig, ConfigResult, EnvVar, LogLevel } from './config.js';
-export { createLogger } from './log.js';
-export type { Logger, LogFields } from './log.js';

@@ -5,14 +5,8 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { brokerTest as it } from '@ot-mqtt/broker/testing';
 import { parseConfig } from './config.js';
 import { createPublisher } from './gateway-process.test-helper.js';
-import { createLogger } from './log.js';
+import { silent } from './api-test.test-helper.js';
 import { startGateway } from './start-gateway.js';
-
-const silent = createLogger(
-  'error',
-  () => undefined,
-  () => undefined,
-);
 
 describe('ingest acknowledgements', () => {
   let dir: string;

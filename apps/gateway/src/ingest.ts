@@ -3,7 +3,7 @@ import { formatPayloadError, parsePayload, type DataPayload } from '@ot-mqtt/tag
 import type { CommitQueue } from './commit-queue.js';
 import type { GatewayConfig } from './config.js';
 import { brokerOf, connectBrokers } from './connect-brokers.js';
-import type { Logger } from './log.js';
+import type { Logger } from '@ot-mqtt/app-kit';
 import { PubackSequencer } from './puback-sequencer.js';
 import { inflateIfCompressed } from './inflate-payload.js';
 import { createSparkplugIngest } from './sparkplug-ingest.js';

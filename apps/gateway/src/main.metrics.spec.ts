@@ -104,6 +104,6 @@ describe('gateway metrics (METRICS_PORT)', () => {
   it('exits 2 naming METRICS_PORT when it is not a port', async () => {
     const r = await runGateway({ METRICS_PORT: 'ninety', HISTORIAN_DB: join(dir, 'x.sqlite') });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/METRICS_PORT="ninety" is invalid/);
+    expect(r.stderr).toMatch(/Invalid METRICS_PORT="ninety"/);
   });
 });

@@ -65,10 +65,10 @@ describe('gateway process', () => {
       GATEWAY_TOKEN: 'short\u0001secret',
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/GATEWAY_PORT="99999" is invalid \(above the maximum 65535\)/);
-    expect(r.stderr).toMatch(/HISTORIAN_RETENTION_DAYS="forever" is invalid/);
-    expect(r.stderr).toMatch(/HISTORIAN_DB="mysql:\/\/db\/x" is invalid/);
-    expect(r.stderr).toMatch(/GATEWAY_TOKEN=\(hidden\) is invalid/);
+    expect(r.stderr).toMatch(/Invalid GATEWAY_PORT="99999": above the maximum 65535/);
+    expect(r.stderr).toMatch(/Invalid HISTORIAN_RETENTION_DAYS="forever"/);
+    expect(r.stderr).toMatch(/Invalid HISTORIAN_DB="mysql:\/\/db\/x"/);
+    expect(r.stderr).toMatch(/Invalid GATEWAY_TOKEN=\(hidden\)/);
     expect(r.stderr).not.toContain('secret');
   });
 

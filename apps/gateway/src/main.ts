@@ -1,5 +1,5 @@
+import { createLogger, EXIT_CONFIG, exitOnConfigErrors } from '@ot-mqtt/app-kit';
 import { helpText, parseConfig } from './config.js';
-import { createLogger } from './log.js';
 import { startGateway } from './start-gateway.js';
 
 const parsed = parseConfig(process.env, process.argv.slice(2));
@@ -8,12 +8,11 @@ if (parsed.kind === 'help') {
   process.exit(0);
 }
 if (parsed.kind === 'error') {
-  for (const e of parsed.errors) process.stderr.write(`gateway: ${e}\n`);
-  process.stderr.write('gateway: see --help\n');
-  process.exit(2);
+  exitOnConfigErrors('gateway', parsed.errors);
+  process.exit(EXIT_CONFIG); // not reached (it has exited): narrows `parsed` for TypeScript
 }
 const config = parsed.config;
-const log = createLogger(config.logLevel);
+const log = createLogger({ level: config.logLevel, format: config.logFormat });
 
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 try {

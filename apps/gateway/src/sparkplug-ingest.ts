@@ -6,19 +6,6 @@ import {
   type SparkplugMessage,
 } from '@ot-mqtt/sparkplug';
 import { machineIdProblem, type ConnectionStatus } from '@ot-mqtt/tag-model';
-import { z } from 'zod';
-
-/** The gateway's Sparkplug variable (issue 16), spliced into its list like the alarm ones. */
-export const SPARKPLUG_INGEST_ENV_VARS = [
-  {
-    name: 'GATEWAY_SPARKPLUG',
-    default: 'false',
-    allowed: 'true or false',
-    description:
-      'Also store Sparkplug B fillers (spBv1.0/#, not shared): every DBIRTH/DDATA of a device becomes a scan of the machine named by its device id (docs/sparkplug.md).',
-    schema: z.enum(['true', 'false']).transform((v) => v === 'true'),
-  },
-] as const;
 
 /** Where the Sparkplug ingest writes: the gateway's commit queue, and the broker for rebirths. */
 export interface SparkplugSink {

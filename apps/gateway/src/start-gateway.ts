@@ -5,7 +5,7 @@ import { CommitQueue } from './commit-queue.js';
 import type { GatewayConfig } from './config.js';
 import { createServer } from './create-server.js';
 import { startIngest, type Ingest } from './ingest.js';
-import type { Logger } from './log.js';
+import type { Logger } from '@ot-mqtt/app-kit';
 
 /** A running gateway. */
 export interface Gateway {

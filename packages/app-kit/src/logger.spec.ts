@@ -30,6 +30,14 @@ describe('logger', () => {
     ]);
   });
 
+  it('escapes control characters from the network (an ANSI escape in a topic stays text)', () => {
+    const { logger, out } = capture();
+    logger.info('message', { topic: 'plc/\u001b[31mred', machineId: 'filler-01' });
+    expect(out).toEqual([
+      '2025-03-01T08:30:00.123Z INFO  message topic="plc/\\u001b[31mred" machineId=filler-01',
+    ]);
+  });
+
   it('drops lines below the configured level', () => {
     const { logger, out, err } = capture({ level: 'warn' });
     logger.debug('d');

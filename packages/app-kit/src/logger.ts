@@ -47,12 +47,16 @@ const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 export const levelEnabled = (level: LogLevel, threshold: LogLevel): boolean =>
   RANK[level] <= RANK[threshold];
 
-const quote = (value: string): string => (/^[^\s"=]+$/.test(value) ? value : JSON.stringify(value));
+// Values may come from the network (topics, machine ids): anything but printable ASCII is quoted
+// with JSON escapes, so a control character (an ANSI escape) never reaches the terminal raw.
+const quote = (value: string): string =>
+  /^[\x21-\x7e]+$/.test(value) && !/["=]/.test(value) ? value : JSON.stringify(value);
 
 /**
  * Creates a logger. Text lines read `2026-01-15T08:00:00.000Z INFO  connected url=mqtt://…`;
  * JSON lines `{"time":…,"level":"info","msg":"connected","url":…}` for log shippers. Values with
- * spaces, quotes or `=` are JSON-quoted, so a field never forges another.
+ * spaces, quotes, `=` or anything but printable ASCII are JSON-quoted, so a field never forges
+ * another and a control character never reaches the terminal.
  *
  * @example
  * ```ts

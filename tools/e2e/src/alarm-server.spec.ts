@@ -191,10 +191,10 @@ describe('gateway alarm configuration', () => {
     expect(await gateway.exit(30_000)).toBe(2);
     const stderr = gateway.stderr.join('\n');
     expect(stderr).toMatch(
-      /GATEWAY_OPERATOR_TOKEN=\(hidden\) is invalid \(shorter than 16 characters\)/u,
+      /Invalid GATEWAY_OPERATOR_TOKEN=\(hidden\): shorter than 16 characters/u,
     );
-    expect(stderr).toMatch(/GATEWAY_SHIFT_START="6 am" is invalid/u);
-    expect(stderr).toMatch(/GATEWAY_OEE_IDEAL_RATE="-1" is invalid/u);
+    expect(stderr).toMatch(/Invalid GATEWAY_SHIFT_START="6 am"/u);
+    expect(stderr).toMatch(/Invalid GATEWAY_OEE_IDEAL_RATE="-1"/u);
     expect(stderr).not.toContain('short-secret');
   });
 });
