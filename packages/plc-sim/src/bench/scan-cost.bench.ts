@@ -7,6 +7,7 @@ import { encodeScan } from '@ot-mqtt/tag-model';
 import type { BottleFillerTags } from '@ot-mqtt/tag-model';
 import { createBottleFiller } from '../bottle-filler.js';
 import type { BottleFiller } from '../bottle-filler.js';
+import { describeHost } from './host.js';
 
 /** Sizes of one benchmark run. */
 export interface ScanCostOptions {
@@ -111,132 +112,90 @@ const SEVEN = ['data', 'inputs', 'outputs', 'analog', 'status', 'counters', 'ala
 export function measureScanCost(options: ScanCostOptions = FULL_RUN): ScanCostReport {
   const loadAverage = Math.round(os.loadavg()[0]! * 100) / 100;
   const cases: CaseResult[] = [];
+  const measure = (name: string, kind: CaseResult['kind'], body: (n: number) => number) => {
+    const timing = timeRounds(options, body);
+    cases.push(result(name, kind, timing));
+    return timing;
+  };
   const fixed: BottleFillerTags = createBottleFiller({ seed: 1 }).snapshot();
   const ts = new Date('2025-01-15T08:30:00.000Z');
 
-  cases.push(
-    result(
-      'baseline: empty loop',
-      'baseline',
-      timeRounds(options, (n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc += i;
-        return acc;
-      }),
-    ),
-  );
-  cases.push(
-    result(
-      'baseline: JSON.stringify(fixed 30-tag object)',
-      'baseline',
-      timeRounds(options, (n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) acc += JSON.stringify(fixed).length;
-        return acc;
-      }),
-    ),
-  );
-  cases.push(
-    result(
-      'baseline: JSON.stringify × 7 envelopes (naive encoding)',
-      'baseline',
-      timeRounds(options, (n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) {
-          const timestamp = ts.toISOString();
-          for (const kind of SEVEN) {
-            const tags = kind === 'data' ? fixed : fixed[kind];
-            acc += Buffer.byteLength(
-              JSON.stringify({
-                schemaVersion: 1,
-                timestamp,
-                machineId: 'filler-01',
-                sequence: i,
-                tags,
-              }),
-            );
-          }
-        }
-        return acc;
-      }),
-    ),
-  );
-  cases.push(
-    result(
-      'baseline: encodeScan(fixed tags) only',
-      'baseline',
-      timeRounds(options, (n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) {
-          acc += wireBytes(
-            encodeScan(fixed, { machineId: 'filler-01', sequence: i, timestamp: ts }),
-          );
-        }
-        return acc;
-      }),
-    ),
-  );
-
-  const one = createBottleFiller({ seed: 1 });
-  cases.push(
-    result(
-      'PLC scan: step(100)',
-      'simulator',
-      timeRounds(options, (n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) one.step(100);
-        acc += one.scan;
-        return acc;
-      }),
-    ),
-  );
-  const interval = options.intervalMs;
-  cases.push(
-    result(
-      `filler-scan: step(${interval})`,
-      'simulator',
-      timeRounds(options, (n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) one.step(interval);
-        acc += one.scan;
-        return acc;
-      }),
-    ),
-  );
-  cases.push(
-    result(
-      `filler-scan: step(${interval}) + snapshot()`,
-      'simulator',
-      timeRounds(options, (n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) {
-          one.step(interval);
-          acc += one.snapshot().counters.BottlesFilled;
-        }
-        return acc;
-      }),
-    ),
-  );
-  let sequence = 0;
-  const withEncoding = timeRounds(options, (n) => {
+  measure('baseline: empty loop', 'baseline', (n) => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += i;
+    return acc;
+  });
+  measure('baseline: JSON.stringify(fixed 30-tag object)', 'baseline', (n) => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) acc += JSON.stringify(fixed).length;
+    return acc;
+  });
+  measure('baseline: JSON.stringify × 7 envelopes (naive encoding)', 'baseline', (n) => {
     let acc = 0;
     for (let i = 0; i < n; i++) {
-      one.step(interval);
-      const messages = encodeScan(one.snapshot(), {
-        machineId: one.machineId,
-        sequence: sequence++,
-        timestamp: ts,
-      });
-      acc += wireBytes(messages);
+      const timestamp = ts.toISOString();
+      for (const kind of SEVEN) {
+        const tags = kind === 'data' ? fixed : fixed[kind];
+        acc += Buffer.byteLength(
+          JSON.stringify({
+            schemaVersion: 1,
+            timestamp,
+            machineId: 'filler-01',
+            sequence: i,
+            tags,
+          }),
+        );
+      }
     }
     return acc;
   });
-  cases.push(
-    result(
-      `filler-scan: step(${interval}) + snapshot() + encodeScan (7 payloads)`,
-      'simulator',
-      withEncoding,
-    ),
+  measure('baseline: encodeScan(fixed tags) only', 'baseline', (n) => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      acc += wireBytes(encodeScan(fixed, { machineId: 'filler-01', sequence: i, timestamp: ts }));
+    }
+    return acc;
+  });
+
+  const one = createBottleFiller({ seed: 1 });
+  measure('PLC scan: step(100)', 'simulator', (n) => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) one.step(100);
+    acc += one.scan;
+    return acc;
+  });
+  const interval = options.intervalMs;
+  measure(`filler-scan: step(${interval})`, 'simulator', (n) => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) one.step(interval);
+    acc += one.scan;
+    return acc;
+  });
+  measure(`filler-scan: step(${interval}) + snapshot()`, 'simulator', (n) => {
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      one.step(interval);
+      acc += one.snapshot().counters.BottlesFilled;
+    }
+    return acc;
+  });
+  let sequence = 0;
+  const withEncoding = measure(
+    `filler-scan: step(${interval}) + snapshot() + encodeScan (7 payloads)`,
+    'simulator',
+    (n) => {
+      let acc = 0;
+      for (let i = 0; i < n; i++) {
+        one.step(interval);
+        const messages = encodeScan(one.snapshot(), {
+          machineId: one.machineId,
+          sequence: sequence++,
+          timestamp: ts,
+        });
+        acc += wireBytes(messages);
+      }
+      return acc;
+    },
   );
 
   // A fleet: thousands of machines visited round-robin, so their state is not in the CPU cache the
@@ -248,11 +207,14 @@ export function measureScanCost(options: ScanCostOptions = FULL_RUN): ScanCostRe
   }
   const bytesPerFiller = Math.max(0, (heapUsed() - heapBefore) / options.fleetSize);
   let next = 0;
-  cases.push(
-    result(
-      `fleet of ${options.fleetSize}: step(${interval}) + snapshot() + encodeScan, flat topics`,
+  for (const [topics, includeMachineLevel] of [
+    ['flat topics', false],
+    ['machine topic level', true],
+  ] as const) {
+    measure(
+      `fleet of ${options.fleetSize}: step(${interval}) + snapshot() + encodeScan, ${topics}`,
       'simulator',
-      timeRounds(options, (n) => {
+      (n) => {
         let acc = 0;
         for (let i = 0; i < n; i++) {
           const sim = fleet[next]!;
@@ -263,36 +225,14 @@ export function measureScanCost(options: ScanCostOptions = FULL_RUN): ScanCostRe
               machineId: sim.machineId,
               sequence: sim.scan,
               timestamp: ts,
+              includeMachineLevel,
             }),
           );
         }
         return acc;
-      }),
-    ),
-  );
-  cases.push(
-    result(
-      `fleet of ${options.fleetSize}: step(${interval}) + snapshot() + encodeScan, machine topic level`,
-      'simulator',
-      timeRounds(options, (n) => {
-        let acc = 0;
-        for (let i = 0; i < n; i++) {
-          const sim = fleet[next]!;
-          next = next + 1 === fleet.length ? 0 : next + 1;
-          sim.step(interval);
-          acc += wireBytes(
-            encodeScan(sim.snapshot(), {
-              machineId: sim.machineId,
-              sequence: sim.scan,
-              timestamp: ts,
-              includeMachineLevel: true,
-            }),
-          );
-        }
-        return acc;
-      }),
-    ),
-  );
+      },
+    );
+  }
   if (sink === 42) console.log(''); // never true in practice; keeps `sink` alive
 
   const goalNs = 20_000;
@@ -300,9 +240,7 @@ export function measureScanCost(options: ScanCostOptions = FULL_RUN): ScanCostRe
     benchmark: 'plc-sim scan cost',
     date: new Date().toISOString(),
     machine: {
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      cores: os.cpus().length,
-      node: process.version,
+      ...describeHost(),
       platform: `${os.platform()} ${os.release()}`,
       totalMemoryMB: Math.round(os.totalmem() / 2 ** 20),
       loadAverage,

@@ -6,6 +6,7 @@ import { createBottleFiller, DEFAULT_SEED } from '../bottle-filler.js';
 import { SHIPPED_SCENARIOS, loadScenario } from '../scenario.js';
 import { shiftOee } from '../shift-report.js';
 import type { ShiftOee, ShiftReport } from '../shift-report.js';
+import { describeHost } from './host.js';
 
 const HOUR_MS = 3600_000;
 
@@ -85,9 +86,7 @@ export function measureShifts(shiftHours = 8, seeds = 20): ShiftBenchReport {
     benchmark: 'plc-sim shift report',
     date: new Date().toISOString(),
     machine: {
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      cores: os.cpus().length,
-      node: process.version,
+      ...describeHost(),
       loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
     },
     shiftHours,

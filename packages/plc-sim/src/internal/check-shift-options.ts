@@ -9,6 +9,23 @@ function check(ok: boolean, field: string, value: unknown, wanted: string): void
   if (!ok) throw new RangeError(`shift.${field} must be ${wanted}, got ${String(value)}`);
 }
 
+/** A numeric field's rule: the test and how the error message states it. */
+type Rule = readonly [test: (v: number) => boolean, wanted: string];
+const POSITIVE: Rule = [positive, 'a number > 0'];
+const NON_NEGATIVE: Rule = [nonNegative, 'a number ≥ 0'];
+
+/** Checks each field of `rules` in `values` (in the rules' order), named `<at>.<field>`. */
+function checkFields<T extends object>(
+  at: string,
+  values: T,
+  rules: { readonly [K in keyof T]: T[K] extends number ? Rule : never },
+): void {
+  for (const [field, [test, wanted]] of Object.entries(rules) as Array<[keyof T & string, Rule]>) {
+    const value = values[field] as number;
+    check(test(value), `${at}.${field}`, value, wanted);
+  }
+}
+
 /** Throws a RangeError naming the first field of `shift` that makes no sense. */
 export function checkShiftOptions(shift: ShiftOptions): void {
   for (const [cause, rate] of Object.entries(shift.disturbances ?? {})) {
@@ -19,43 +36,26 @@ export function checkShiftOptions(shift: ShiftOptions): void {
       `keyed by ${DISTURBANCE_CAUSES.join(', ')}`,
     );
     if (rate === null || rate === undefined) continue;
-    const at = `disturbances.${cause}`;
-    check(positive(rate.mtbfMinutes), `${at}.mtbfMinutes`, rate.mtbfMinutes, 'a number > 0');
-    check(positive(rate.mttrSeconds), `${at}.mttrSeconds`, rate.mttrSeconds, 'a number > 0');
-    check(nonNegative(rate.repairSpread), `${at}.repairSpread`, rate.repairSpread, 'a number ≥ 0');
+    checkFields(`disturbances.${cause}`, rate, {
+      mtbfMinutes: POSITIVE,
+      mttrSeconds: POSITIVE,
+      repairSpread: NON_NEGATIVE,
+    });
   }
   const spread = shift.fillSpreadPct ?? 0;
   check(nonNegative(spread), 'fillSpreadPct', spread, 'a number ≥ 0');
   if (shift.drifts !== undefined) {
-    const d = shift.drifts;
-    check(
-      nonNegative(d.dayCycleAmplitudeC),
-      'drifts.dayCycleAmplitudeC',
-      d.dayCycleAmplitudeC,
-      'a number ≥ 0',
-    );
-    check(
-      nonNegative(d.pumpWearPsiPerHour),
-      'drifts.pumpWearPsiPerHour',
-      d.pumpWearPsiPerHour,
-      'a number ≥ 0',
-    );
-    check(nonNegative(d.sensorNoise), 'drifts.sensorNoise', d.sensorNoise, 'a number ≥ 0');
+    checkFields('drifts', shift.drifts, {
+      dayCycleAmplitudeC: NON_NEGATIVE,
+      pumpWearPsiPerHour: NON_NEGATIVE,
+      sensorNoise: NON_NEGATIVE,
+    });
   }
   if (shift.operator !== undefined) {
-    const o = shift.operator;
-    check(
-      positive(o.responseSeconds),
-      'operator.responseSeconds',
-      o.responseSeconds,
-      'a number > 0',
-    );
-    check(
-      nonNegative(o.responseSpread),
-      'operator.responseSpread',
-      o.responseSpread,
-      'a number ≥ 0',
-    );
+    checkFields('operator', shift.operator, {
+      responseSeconds: POSITIVE,
+      responseSpread: NON_NEGATIVE,
+    });
   }
   const start = shift.startTimeOfDayMs ?? 0;
   check(nonNegative(start), 'startTimeOfDayMs', start, 'a number ≥ 0');

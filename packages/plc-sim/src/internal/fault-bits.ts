@@ -1,8 +1,17 @@
 import { FAULTS } from '../fault.js';
+import type { Fault } from '../fault.js';
 
 // Injected faults as bits: cheap to test in the scan, and a filler stays a flat bag of numbers.
-export const F_EMPTY_TANK = 1 << FAULTS.indexOf('emptyTank');
-export const F_MISS_CAP = 1 << FAULTS.indexOf('missCap');
-export const F_JAM_VALVE = 1 << FAULTS.indexOf('jamValve');
-export const F_STARVE_VALVE = 1 << FAULTS.indexOf('starveValve');
-export const F_NO_BOTTLES = 1 << FAULTS.indexOf('noBottles');
+/** Each fault's bit in a filler's fault word (bit i for `FAULTS[i]`). */
+export const FAULT_BIT: Readonly<Record<Fault, number>> = Object.freeze(
+  Object.fromEntries(FAULTS.map((fault, i) => [fault, 1 << i])) as Record<Fault, number>,
+);
+
+/** The bit of `fault`; a RangeError for a name that is not a fault (input from outside). */
+export function faultBit(fault: Fault): number {
+  const bit = Object.hasOwn(FAULT_BIT, fault) ? FAULT_BIT[fault] : undefined;
+  if (bit === undefined) {
+    throw new RangeError(`unknown fault '${String(fault)}'; one of ${FAULTS.join(', ')}`);
+  }
+  return bit;
+}

@@ -4,13 +4,7 @@ import type { FillerPhase } from '../filler-phase.js';
 import { FAULTS } from '../fault.js';
 import type { Fault } from '../fault.js';
 import { AlarmLatches, TRIP_OVERFILL, TRIP_REJECTS, TRIP_TANK_EMPTY } from './alarm-latches.js';
-import {
-  F_EMPTY_TANK,
-  F_JAM_VALVE,
-  F_MISS_CAP,
-  F_NO_BOTTLES,
-  F_STARVE_VALVE,
-} from './fault-bits.js';
+import { FAULT_BIT, faultBit } from './fault-bits.js';
 import { IndexingSequence } from './indexing-sequence.js';
 import { Infeed } from './infeed.js';
 import { PackmlMachine, STOP_REASONS } from './packml-machine.js';
@@ -172,13 +166,13 @@ export class FillerModel {
   }
 
   inject(fault: Fault): void {
-    this.faults |= 1 << faultIndex(fault);
+    this.faults |= faultBit(fault);
   }
 
   clearFaults(fault?: Fault): void {
     if (fault === undefined) this.faults = 0;
-    else this.faults &= ~(1 << faultIndex(fault));
-    if (((this.faults | this.disturbed) & F_JAM_VALVE) === 0) this.line.fill.unjam();
+    else this.faults &= ~faultBit(fault);
+    if (((this.faults | this.disturbed) & FAULT_BIT.jamValve) === 0) this.line.fill.unjam();
   }
 
   snapshot(): BottleFillerTags {
@@ -251,7 +245,7 @@ export class FillerModel {
     if (shift !== undefined) shift.before(nowMs, this);
     const faults = this.faults | this.disturbed;
     this.counters.roll(nowMs);
-    line.infeed.arrive((faults & F_NO_BOTTLES) !== 0);
+    line.infeed.arrive((faults & FAULT_BIT.noBottles) !== 0);
 
     const machine = this.packmlMachine;
     machine.complete();
@@ -285,12 +279,12 @@ export class FillerModel {
     const r2 = this.random.next();
     const r3 = this.random.next();
     const r4 = this.random.next();
-    if (line.move(r1, (faults & F_MISS_CAP) !== 0)) this.alarms.latchCapMissing();
+    if (line.move(r1, (faults & FAULT_BIT.missCap) !== 0)) this.alarms.latchCapMissing();
     const fill = line.fill;
-    const jammed = (faults & F_JAM_VALVE) !== 0;
-    const starved = (faults & F_STARVE_VALVE) !== 0;
+    const jammed = (faults & FAULT_BIT.jamValve) !== 0;
+    const starved = (faults & FAULT_BIT.starveValve) !== 0;
     const usedL = fill.flow(this.tank, jammed, starved, this.alarms, r2, r3);
-    const supplyLost = (faults & F_EMPTY_TANK) !== 0;
+    const supplyLost = (faults & FAULT_BIT.emptyTank) !== 0;
     this.tank.update(usedL, supplyLost, fill.flowLpm, fill.nominalFlowLpm, r2, r4);
   }
 
@@ -328,7 +322,7 @@ export class FillerModel {
     }
     if ((remaining & TRIP_TANK_EMPTY) !== 0) {
       const wait =
-        (this.faults & F_EMPTY_TANK) !== 0
+        (this.faults & FAULT_BIT.emptyTank) !== 0
           ? 'restore the product supply first (clear-fault emptyTank)'
           : 'wait for the refill';
       return `the product tank is at ${level.toFixed(1)} %, below the ${P.EMPTY_RESET_PCT} % needed to reset: ${wait}`;
@@ -399,10 +393,4 @@ export class FillerModel {
     this.line.capper.cmd = false;
     this.line.conveyor.brake();
   }
-}
-
-function faultIndex(fault: Fault): number {
-  const i = FAULTS.indexOf(fault);
-  if (i < 0) throw new RangeError(`unknown fault '${String(fault)}'; one of ${FAULTS.join(', ')}`);
-  return i;
 }

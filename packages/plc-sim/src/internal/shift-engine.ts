@@ -3,13 +3,7 @@ import { DISTURBANCE_CAUSES } from '../shift-options.js';
 import type { DisturbanceCause, ScheduledEvent, ShiftOptions } from '../shift-options.js';
 import type { CauseStats, ShiftReport } from '../shift-report.js';
 import type { AlarmLatches } from './alarm-latches.js';
-import {
-  F_EMPTY_TANK,
-  F_JAM_VALVE,
-  F_MISS_CAP,
-  F_NO_BOTTLES,
-  F_STARVE_VALVE,
-} from './fault-bits.js';
+import { FAULT_BIT } from './fault-bits.js';
 import type { IndexingSequence } from './indexing-sequence.js';
 import type { PackmlMachine } from './packml-machine.js';
 import type { ProductTank } from './product-tank.js';
@@ -39,14 +33,14 @@ const SUPPLY_LATE = DISTURBANCE_CAUSES.indexOf('productSupplyLate');
 const BLOCKED = DISTURBANCE_CAUSES.indexOf('downstreamBlocked');
 /** The fault bit each cause holds while it lasts (0: a cause with its own mechanism). */
 const BITS: Readonly<Record<DisturbanceCause, number>> = {
-  infeedJam: F_NO_BOTTLES,
-  capFeedEmpty: F_MISS_CAP,
-  valveSticking: F_JAM_VALVE,
-  supplyThrottled: F_STARVE_VALVE,
+  infeedJam: FAULT_BIT.noBottles,
+  capFeedEmpty: FAULT_BIT.missCap,
+  valveSticking: FAULT_BIT.jamValve,
+  supplyThrottled: FAULT_BIT.starveValve,
   productSupplyLate: 0,
-  upstreamStarved: F_NO_BOTTLES,
+  upstreamStarved: FAULT_BIT.noBottles,
   downstreamBlocked: 0,
-  supplyLost: F_EMPTY_TANK,
+  supplyLost: FAULT_BIT.emptyTank,
 };
 const CAUSE_BITS = DISTURBANCE_CAUSES.map((c) => BITS[c]);
 
@@ -237,12 +231,12 @@ export class ShiftEngine {
   private holdDisturbances(plant: ShiftPlant): void {
     let bits = 0;
     for (let i = 0; i < N; i++) if (this.phase[i] === ACTIVE) bits |= CAUSE_BITS[i]!;
-    const wasJammed = (plant.disturbed & F_JAM_VALVE) !== 0;
+    const wasJammed = (plant.disturbed & FAULT_BIT.jamValve) !== 0;
     plant.disturbed = bits;
     plant.tank.supplyHeld = this.phase[SUPPLY_LATE] === ACTIVE;
     plant.line.outfeedBlocked = this.phase[BLOCKED] === ACTIVE;
     // The repaired valve follows the PLC again (as after clearFaults).
-    if (wasJammed && (bits & F_JAM_VALVE) === 0) plant.line.fill.unjamIfFree();
+    if (wasJammed && (bits & FAULT_BIT.jamValve) === 0) plant.line.fill.unjamIfFree();
   }
 
   private drift(nowMs: number, plant: ShiftPlant): void {
