@@ -1,4 +1,4 @@
-import { DEFAULT_TOPIC_ROOT, connectionTopic, type TopicOptions } from './topics.js';
+import { DEFAULT_TOPIC_ROOT, belowRoot, connectionTopic, type TopicOptions } from './topics.js';
 
 // Built from the connection topic so that root and machine id pass exactly the checks every other
 // topic of the package passes (one rule, in topics.ts).
@@ -96,9 +96,8 @@ export function parseWriteTopic(
   topic: string,
   root: string = DEFAULT_TOPIC_ROOT,
 ): WriteTopic | undefined {
-  const prefix = `${root}/`;
-  if (!topic.startsWith(prefix)) return undefined;
-  const rest = topic.slice(prefix.length);
+  const rest = belowRoot(topic, root);
+  if (rest === undefined) return undefined;
   const direct = WRITE_KINDS[rest];
   if (direct !== undefined) return { kind: direct };
   const slash = rest.indexOf('/');

@@ -178,22 +178,13 @@ describe('command reply and PackML payloads', () => {
     expect(shipped('command-reply').safeParse(reply).success).toBe(true);
   });
 
-  it('uses the PackTags state numbers of ISA-TR88.00.02', () => {
-    expect(PACKML_STATES).toMatchObject({
-      Clearing: 1,
-      Stopped: 2,
-      Starting: 3,
-      Idle: 4,
-      Suspended: 5,
-      Execute: 6,
-      Stopping: 7,
-      Aborting: 8,
-      Aborted: 9,
-      Holding: 10,
-      Held: 11,
-      Resetting: 15,
-      Complete: 17,
-    });
+  it('uses the PackTags state numbers of ISA-TR88.00.02: its 18 states, numbered 0-17 in order', () => {
+    const standard =
+      'Undefined Clearing Stopped Starting Idle Suspended Execute Stopping Aborting Aborted ' +
+      'Holding Held Unholding Suspending Unsuspending Resetting Completing Complete';
+    expect(Object.entries(PACKML_STATES)).toEqual(
+      standard.split(' ').map((state, code) => [state, code]),
+    );
   });
 
   it('rejects a PackML payload whose code contradicts its state name', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MachineIdSchema, SCHEMA_VERSION, SequenceSchema, TimestampSchema } from './payloads.js';
+import { SCAN_ENVELOPE } from './payloads.js';
 
 /**
  * The PackML states of ISA-TR88.00.02 with their numeric codes (PackTags `StateCurrent`), as MES
@@ -147,13 +147,7 @@ export type PackmlStatus = z.infer<typeof PackmlStatusSchema>;
  * ```
  */
 export const PackmlPayloadSchema = z
-  .strictObject({
-    schemaVersion: z.literal(SCHEMA_VERSION),
-    timestamp: TimestampSchema,
-    machineId: MachineIdSchema,
-    sequence: SequenceSchema,
-    ...packmlFields,
-  })
+  .strictObject({ ...SCAN_ENVELOPE, ...packmlFields })
   .superRefine(codesAgree)
   .meta({
     title: 'PackmlPayload',

@@ -7,7 +7,7 @@ import {
   parsePayload,
   type ParseResult,
 } from './index.js';
-import { EXAMPLE_META, exampleTags } from './testing/index.js';
+import { EXAMPLE_META, exampleScan, exampleTags } from './testing/index.js';
 
 const [data, , , analog] = encodeScan(exampleTags(), EXAMPLE_META).map((m) => m.payload) as [
   string,
@@ -157,12 +157,7 @@ describe('parsePayload', () => {
   });
 
   it('accepts a custom root and a machine level, and checks the machine level against the payload', () => {
-    const fleet = encodeScan(exampleTags(), {
-      ...EXAMPLE_META,
-      machineId: 'filler-02',
-      root: 'site-a',
-      includeMachineLevel: true,
-    });
+    const fleet = exampleScan({ machineId: 'filler-02', root: 'site-a', fleet: true });
     const first = fleet[0]!;
     expect(parsePayload(first.topic, first.payload, { root: 'site-a' })).toMatchObject({
       ok: true,

@@ -38,16 +38,16 @@ export const SequenceSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGE
     'Scan number, the same on the seven messages of one scan and +1 per scan: a gap means lost scans, a repeat a duplicate.',
 });
 
+/** The fields around the content of every scan message, in wire order (the PackML payload's too). */
+export const SCAN_ENVELOPE = {
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  timestamp: TimestampSchema,
+  machineId: MachineIdSchema,
+  sequence: SequenceSchema,
+};
+
 function envelope<T extends z.ZodType>(tags: T, title: string, description: string) {
-  return z
-    .strictObject({
-      schemaVersion: z.literal(SCHEMA_VERSION),
-      timestamp: TimestampSchema,
-      machineId: MachineIdSchema,
-      sequence: SequenceSchema,
-      tags,
-    })
-    .meta({ title, description });
+  return z.strictObject({ ...SCAN_ENVELOPE, tags }).meta({ title, description });
 }
 
 /** Payload of `plc/bottlefiller/data`: the complete tag set of one scan in the envelope. */

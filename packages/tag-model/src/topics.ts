@@ -128,6 +128,11 @@ export function subscriptionFilter(root: string = DEFAULT_TOPIC_ROOT): string {
   return `${checkRoot(root)}/#`;
 }
 
+/** What follows `<root>/` in `topic`, or `undefined` when the topic is not under the root. */
+export function belowRoot(topic: string, root: string): string | undefined {
+  return topic.startsWith(`${root}/`) ? topic.slice(root.length + 1) : undefined;
+}
+
 /**
  * Takes a received topic apart: which kind of message it carries, and its machine level if any.
  * Never throws; a topic that is not one of ours (other root, unknown kind, too many levels) gives
@@ -149,9 +154,8 @@ export function parseTopic(
   topic: string,
   root: string = DEFAULT_TOPIC_ROOT,
 ): ParsedTopic | undefined {
-  const prefix = `${root}/`;
-  if (!topic.startsWith(prefix)) return undefined;
-  const rest = topic.slice(prefix.length).split('/');
+  const rest = belowRoot(topic, root)?.split('/');
+  if (rest === undefined) return undefined;
   if (rest.length === 1) {
     const [kind] = rest as [string];
     return KIND_SET.has(kind) ? { kind: kind as MessageKind } : undefined;
