@@ -1,5 +1,10 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { LATENCY_BUCKETS } from './buckets.js';
+import { Counter, type Registry } from 'prom-client';
+import {
+  latencyHistogram,
+  scrapedCounter,
+  scrapedGauge,
+  zeroedCounter,
+} from './scraped-metrics.js';
 import { OTHER_MACHINES } from './machine-labels.js';
 
 /** A simulated machine's publisher totals, as the agent's scan publisher counts them. */
@@ -101,14 +106,12 @@ export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
   const perMachine = options.perMachine ?? true;
   const labelNames = perMachine ? (['machine'] as const) : ([] as const);
 
-  new Gauge({
-    name: 'otmqtt_agent_fillers',
-    help: 'Simulated machines in this agent process',
+  scrapedGauge(
     registers,
-    collect() {
-      this.set(machinesNow().length);
-    },
-  });
+    'otmqtt_agent_fillers',
+    'Simulated machines in this agent process',
+    () => machinesNow().length,
+  );
 
   const maxMachines = options.maxMachines ?? Number.POSITIVE_INFINITY;
   const keys = ['scans', 'messages', 'acked', 'failed', 'invalid'] as const;
@@ -162,35 +165,30 @@ export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
   perMachineCounter('otmqtt_agent_messages_failed_total', 'Publishes that failed', 'failed');
   perMachineCounter('otmqtt_agent_invalid_scans_total', 'Scans the tag model rejected', 'invalid');
 
-  const failures = new Counter({
-    name: 'otmqtt_agent_publish_failures_total',
-    help: 'Failed publishes by the MQTT client error code',
-    labelNames: ['code'] as const,
+  const failures = zeroedCounter(
     registers,
-  });
-  for (const code of FAILURE_CODES) failures.inc({ code }, 0);
-  const ack = new Histogram({
-    name: 'otmqtt_agent_publish_ack_seconds',
-    help: 'Time from publish to its acknowledgement (PUBACK for QoS 1)',
-    buckets: [...LATENCY_BUCKETS],
+    'otmqtt_agent_publish_failures_total',
+    'Failed publishes by the MQTT client error code',
+    'code',
+    FAILURE_CODES,
+  );
+  const ack = latencyHistogram(
     registers,
-  });
-  const lag = new Histogram({
-    name: 'otmqtt_agent_scheduler_lag_seconds',
-    help: 'How late each scan started after it was due',
-    buckets: [...LATENCY_BUCKETS],
+    'otmqtt_agent_publish_ack_seconds',
+    'Time from publish to its acknowledgement (PUBACK for QoS 1)',
+  );
+  const lag = latencyHistogram(
     registers,
-  });
+    'otmqtt_agent_scheduler_lag_seconds',
+    'How late each scan started after it was due',
+  );
   const behind = options.schedulerBehind;
-  new Counter({
-    name: 'otmqtt_agent_scheduler_behind_total',
-    help: 'Scheduler wakes that found themselves a whole publish interval or more behind',
+  scrapedCounter(
     registers,
-    collect() {
-      this.reset();
-      this.inc(behind?.() ?? 0);
-    },
-  });
+    'otmqtt_agent_scheduler_behind_total',
+    'Scheduler wakes that found themselves a whole publish interval or more behind',
+    () => behind?.() ?? 0,
+  );
 
   const observeSince = (start: number) => () => ack.observe((performance.now() - start) / 1000);
   return {

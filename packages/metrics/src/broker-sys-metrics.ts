@@ -1,5 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { parseSysTopic, SYS_LOAD_METRIC, SYS_METRICS } from './sys-topics.js';
+import { scrapedGauge } from './scraped-metrics.js';
 
 /** Options of {@link createBrokerSysMetrics}. */
 export interface BrokerSysMetricsOptions {
@@ -91,15 +92,12 @@ export function createBrokerSysMetrics(options: BrokerSysMetricsOptions): Broker
   });
   let connected = false;
   let lastSysAt: number | undefined;
-  new Gauge({
-    name: 'otmqtt_broker_up',
-    help: '1 while the exporter is connected to the broker and its $SYS figures are fresh',
+  scrapedGauge(
     registers,
-    collect() {
-      const fresh = lastSysAt !== undefined && now() - lastSysAt <= staleAfterMs;
-      this.set(connected && fresh ? 1 : 0);
-    },
-  });
+    'otmqtt_broker_up',
+    '1 while the exporter is connected to the broker and its $SYS figures are fresh',
+    () => (connected && lastSysAt !== undefined && now() - lastSysAt <= staleAfterMs ? 1 : 0),
+  );
   new Gauge({
     name: 'otmqtt_broker_sys_age_seconds',
     help: 'Seconds since the last $SYS message arrived',

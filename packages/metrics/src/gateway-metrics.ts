@@ -1,5 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { LATENCY_BUCKETS } from './buckets.js';
+import { Counter, type Registry } from 'prom-client';
+import { latencyHistogram, scrapedGauge, zeroedCounter } from './scraped-metrics.js';
 
 /** Options of {@link createGatewayMetrics}. */
 export interface GatewayMetricsOptions {
@@ -57,47 +57,41 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMetrics {
   const registers = [options.registry];
   const { ingestLagSeconds, pendingScans } = options;
-  new Gauge({
-    name: 'otmqtt_gateway_ingest_lag_seconds',
-    help: 'How far storage is behind the scans: age of the oldest scan in the newest commit, or of the oldest uncommitted scan',
+  scrapedGauge(
     registers,
-    collect() {
-      this.set(ingestLagSeconds?.() ?? 0);
-    },
-  });
-  new Gauge({
-    name: 'otmqtt_gateway_pending_scans',
-    help: 'Scans received and not yet committed (acknowledgements held back)',
+    'otmqtt_gateway_ingest_lag_seconds',
+    'How far storage is behind the scans: age of the oldest scan in the newest commit, or of the oldest uncommitted scan',
+    () => ingestLagSeconds?.() ?? 0,
+  );
+  scrapedGauge(
     registers,
-    collect() {
-      this.set(pendingScans?.() ?? 0);
-    },
-  });
-  const write = new Histogram({
-    name: 'otmqtt_gateway_db_write_seconds',
-    help: 'Duration of each committed database write (one batch)',
-    buckets: [...LATENCY_BUCKETS],
+    'otmqtt_gateway_pending_scans',
+    'Scans received and not yet committed (acknowledgements held back)',
+    () => pendingScans?.() ?? 0,
+  );
+  const write = latencyHistogram(
     registers,
-  });
-  const rows = new Counter({
-    name: 'otmqtt_gateway_rows_written_total',
-    help: 'Rows committed to the historian database',
-    labelNames: ['table'] as const,
+    'otmqtt_gateway_db_write_seconds',
+    'Duration of each committed database write (one batch)',
+  );
+  const rows = zeroedCounter(
     registers,
-  });
-  for (const table of options.tables ?? ['scans']) rows.inc({ table }, 0);
+    'otmqtt_gateway_rows_written_total',
+    'Rows committed to the historian database',
+    'table',
+    options.tables ?? ['scans'],
+  );
   const writeFailures = new Counter({
     name: 'otmqtt_gateway_db_write_failures_total',
     help: 'Database writes that failed (the scans stay unacknowledged and are retried)',
     registers,
   });
-  const http = new Histogram({
-    name: 'otmqtt_gateway_http_request_duration_seconds',
-    help: 'REST API request duration by method, route template and status code',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [...LATENCY_BUCKETS],
+  const http = latencyHistogram(
     registers,
-  });
+    'otmqtt_gateway_http_request_duration_seconds',
+    'REST API request duration by method, route template and status code',
+    ['method', 'route', 'status'],
+  );
   return {
     dbWrite(seconds, count, table = 'scans') {
       write.observe(Math.max(0, seconds));

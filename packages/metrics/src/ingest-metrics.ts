@@ -1,5 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { LATENCY_BUCKETS } from './buckets.js';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { latencyHistogram, scrapedGauge } from './scraped-metrics.js';
 import { createMachineLabels, OTHER_MACHINES } from './machine-labels.js';
 
 /**
@@ -99,13 +99,12 @@ export function createIngestMetrics(options: IngestMetricsOptions): IngestMetric
     'otmqtt_ingest_restarts_total',
     'Sequence restarts (the agent restarted)',
   );
-  const latency = new Histogram({
-    name: 'otmqtt_ingest_e2e_latency_seconds',
-    help: 'End-to-end latency: from the scan timestamp to receipt',
-    labelNames,
-    buckets: [...LATENCY_BUCKETS],
+  const latency = latencyHistogram(
     registers,
-  });
+    'otmqtt_ingest_e2e_latency_seconds',
+    'End-to-end latency: from the scan timestamp to receipt',
+    labelNames,
+  );
 
   // Every machine seen, bounded like the monitor that feeds us (which bounds its own tables).
   const MAX_TRACKED = 100_000;
@@ -117,69 +116,51 @@ export function createIngestMetrics(options: IngestMetricsOptions): IngestMetric
     if (seen.size < MAX_TRACKED) seen.add(machineId);
   };
 
-  new Gauge({
-    name: 'otmqtt_ingest_machines',
-    help: 'Machines seen since start',
+  scrapedGauge(registers, 'otmqtt_ingest_machines', 'Machines seen since start', () => seen.size);
+  scrapedGauge(
     registers,
-    collect() {
-      this.set(seen.size);
-    },
-  });
-  new Gauge({
-    name: 'otmqtt_ingest_stale_machines',
-    help: 'Machines silent for longer than their publish interval allows',
+    'otmqtt_ingest_stale_machines',
+    'Machines silent for longer than their publish interval allows',
+    () => stale.size,
+  );
+  scrapedGauge(
     registers,
-    collect() {
-      this.set(stale.size);
-    },
-  });
-  new Gauge({
-    name: 'otmqtt_ingest_unlabelled_machines',
-    help: `Machines beyond the label limit, counted under machine="${OTHER_MACHINES}"`,
-    registers,
-    collect() {
-      this.set(labels.overflowed);
-    },
-  });
-  new Gauge({
-    name: 'otmqtt_ingest_machine_stale',
-    help: '1 while the machine is stale, else 0',
-    labelNames,
-    registers,
-    collect() {
-      this.reset();
-      for (const id of seen) {
-        const label = labels.of(id);
-        if (label !== OTHER_MACHINES) this.set({ machine: label }, stale.has(id) ? 1 : 0);
-      }
-    },
-  });
-  new Gauge({
-    name: 'otmqtt_ingest_machine_online',
-    help: 'What the machine last announced on its connection topic: 1 online, 0 offline',
-    labelNames,
-    registers,
-    collect() {
-      this.reset();
-      for (const [id, value] of online) {
-        const label = labels.of(id);
-        if (label !== OTHER_MACHINES) this.set({ machine: label }, value);
-      }
-    },
-  });
-  new Gauge({
-    name: 'otmqtt_ingest_machine_last_seen_timestamp_seconds',
-    help: 'When the machine’s last valid message arrived (Unix time)',
-    labelNames,
-    registers,
-    collect() {
-      this.reset();
-      for (const [id, at] of lastSeen) {
-        const label = labels.of(id);
-        if (label !== OTHER_MACHINES) this.set({ machine: label }, at / 1000);
-      }
-    },
-  });
+    'otmqtt_ingest_unlabelled_machines',
+    `Machines beyond the label limit, counted under machine="${OTHER_MACHINES}"`,
+    () => labels.overflowed,
+  );
+  // One series per labelled machine (those counted as _other have none), rebuilt at each scrape.
+  const perMachineGauge = (
+    name: string,
+    help: string,
+    values: () => Iterable<readonly [string, number]>,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        for (const [id, value] of values()) {
+          const label = labels.of(id);
+          if (label !== OTHER_MACHINES) this.set({ machine: label }, value);
+        }
+      },
+    });
+  perMachineGauge('otmqtt_ingest_machine_stale', '1 while the machine is stale, else 0', () =>
+    [...seen].map((id) => [id, stale.has(id) ? 1 : 0] as const),
+  );
+  perMachineGauge(
+    'otmqtt_ingest_machine_online',
+    'What the machine last announced on its connection topic: 1 online, 0 offline',
+    () => online,
+  );
+  perMachineGauge(
+    'otmqtt_ingest_machine_last_seen_timestamp_seconds',
+    'When the machine’s last valid message arrived (Unix time)',
+    () => [...lastSeen].map(([id, at]) => [id, at / 1000] as const),
+  );
 
   // A machine's counters start at 0 when it is first seen, so "no gaps" is a 0 on a chart and
   // `rate()` sees the first gap, rather than the series appearing with it.

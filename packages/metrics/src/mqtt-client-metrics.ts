@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { scrapedCounter, scrapedGauge, zeroedCounter } from './scraped-metrics.js';
 
 /** What {@link instrumentMqttClients} reads of a client: `@ot-mqtt/mqtt-client`'s `MqttClient` fits. */
 export interface InstrumentableClient {
@@ -105,24 +106,9 @@ export function instrumentMqttClients(
   };
   // Totals the client already keeps: republished as counters at scrape time.
   const fromStats = (name: string, help: string, key: Parameters<typeof total>[0]) =>
-    new Counter({
-      name,
-      help,
-      registers,
-      collect() {
-        this.reset();
-        this.inc(total(key));
-      },
-    });
+    scrapedCounter(registers, name, help, () => total(key));
   const gaugeOf = (name: string, help: string, key: Parameters<typeof total>[0]) =>
-    new Gauge({
-      name,
-      help,
-      registers,
-      collect() {
-        this.set(total(key));
-      },
-    });
+    scrapedGauge(registers, name, help, () => total(key));
 
   new Gauge({
     name: 'otmqtt_mqtt_connections',
@@ -167,13 +153,13 @@ export function instrumentMqttClients(
     'inFlight',
   );
 
-  const dropped = new Counter({
-    name: 'otmqtt_mqtt_messages_dropped_total',
-    help: 'Messages that left the outbox without reaching the broker, by reason',
-    labelNames: ['reason'] as const,
+  const dropped = zeroedCounter(
     registers,
-  });
-  for (const reason of DROP_REASONS) dropped.inc({ reason }, 0);
+    'otmqtt_mqtt_messages_dropped_total',
+    'Messages that left the outbox without reaching the broker, by reason',
+    'reason',
+    DROP_REASONS,
+  );
   const failures = new Counter({
     name: 'otmqtt_mqtt_connect_failures_total',
     help: 'Connection attempts that failed before the broker accepted them',
