@@ -1,6 +1,6 @@
 import type { AlarmEventPayload } from '@ot-mqtt/tag-model';
 import type { GatewayConfig } from './config.js';
-import { connectBrokers } from './connect-brokers.js';
+import { connectBrokers, type BrokerRetry } from './connect-brokers.js';
 import type { Logger } from '@ot-mqtt/app-kit';
 
 /** The MQTT side of the alarm server. */
@@ -25,7 +25,11 @@ export function startAlarmEventsPublisher(
   log: Logger,
 ): AlarmEventsPublisher {
   const clientId = `${config.clientId}-alarms`;
-  const client = connectBrokers(config.mqttUrl, {
+  const retries = {
+    onRetry: (retry: BrokerRetry) =>
+      log.debug('alarm events connection: retrying', { clientId, ...retry }),
+  };
+  const client = connectBrokers(config.mqttUrl, retries, {
     clientId,
     clean: true,
     protocolVersion: config.protocolVersion,

@@ -2,7 +2,7 @@ import type { IPublishPacket, MqttClient } from 'mqtt';
 import { formatPayloadError, parsePayload, type DataPayload } from '@ot-mqtt/tag-model';
 import type { CommitQueue } from './commit-queue.js';
 import type { GatewayConfig } from './config.js';
-import { brokerOf, connectBrokers } from './connect-brokers.js';
+import { brokerOf, connectBrokers, type BrokerRetry } from './connect-brokers.js';
 import type { Logger } from '@ot-mqtt/app-kit';
 import { PubackSequencer } from './puback-sequencer.js';
 import { inflateIfCompressed } from './inflate-payload.js';
@@ -184,7 +184,8 @@ export function startIngest(
   const connected = new Set<number>();
   for (let n = 0; n < config.ingestConnections; n++) {
     const clientId = `${config.clientId}-${n}`;
-    const client = connectBrokers(config.mqttUrl, {
+    const retries = { onRetry: logRetry(log, clientId) };
+    const client = connectBrokers(config.mqttUrl, retries, {
       clientId,
       clean: false,
       protocolVersion: config.protocolVersion,
@@ -273,7 +274,7 @@ export function startIngest(
     client.on('close', () => {
       clearTimeout(retry);
       sequencer.reset();
-      if (connected.delete(n)) log.warn('ingest disconnected: reconnecting', { clientId });
+      connected.delete(n);
     });
     client.on('error', (error) =>
       log.warn('ingest connection error', { clientId, error: error.message }),
@@ -298,3 +299,12 @@ export function startIngest(
     },
   };
 }
+
+/** One line per failed attempt or lost connection of an ingest connection, naming the node. */
+const logRetry = (log: Logger, clientId: string) => (retry: BrokerRetry) =>
+  log.warn(
+    retry.wasConnected
+      ? 'ingest disconnected: reconnecting'
+      : 'ingest broker unreachable: retrying',
+    { clientId, broker: retry.broker, error: retry.error, retryInMs: retry.delayMs },
+  );

@@ -81,7 +81,12 @@ describe.skipIf(!available)('the gateway on the three-node NATS cluster', () => 
       .poll(() => ingestBroker(gateway), { timeout: 60_000, interval: 250 })
       .toBeOneOf(others);
     await expect.poll(latest, { timeout: 60_000, interval: 250 }).toBeGreaterThan(atKill + 10);
-    expect(gateway.stderr.join('\n')).toContain('ingest disconnected: reconnecting');
+    // One line per failure, naming the node: the lost one, with the backoff before the next try.
+    expect(gateway.stderr.join('\n')).toMatch(
+      new RegExp(
+        `ingest disconnected: reconnecting .*broker=${first.hostname}:${first.port} .*retryInMs=\\d+`,
+      ),
+    );
     await n1!.restart();
   });
 });
