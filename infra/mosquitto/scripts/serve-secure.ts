@@ -2,13 +2,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { findMosquitto } from '../src/start-mosquitto.js';
 import { DEFAULT_SECRETS_DIR, setupSecure } from '../src/security/setup-secure.js';
 import {
   PRODUCTION_CONFIG_DIR,
   startSecureMosquitto,
 } from '../src/security/start-secure-mosquitto.js';
+import { scriptArgs } from './script-args.js';
 
 const DEFAULT_RUN_DIR = resolve(PRODUCTION_CONFIG_DIR, '..', '..', 'run', 'secure');
 const PORT_VARIABLES = [
@@ -41,26 +41,13 @@ ${PORT_VARIABLES.map((v) => `  ${v.name.padEnd(22)}${String(v.listener).padEnd(6
 Site-specific files in config/production/conf.d/*.conf are included too.
 `;
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      bind: { type: 'string', default: '127.0.0.1' },
-      'client-certificates': { type: 'boolean' },
-      'insecure-plaintext': { type: 'boolean' },
-      secrets: { type: 'string' },
-      'run-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }));
-} catch (error) {
-  console.error(`serve-secure: ${(error as Error).message}\n\n${HELP}`);
-  process.exit(2);
-}
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+const values = scriptArgs('serve-secure', HELP, {
+  bind: { type: 'string', default: '127.0.0.1' },
+  'client-certificates': { type: 'boolean' },
+  'insecure-plaintext': { type: 'boolean' },
+  secrets: { type: 'string' },
+  'run-dir': { type: 'string' },
+});
 if (!findMosquitto()) {
   console.error(
     'serve-secure: Mosquitto is not installed here (apt-get install -y mosquitto), and the embedded\n' +

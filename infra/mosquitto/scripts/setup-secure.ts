@@ -1,12 +1,12 @@
 // `npx nx run broker:setup-secure [-- --hostname mqtt.plant.local --hostname 10.0.0.5 --force]`
 // One command to a working secure broker: development CA, certificates, passwords, password file.
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   DEFAULT_SECRETS_DIR,
   DOCKER_BROKER_GID,
   setupSecure,
 } from '../src/security/setup-secure.js';
+import { scriptArgs } from './script-args.js';
 
 const HELP = `Creates the secrets of the production (secure) broker profile, for development and tests:
 a development CA, a server certificate, client certificates (agent, viewer, dashboard, operator,
@@ -30,26 +30,13 @@ Usage: npx nx run broker:setup-secure [-- options]
 A plant brings its own CA and certificates instead: see docs/security.md.
 `;
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      hostname: { type: 'string', multiple: true },
-      machine: { type: 'string', multiple: true },
-      'broker-gid': { type: 'string' },
-      dir: { type: 'string' },
-      force: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }));
-} catch (error) {
-  console.error(`setup-secure: ${(error as Error).message}\n\n${HELP}`);
-  process.exit(2);
-}
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+const values = scriptArgs('setup-secure', HELP, {
+  hostname: { type: 'string', multiple: true },
+  machine: { type: 'string', multiple: true },
+  'broker-gid': { type: 'string' },
+  dir: { type: 'string' },
+  force: { type: 'boolean' },
+});
 
 const brokerGid = values['broker-gid'] === undefined ? undefined : Number(values['broker-gid']);
 if (brokerGid !== undefined && (!Number.isInteger(brokerGid) || brokerGid < 0)) {

@@ -91,6 +91,12 @@ describe('config/mosquitto.conf: queue limits', () => {
   // 5,000 QoS 1 messages are 24 minutes of one filler (7 messages per 2 s scan) for a historian
   // or viewer that is offline with a persistent session.
   const COUNT = 5_000;
+  /** A persistent subscriber goes offline, COUNT numbered messages are published, it drains its queue. */
+  const queueWhileOffline = async (broker: RunningMosquitto) => {
+    await leavePersistentSubscriber(broker.url, 'historian-1', 'plc/bottlefiller/#');
+    await publishNumbered(broker.url, 'plc/bottlefiller/data', COUNT);
+    return drainQueue(broker.url, 'historian-1', 'plc/bottlefiller/data');
+  };
 
   it("with Mosquitto's default max_queued_messages (1000), an offline QoS 1 subscriber silently loses all but the oldest 1000", async ({
     startBroker,
@@ -98,14 +104,7 @@ describe('config/mosquitto.conf: queue limits', () => {
     const broker = await startBroker({
       configFile: await configWithDefaultsFor(['max_queued_messages', 'max_queued_bytes']),
     });
-    await leavePersistentSubscriber(broker.url, 'historian-1', 'plc/bottlefiller/#');
-    await publishNumbered(broker.url, 'plc/bottlefiller/data', COUNT);
-
-    const { sessionPresent, received } = await drainQueue(
-      broker.url,
-      'historian-1',
-      'plc/bottlefiller/data',
-    );
+    const { sessionPresent, received } = await queueWhileOffline(broker);
 
     expect(sessionPresent).toBe(true);
     expect(received).toEqual(numbers(1000));
@@ -118,14 +117,7 @@ describe('config/mosquitto.conf: queue limits', () => {
     startBroker,
   }) => {
     const broker = await startBroker({ configFile: OUR_CONFIG });
-    await leavePersistentSubscriber(broker.url, 'historian-1', 'plc/bottlefiller/#');
-    await publishNumbered(broker.url, 'plc/bottlefiller/data', COUNT);
-
-    const { sessionPresent, received } = await drainQueue(
-      broker.url,
-      'historian-1',
-      'plc/bottlefiller/data',
-    );
+    const { sessionPresent, received } = await queueWhileOffline(broker);
 
     expect(sessionPresent).toBe(true);
     expect(received).toEqual(numbers(COUNT));

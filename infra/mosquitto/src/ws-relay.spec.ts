@@ -31,43 +31,48 @@ function connected(client: mqtt.MqttClient): Promise<void> {
   );
 }
 
+/** A relay to the broker and an MQTT 5 client connected through it; both closed after `use`. */
+async function withRelayClient(
+  brokerPort: number,
+  reconnectPeriod: number,
+  use: (client: mqtt.MqttClient, relay: WsRelay) => Promise<void>,
+): Promise<void> {
+  await withRelay(brokerPort, async (relay) => {
+    const client = mqtt.connect(relay.url, { protocolVersion: 5, reconnectPeriod });
+    try {
+      await connected(client);
+      await use(client, relay);
+    } finally {
+      await client.endAsync();
+    }
+  });
+}
+
 it('relays MQTT 5 over WebSockets to the broker and back (subscribe, QoS 1 publish)', async ({
   broker,
 }) => {
   expect(broker.wsUrl).toBeUndefined();
-  await withRelay(broker.ports[1883]!, async (relay) => {
-    const client = mqtt.connect(relay.url, { protocolVersion: 5, reconnectPeriod: 0 });
-    try {
-      await connected(client);
-      const received: string[] = [];
-      client.on('message', (_topic, payload) => received.push(payload.toString()));
-      await client.subscribeAsync('relay/test/#', { qos: 1 });
-      for (const n of [1, 2, 3]) await client.publishAsync(`relay/test/${n}`, `m${n}`, { qos: 1 });
-      await expect.poll(() => received).toEqual(['m1', 'm2', 'm3']);
-      expect(relay.connections()).toBe(1);
-    } finally {
-      await client.endAsync();
-    }
+  await withRelayClient(broker.ports[1883]!, 0, async (client, relay) => {
+    const received: string[] = [];
+    client.on('message', (_topic, payload) => received.push(payload.toString()));
+    await client.subscribeAsync('relay/test/#', { qos: 1 });
+    for (const n of [1, 2, 3]) await client.publishAsync(`relay/test/${n}`, `m${n}`, { qos: 1 });
+    await expect.poll(() => received).toEqual(['m1', 'm2', 'm3']);
+    expect(relay.connections()).toBe(1);
   });
 });
 
 it('a client of the relay loses the broker when it stops and gets it back after its restart', async ({
   freshBroker,
 }) => {
-  await withRelay(freshBroker.ports[1883]!, async (relay) => {
-    const client = mqtt.connect(relay.url, { protocolVersion: 5, reconnectPeriod: 100 });
-    try {
-      await connected(client);
-      const offline = new Promise<void>((resolve) => client.once('offline', () => resolve()));
-      await freshBroker.stop();
-      await offline;
-      await expect.poll(() => relay.connections()).toBe(0);
-      const back = new Promise<void>((resolve) => client.once('connect', () => resolve()));
-      await freshBroker.restart();
-      await back;
-    } finally {
-      await client.endAsync();
-    }
+  await withRelayClient(freshBroker.ports[1883]!, 100, async (client, relay) => {
+    const offline = new Promise<void>((resolve) => client.once('offline', () => resolve()));
+    await freshBroker.stop();
+    await offline;
+    await expect.poll(() => relay.connections()).toBe(0);
+    const back = new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    await freshBroker.restart();
+    await back;
   });
 });
 

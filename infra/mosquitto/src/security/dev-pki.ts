@@ -9,6 +9,16 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/**
+ * A new EC P-256 key at `key` (readable by its owner only) and `openssl req -new` for it, subject
+ * `/O=ot-mqtt/CN=<commonName>`; `args` say what to make of the request (`-x509 …` or `-out csr`).
+ */
+async function newKeyAndRequest(key: string, commonName: string, args: readonly string[]) {
+  await openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', key]);
+  await chmod(key, 0o600);
+  await openssl(['req', '-new', '-key', key, '-subj', `/O=ot-mqtt/CN=${commonName}`, ...args]);
+}
+
 /** Options of {@link createCertificateAuthority}. */
 export interface CertificateAuthorityOptions {
   /** Folder that receives `ca.crt` and `ca.key`. */
@@ -44,27 +54,22 @@ export interface IssueCertificateOptions {
 export async function createCertificateAuthority(
   options: CertificateAuthorityOptions,
 ): Promise<void> {
-  const key = join(options.dir, 'ca.key');
-  await openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', key]);
-  await chmod(key, 0o600);
-  await openssl([
-    'req',
-    '-x509',
-    '-new',
-    '-sha256',
-    '-key',
-    key,
-    '-days',
-    String(options.days ?? 3650),
-    '-subj',
-    `/O=ot-mqtt/CN=${options.commonName ?? 'ot-mqtt development CA'}`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE,pathlen:0',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-    '-out',
-    join(options.dir, 'ca.crt'),
-  ]);
+  await newKeyAndRequest(
+    join(options.dir, 'ca.key'),
+    options.commonName ?? 'ot-mqtt development CA',
+    [
+      '-x509',
+      '-sha256',
+      '-days',
+      String(options.days ?? 3650),
+      '-addext',
+      'basicConstraints=critical,CA:TRUE,pathlen:0',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      '-out',
+      join(options.dir, 'ca.crt'),
+    ],
+  );
 }
 
 /**
@@ -100,18 +105,7 @@ export async function issueCertificate(options: IssueCertificateOptions): Promis
   const extFile = join(tmp, 'ext.cnf');
   try {
     await writeFile(extFile, ext.join('\n') + '\n');
-    await openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', key]);
-    await chmod(key, 0o600);
-    await openssl([
-      'req',
-      '-new',
-      '-key',
-      key,
-      '-subj',
-      `/O=ot-mqtt/CN=${options.commonName}`,
-      '-out',
-      csr,
-    ]);
+    await newKeyAndRequest(key, options.commonName, ['-out', csr]);
     await openssl([
       'x509',
       '-req',

@@ -6,8 +6,10 @@ import {
   connectOrThrow,
   createTestSecrets,
   leakedSecrets,
+  listen,
+  loginAs,
   record,
-  type IClientOptions,
+  untilPayload,
   type TestSecrets,
 } from './security-kit.test-helper.js';
 import {
@@ -22,12 +24,7 @@ describe('OT → IT bridge: two Mosquitto processes, one-way over TLS', () => {
   let secrets: TestSecrets;
   let it$: SecureMosquitto; // the IT broker (dashboards)
   let ot: SecureMosquitto; // the OT broker (agent, viewer), bridging out
-  const as = (user: string): IClientOptions => ({
-    ca: secrets.ca,
-    servername: 'localhost',
-    username: user,
-    password: secrets.passwords[user]!,
-  });
+  const as = (user: string) => loginAs(secrets, user);
 
   beforeAll(async () => {
     secrets = await createTestSecrets();
@@ -56,9 +53,10 @@ describe('OT → IT bridge: two Mosquitto processes, one-way over TLS', () => {
   });
 
   it('a dashboard on the IT broker receives every scan the agent publishes on the OT broker', async () => {
-    const dashboard = await connectOrThrow(it$.mqttsUrl!, as('dashboard'));
-    const seen = record(dashboard);
-    await dashboard.subscribeAsync('plc/bottlefiller/#', { qos: 1 });
+    const seen = await listen(
+      await connectOrThrow(it$.mqttsUrl!, as('dashboard')),
+      'plc/bottlefiller/#',
+    );
     const agent = await connectOrThrow(ot.mqttsUrl!, as('agent'));
     const sent: string[] = [];
     for (let scan = 0; scan < 10; scan++) {
@@ -76,12 +74,14 @@ describe('OT → IT bridge: two Mosquitto processes, one-way over TLS', () => {
   });
 
   it('nothing published on the IT side reaches the OT broker', async () => {
-    const otViewer = await connectOrThrow(ot.mqttsUrl!, as('viewer'));
-    const otSeen = record(otViewer);
-    await otViewer.subscribeAsync('plc/bottlefiller/#', { qos: 1 });
-    const itDashboard = await connectOrThrow(it$.mqttsUrl!, as('dashboard'));
-    const itSeen = record(itDashboard);
-    await itDashboard.subscribeAsync('plc/bottlefiller/#', { qos: 1 });
+    const otSeen = await listen(
+      await connectOrThrow(ot.mqttsUrl!, as('viewer')),
+      'plc/bottlefiller/#',
+    );
+    const itSeen = await listen(
+      await connectOrThrow(it$.mqttsUrl!, as('dashboard')),
+      'plc/bottlefiller/#',
+    );
     // The identity with the most rights on the IT broker: the bridge's own certificate.
     const itWriter = await connectOrThrow(it$.clientCertUrl!, {
       ca: secrets.ca,
@@ -97,22 +97,7 @@ describe('OT → IT bridge: two Mosquitto processes, one-way over TLS', () => {
     // A full OT → IT round trip after them: the bridge connection has carried traffic since.
     const agent = await connectOrThrow(ot.mqttsUrl!, as('agent'));
     await agent.publishAsync('plc/bottlefiller/data', 'sentinel', { qos: 1 });
-    await vi.waitFor(
-      () =>
-        expect(
-          itSeen.some((m) => m.payload === 'sentinel'),
-          'the sentinel on IT',
-        ).toBe(true),
-      { timeout: 15_000 },
-    );
-    await vi.waitFor(
-      () =>
-        expect(
-          otSeen.some((m) => m.payload === 'sentinel'),
-          'the sentinel on OT',
-        ).toBe(true),
-      { timeout: 15_000 },
-    );
+    await untilPayload([itSeen, otSeen]);
     expect(otSeen.map((m) => m.payload)).toEqual(['sentinel']);
     // Why it can never happen: the bridge never subscribes on the IT broker (with `out` it even
     // sends an UNSUBSCRIBE at connect, clearing what an older `in`/`both` line might have left).
@@ -147,11 +132,9 @@ describe('OT → IT bridge: two Mosquitto processes, one-way over TLS', () => {
   });
 });
 
-async function waitForLog(broker: SecureMosquitto, pattern: RegExp, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(await broker.readLog())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${pattern} in ${broker.logFile}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+async function waitForLog(broker: SecureMosquitto, pattern: RegExp, timeout = 20_000) {
+  await vi.waitFor(async () => expect(await broker.readLog()).toMatch(pattern), {
+    timeout,
+    interval: 50,
+  });
 }

@@ -2,21 +2,16 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
-  closeAllClients,
   connectOrThrow,
-  createTestSecrets,
-  record,
-  type IClientOptions,
-  type TestSecrets,
+  listen,
+  pubackReason,
+  untilPayload,
+  useSecureBroker,
 } from './security-kit.test-helper.js';
 import { setupSecure } from './setup-secure.js';
-import {
-  PRODUCTION_CONFIG_DIR,
-  startSecureMosquitto,
-  type SecureMosquitto,
-} from './start-secure-mosquitto.js';
+import { PRODUCTION_CONFIG_DIR, startSecureMosquitto } from './start-secure-mosquitto.js';
 
 // The production ACL as a matrix of who may write and read what (issue 9.7: one identity per
 // machine; issue 12: commands; issue 14: $SYS), against a real Mosquitto with the shipped files.
@@ -101,51 +96,36 @@ const SENTINEL: Readonly<Record<string, readonly [string, string]>> = {
 };
 
 describe('production ACL: the matrix of accounts and machine identities', () => {
-  let secrets: TestSecrets;
-  let broker: SecureMosquitto;
+  // The write checks share one connection per user: closed after all tests, not after each.
+  const suite = useSecureBroker(
+    // $SYS rounds every 2 s instead of the profile's 10 (profile-settings.spec.ts checks the 10):
+    // the $SYS checks wait for a round.
+    (secrets) => startSecureMosquitto({ secretsDir: secrets.brokerDir, extra: 'sys_interval 2' }),
+    { machines: MACHINES, keepClients: true },
+  );
   const clients = new Map<string, MqttClient>();
-  const as = (user: string): IClientOptions => ({
-    ca: secrets.ca,
-    servername: 'localhost',
-    username: user,
-    password: secrets.passwords[user]!,
-    protocolVersion: 5,
-  });
+  const connect = (user: string) =>
+    connectOrThrow(suite.broker.mqttsUrl!, { ...suite.as(user), protocolVersion: 5 });
   const client = async (user: string): Promise<MqttClient> => {
     const existing = clients.get(user);
     if (existing) return existing;
-    const created = await connectOrThrow(broker.mqttsUrl!, as(user));
+    const created = await connect(user);
     clients.set(user, created);
     return created;
   };
 
-  beforeAll(async () => {
-    secrets = await createTestSecrets([], MACHINES);
-    // $SYS rounds every 2 s instead of the profile's 10 (profile-settings.spec.ts checks the 10):
-    // the $SYS checks wait for a round.
-    broker = await startSecureMosquitto({ secretsDir: secrets.brokerDir, extra: 'sys_interval 2' });
-  });
-  afterAll(async () => {
-    closeAllClients();
-    await broker?.stop();
-  });
-
   it.each(WRITES)('%s → write %s: %s', async (user, topic, allowed) => {
-    const code = await (await client(user)).publishAsync(topic, `from ${user}`, { qos: 1 }).then(
-      () => 0,
-      (error: Error & { code?: number }) => error.code ?? -1,
-    );
+    const code = await pubackReason(await client(user), topic, `from ${user}`);
     expect(code, `PUBACK reason of ${user} on ${topic}`).toBe(allowed ? 0 : 0x87);
   });
 
   it.each(READS)('%s → read %s: %s', async (user, topic, allowed, publisher) => {
-    const reader = await connectOrThrow(broker.mqttsUrl!, as(user));
-    const seen = record(reader);
+    const reader = await connect(user);
     const [sentinelTopic, sentinelWriter] = SENTINEL[user] ?? [
       '$SYS/broker/uptime',
       'nobody: Mosquitto publishes it',
     ];
-    await reader.subscribeAsync([topic, sentinelTopic], { qos: 1 });
+    const seen = await listen(reader, [topic, sentinelTopic]);
     const payload = `read-check ${user} ${topic} ${Math.random()}`;
     await (await client(publisher)).publishAsync(topic, payload, { qos: 1 });
     if (sentinelWriter.startsWith('nobody'))
@@ -157,27 +137,19 @@ describe('production ACL: the matrix of accounts and machine identities', () => 
       );
     else {
       await (await client(sentinelWriter)).publishAsync(sentinelTopic, 'sentinel', { qos: 1 });
-      await vi.waitFor(() => expect(seen.some((m) => m.payload === 'sentinel')).toBe(true), {
-        timeout: 15_000,
-      });
+      await untilPayload([seen]);
     }
     expect(seen.some((m) => m.payload === payload)).toBe(allowed);
     reader.end(true);
   });
 
   it('broker-metrics reads $SYS/# (the broker’s figures every sys_interval); the other accounts do not', async () => {
-    const metrics = await connectOrThrow(broker.mqttsUrl!, as('broker-metrics'));
-    const seen = record(metrics);
-    const viewer = await connectOrThrow(broker.mqttsUrl!, as('viewer'));
-    const viewerSeen = record(viewer);
-    const operator = await connectOrThrow(broker.mqttsUrl!, as('operator'));
-    const operatorSeen = record(operator);
-    await Promise.all(
-      [viewer, operator].map((c) =>
-        c.subscribeAsync(['$SYS/#', `${R}/filler-08/data`], { qos: 0 }),
+    const [viewerSeen, operatorSeen] = await Promise.all(
+      ['viewer', 'operator'].map(async (user) =>
+        listen(await connect(user), ['$SYS/#', `${R}/filler-08/data`], 0),
       ),
     );
-    await metrics.subscribeAsync('$SYS/#', { qos: 0 });
+    const seen = await listen(await connect('broker-metrics'), '$SYS/#', 0);
     await vi.waitFor(
       () =>
         expect(seen.map((m) => m.topic)).toEqual(
@@ -194,14 +166,10 @@ describe('production ACL: the matrix of accounts and machine identities', () => 
       { timeout: 25_000 },
     );
     await (await client('filler-08')).publishAsync(`${R}/filler-08/data`, 'sentinel', { qos: 1 });
-    await vi.waitFor(
-      () =>
-        expect(
-          [viewerSeen, operatorSeen].every((s) => s.some((m) => m.payload === 'sentinel')),
-        ).toBe(true),
-      { timeout: 15_000 },
+    await untilPayload([viewerSeen!, operatorSeen!]);
+    expect([...viewerSeen!, ...operatorSeen!].filter((m) => m.topic.startsWith('$SYS'))).toEqual(
+      [],
     );
-    expect([...viewerSeen, ...operatorSeen].filter((m) => m.topic.startsWith('$SYS'))).toEqual([]);
   });
 
   it('setup-secure refuses a machine identity named like an account (its pattern would apply to that account)', async () => {
@@ -214,11 +182,7 @@ describe('production ACL: the matrix of accounts and machine identities', () => 
 });
 
 describe('production ACL: an operator given some machines commands only those', () => {
-  let secrets: TestSecrets;
-  let broker: SecureMosquitto;
-  afterEach(closeAllClients);
-  beforeAll(async () => {
-    secrets = await createTestSecrets();
+  const suite = useSecureBroker(async (secrets) => {
     // The narrowing docs/security.md describes: one `command` line per machine the operator has.
     const profileDir = await mkdtemp(join(tmpdir(), 'ot-mqtt-profile-'));
     await cp(PRODUCTION_CONFIG_DIR, profileDir, { recursive: true });
@@ -229,25 +193,16 @@ describe('production ACL: an operator given some machines commands only those', 
     );
     expect(narrowed).not.toBe(acl);
     await writeFile(join(profileDir, 'acl'), narrowed);
-    broker = await startSecureMosquitto({ secretsDir: secrets.brokerDir, profileDir });
-  });
-  afterAll(async () => {
-    await broker?.stop();
+    return startSecureMosquitto({ secretsDir: secrets.brokerDir, profileDir });
   });
 
   it('filler-07: accepted; filler-08 and the single-filler topic: refused', async () => {
-    const operator = await connectOrThrow(broker.mqttsUrl!, {
-      ca: secrets.ca,
-      servername: 'localhost',
-      username: 'operator',
-      password: secrets.passwords['operator']!,
+    const operator = await connectOrThrow(suite.broker.mqttsUrl!, {
+      ...suite.as('operator'),
       protocolVersion: 5,
     });
     const reason = (topic: string) =>
-      operator.publishAsync(topic, '{"command":"stop","requestId":"r1"}', { qos: 1 }).then(
-        () => 0,
-        (error: Error & { code?: number }) => error.code ?? -1,
-      );
+      pubackReason(operator, topic, '{"command":"stop","requestId":"r1"}');
     expect(await reason(`${R}/filler-07/command`)).toBe(0);
     expect(await reason(`${R}/filler-08/command`)).toBe(0x87);
     expect(await reason(`${R}/command`)).toBe(0x87);

@@ -1,7 +1,12 @@
 import { copyFile, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { CONFIG_DIR, startMosquitto, type RunningMosquitto } from '../start-mosquitto.js';
+import {
+  CONFIG_DIR,
+  startMosquitto,
+  type RunningMosquitto,
+  type StartMosquittoOptions,
+} from '../start-mosquitto.js';
 
 /** The production profile's folder (`config/production`: mosquitto.conf, acl, conf.d/, optional/). */
 export const PRODUCTION_CONFIG_DIR = join(CONFIG_DIR, 'production');
@@ -10,7 +15,12 @@ export const PRODUCTION_CONFIG_DIR = join(CONFIG_DIR, 'production');
 export const BRIDGE_CONFIG_DIR = join(CONFIG_DIR, 'bridge');
 
 /** Options of {@link startSecureMosquitto}. */
-export interface StartSecureMosquittoOptions {
+export interface StartSecureMosquittoOptions
+  // As startMosquitto takes them; `extra` lines come after the profile's and the included files.
+  extends Pick<
+    StartMosquittoOptions,
+    'ports' | 'bindAddress' | 'extra' | 'runDir' | 'runAs' | 'netns'
+  > {
   /**
    * The broker's secrets folder, as mounted on `/mosquitto/config/certs` in Docker: `setupSecure`'s
    * `brokerDir` (ca.crt, server.crt/key, passwd, ot-bridge.crt/key). Used in place (linked, not
@@ -23,18 +33,6 @@ export interface StartSecureMosquittoOptions {
   readonly include?: readonly string[];
   /** Last rewrite of the assembled config text, before ports and paths are adapted (e.g. a bridge `address`). */
   readonly transform?: (configText: string) => string;
-  /** Fixed ports per listener of the file, e.g. `{ 8883: 8883 }`; the others get free ports. */
-  readonly ports?: Readonly<Record<number, number>>;
-  /** Address the TCP listeners bind to (default `127.0.0.1`; WebSocket listeners ignore it in Mosquitto 2.0). */
-  readonly bindAddress?: string;
-  /** Extra configuration lines appended at the very end (e.g. `log_type all`). */
-  readonly extra?: string;
-  /** Run directory (default: a new temporary one); reuse it to keep the persistence database. */
-  readonly runDir?: string;
-  /** Run Mosquitto as this uid/gid (we must be root), as the Docker image runs it (1883). */
-  readonly runAs?: { readonly uid: number; readonly gid: number };
-  /** Run Mosquitto in this network namespace (give `ports`; see `StartMosquittoOptions.netns`). */
-  readonly netns?: string;
 }
 
 /** A running secure-profile Mosquitto, with the URLs of its listeners. */
