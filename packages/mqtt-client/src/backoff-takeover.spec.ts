@@ -1,7 +1,7 @@
 import { describe, expect } from 'vitest';
 import { clientTest as it } from './client-test.test-helper.js';
 import type { ReconnectingState } from './index.js';
-import { first, reach } from './test-support.test-helper.js';
+import { FAST_RECONNECT, first, reach } from './test-support.test-helper.js';
 
 describe('backoff reset and session takeover', () => {
   it('restarts the backoff from the initial delay only after a connection stayed up stableAfterMs', async ({
@@ -70,7 +70,7 @@ describe('backoff reset and session takeover', () => {
         url: broker.url,
         clientId: `same-id-${protocolVersion}`,
         protocolVersion,
-        reconnect: { initialDelayMs: 50, maxDelayMs: 400, stableAfterMs: 10_000 },
+        reconnect: { ...FAST_RECONNECT, stableAfterMs: 10_000 },
       };
       const original = make(options);
       await reach(original, 'connected');

@@ -1,20 +1,31 @@
 import { describe, expect } from 'vitest';
 import { clientTest as it } from './client-test.test-helper.js';
 import { first } from './test-support.test-helper.js';
-import type { MqttClientError } from './index.js';
+import type { RunningMosquitto } from '@ot-mqtt/broker/testing';
+import type { MqttClient, MqttClientError, MqttClientOptions } from './index.js';
 
 // A backoff that would not try again for a minute: only close({ awaitBroker }) asks sooner.
 const slow = { initialDelayMs: 60_000, maxDelayMs: 60_000 };
+
+/** A client that connected, then lost its broker (stopped) and is reconnecting on `slow`. */
+async function inOutage(
+  broker: RunningMosquitto,
+  makeClient: (options: MqttClientOptions) => MqttClient,
+  clientId: string,
+): Promise<MqttClient> {
+  const c = makeClient({ url: broker.url, clientId, reconnect: slow });
+  await first(c.state$, (s) => s.status === 'connected');
+  await broker.stop();
+  await first(c.state$, (s) => s.status === 'reconnecting');
+  return c;
+}
 
 describe('close({ awaitBroker }) during an outage', () => {
   it('waits for the broker to come back and delivers what was queued, however long the backoff had grown', async ({
     freshBroker,
     makeClient,
   }) => {
-    const c = makeClient({ url: freshBroker.url, clientId: 'await-back', reconnect: slow });
-    await first(c.state$, (s) => s.status === 'connected');
-    await freshBroker.stop();
-    await first(c.state$, (s) => s.status === 'reconnecting');
+    const c = await inOutage(freshBroker, makeClient, 'await-back');
     const queued = [1, 2, 3].map((i) => c.publish('await/back', `m${i}`, { qos: 1 }));
     const closed = c.close({ timeoutMs: 30_000, awaitBroker: true });
     await freshBroker.restart();
@@ -28,10 +39,7 @@ describe('close({ awaitBroker }) during an outage', () => {
     freshBroker,
     makeClient,
   }) => {
-    const c = makeClient({ url: freshBroker.url, clientId: 'await-gone', reconnect: slow });
-    await first(c.state$, (s) => s.status === 'connected');
-    await freshBroker.stop();
-    await first(c.state$, (s) => s.status === 'reconnecting');
+    const c = await inOutage(freshBroker, makeClient, 'await-gone');
     const queued = [1, 2].map((i) =>
       c.publish('await/gone', `m${i}`, { qos: 1 }).catch((e: MqttClientError) => e.code),
     );
@@ -50,10 +58,7 @@ describe('close({ awaitBroker }) during an outage', () => {
     freshBroker,
     makeClient,
   }) => {
-    const c = makeClient({ url: freshBroker.url, clientId: 'await-no', reconnect: slow });
-    await first(c.state$, (s) => s.status === 'connected');
-    await freshBroker.stop();
-    await first(c.state$, (s) => s.status === 'reconnecting');
+    const c = await inOutage(freshBroker, makeClient, 'await-no');
     const queued = c.publish('await/no', 'm', { qos: 1 }).catch((e: MqttClientError) => e.code);
     await c.close({ timeoutMs: 60_000 });
     expect(await queued).toBe('CLOSED');

@@ -3,7 +3,7 @@ import { freePort } from '@ot-mqtt/broker';
 import { afterEach, describe, expect } from 'vitest';
 import { clientTest as it } from './client-test.test-helper.js';
 import { createMqttClient, type ClientEvent, type ConnectionState } from './index.js';
-import { reach, text } from './test-support.test-helper.js';
+import { FAST_RECONNECT, reach, text } from './test-support.test-helper.js';
 
 const servers: Server[] = [];
 const stalled: Socket[] = [];
@@ -36,7 +36,7 @@ describe('several broker URLs: failover under the backoff (issue 15)', () => {
       urls: [stalling, dead, broker.url],
       clientId: 'failover-1',
       connectTimeoutMs: 700,
-      reconnect: { initialDelayMs: 50, maxDelayMs: 400 },
+      reconnect: FAST_RECONNECT,
     });
     const events: ClientEvent[] = [];
     const states: ConnectionState[] = [];
@@ -69,7 +69,7 @@ describe('several broker URLs: failover under the backoff (issue 15)', () => {
     const publisher = make({
       urls: [a!.url, b!.url],
       clientId: 'failover-pub',
-      reconnect: { initialDelayMs: 50, maxDelayMs: 400 },
+      reconnect: FAST_RECONNECT,
     });
     await reach(publisher, 'connected');
     // The subscriber lives on B, the node the publisher is not on yet.

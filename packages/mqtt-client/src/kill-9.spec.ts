@@ -1,12 +1,11 @@
 import { describe, expect } from 'vitest';
 import { createClientTest } from './client-test.test-helper.js';
-import { probe, text } from './test-support.test-helper.js';
+import { FAST_RECONNECT, probe, text } from './test-support.test-helper.js';
 
 const it = createClientTest({
   persistence: true,
   extra: 'autosave_on_changes true\nautosave_interval 1',
 });
-const fast = { initialDelayMs: 50, maxDelayMs: 400 };
 
 describe('reconnecting through broker crashes (kill -9, persistence on)', () => {
   it('kill -9 of the broker (3×) while 1,200 QoS 1 messages are published: every number the broker had not acknowledged arrives', async ({
@@ -22,7 +21,7 @@ describe('reconnecting through broker crashes (kill -9, persistence on)', () => 
     // publisher before a kill, moments before it — the broker's loss, counted and shown.
     let broker = freshBroker;
     const url = broker.url;
-    const sub = make({ url, clientId: 'kill9-sub', reconnect: fast });
+    const sub = make({ url, clientId: 'kill9-sub', reconnect: FAST_RECONNECT });
     const counts = new Map<number, number>();
     let probes = 0;
     sub.observe('kill9/seq', { qos: 1 }).subscribe((m) => {
@@ -30,7 +29,7 @@ describe('reconnecting through broker crashes (kill -9, persistence on)', () => 
       if (body === 'probe') probes++;
       else counts.set(Number(body), (counts.get(Number(body)) ?? 0) + 1);
     });
-    const pub = make({ url, clientId: 'kill9-pub', reconnect: fast });
+    const pub = make({ url, clientId: 'kill9-pub', reconnect: FAST_RECONNECT });
     await probe(pub, () => probes > 0, 'kill9/seq');
     const subSessions: boolean[] = [];
     let resubscribes = 0;

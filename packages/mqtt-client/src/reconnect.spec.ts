@@ -1,10 +1,9 @@
 import { describe, expect } from 'vitest';
 import { createClientTest } from './client-test.test-helper.js';
 import type { ClientEvent, ReconnectingState } from './index.js';
-import { first, probe, reach, text } from './test-support.test-helper.js';
+import { FAST_RECONNECT, first, probe, reach, text } from './test-support.test-helper.js';
 
 const it = createClientTest({ extra: 'log_type all' });
-const fast = { initialDelayMs: 50, maxDelayMs: 400 };
 
 describe('reconnecting through broker crashes and restarts', () => {
   it('broker restarted without persistence: subscriptions come back once, the outbox is republished in order', async ({
@@ -12,7 +11,7 @@ describe('reconnecting through broker crashes and restarts', () => {
     makeClient: make,
   }) => {
     let broker = freshBroker;
-    const c = make({ url: broker.url, clientId: 'np-client', reconnect: fast });
+    const c = make({ url: broker.url, clientId: 'np-client', reconnect: FAST_RECONNECT });
     const events: ClientEvent[] = [];
     c.events$.subscribe((e) => events.push(e));
     const got: string[] = [];

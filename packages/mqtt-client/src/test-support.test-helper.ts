@@ -39,3 +39,6 @@ export async function probe(
     { timeout: 20_000, interval: 20 },
   );
 }
+
+/** A backoff for tests that crash brokers: retries within 50 ms, never waits more than 400 ms. */
+export const FAST_RECONNECT = { initialDelayMs: 50, maxDelayMs: 400 } as const;
