@@ -5,10 +5,12 @@ declare module 'autocannon' {
     connections?: number;
     overallRate?: number;
     duration?: number;
+    ignoreCoordinatedOmission?: boolean;
   }
   interface Result {
-    latency: { p50: number; p99: number; average: number };
+    latency: { p50: number; p99: number; max: number; average: number };
     non2xx: number;
+    errors: number;
     requests: { total: number };
   }
   export default function autocannon(options: Options): Promise<Result>;

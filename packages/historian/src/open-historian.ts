@@ -19,6 +19,14 @@ export interface OpenHistorianOptions {
   readonly timescale?: boolean;
   /** PostgreSQL only: most connections in the pool (default 4). */
   readonly poolSize?: number;
+  /**
+   * SQLite only: run the writes (scans, connection states, alarm journal, retention) on a worker
+   * thread with its own connection, reads on the caller's thread (default false). better-sqlite3
+   * commits synchronously, so without it every commit pauses the caller's event loop — set it in
+   * a server that must answer requests while it stores (the gateway does). PostgreSQL never
+   * blocks the event loop and ignores it.
+   */
+  readonly writerThread?: boolean;
 }
 
 /** Whether a `HISTORIAN_DB` value names PostgreSQL (`postgres://` or `postgresql://`). */
@@ -61,6 +69,10 @@ export async function openHistorian(
     if (postgres) {
       const { openPostgresStore } = await import('./postgres-store.js');
       return await openPostgresStore(db, settings, options);
+    }
+    if (options.writerThread === true) {
+      const { openSqliteWorkerStore } = await import('./sqlite-worker-store.js');
+      return await openSqliteWorkerStore(db, settings);
     }
     const { openSqliteStore } = await import('./sqlite-store.js');
     return await openSqliteStore(db, settings);

@@ -1,0 +1,168 @@
+// Load for gateway.bench.ts, run as a child process so that neither the HTTP load generator nor
+// the fleet's publisher shares the gateway's event loop (in one process their work showed up in
+// the very latencies they measured). One JSON line on stdout. `node --import tsx bench-load.bench.ts '<json>'`.
+import http from 'node:http';
+import autocannon from 'autocannon';
+import mqtt from 'mqtt';
+import { encodeScan } from '@ot-mqtt/tag-model';
+import { someTags } from './gateway-process.test-helper.js';
+
+/** What the bench asks for. */
+export type LoadJob = HttpJob | PublishJob;
+/** Requests at `rate` per second to each of `paths` for `seconds`. */
+interface HttpJob {
+  kind: 'autocannon' | 'paced';
+  url: string;
+  paths: string[];
+  rate: number;
+  seconds: number;
+}
+/** Scans published at `rate` per second for `seconds`. */
+interface PublishJob {
+  kind: 'publish';
+  brokerUrl: string;
+  prefix: string;
+  rate: number;
+  seconds: number;
+}
+
+/** Latency of one path, ms. */
+export interface PathLatency {
+  path: string;
+  p50: number;
+  p99: number;
+  max: number;
+  requests: number;
+  errors: number;
+}
+
+/**
+ * autocannon, one connection per path at `rate` requests/s each. autocannon's rate limit sends a
+ * second's requests back to back at the start of the second, and its coordinated-omission
+ * correction takes `Math.ceil(1 / rate)` = 1 ms as the expected interval (seconds mistaken for
+ * ms), which adds a fake sample per millisecond of every response slower than 1 ms: corrected,
+ * a 14 ms response counts 14 times. Requests on one connection are never queued behind each
+ * other here, so the correction is off and each figure is the response time itself.
+ */
+async function runAutocannon(job: HttpJob) {
+  const results = await Promise.all(
+    job.paths.map((path) =>
+      autocannon({
+        url: `${job.url}${path}`,
+        connections: 1,
+        overallRate: job.rate,
+        duration: job.seconds,
+        ignoreCoordinatedOmission: true,
+      }),
+    ),
+  );
+  return results.map((r, i): PathLatency => ({
+    path: job.paths[i]!,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    requests: r.requests.total,
+    errors: r.non2xx + r.errors,
+  }));
+}
+
+/**
+ * Open loop, evenly paced: every path gets a request every 1000/rate ms (the paths interleaved),
+ * on keep-alive connections, whether or not earlier ones were answered; each latency is counted
+ * from when the request was due, so a stalled server cannot hide its stall (no coordinated
+ * omission). Fractional milliseconds, unlike autocannon's whole ones.
+ */
+async function runPaced(job: HttpJob) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const slots = Math.round(job.rate * job.seconds) * job.paths.length;
+  const slotMs = 1000 / job.rate / job.paths.length;
+  const latencies = job.paths.map(() => [] as number[]);
+  const errors = job.paths.map(() => 0);
+  const t0 = performance.now();
+  let k = 0;
+  let open = 0;
+  await new Promise<void>((done) => {
+    const settle = () => {
+      if (--open === 0 && k === slots) done();
+    };
+    const tick = () => {
+      for (; k < slots && t0 + k * slotMs <= performance.now(); k++) {
+        const i = k % job.paths.length;
+        const due = t0 + k * slotMs;
+        open++;
+        http
+          .get(`${job.url}${job.paths[i]}`, { agent }, (res) => {
+            res.resume();
+            res.on('end', () => {
+              if (res.statusCode === 200) latencies[i]!.push(performance.now() - due);
+              else errors[i]!++;
+              settle();
+            });
+          })
+          .on('error', () => {
+            errors[i]!++;
+            settle();
+          });
+      }
+      if (k < slots) setTimeout(tick, Math.max(0, t0 + k * slotMs - performance.now()));
+    };
+    tick();
+  });
+  agent.destroy();
+  const at = (sorted: number[], q: number) =>
+    Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN) * 10) /
+    10;
+  return job.paths.map((path, i): PathLatency => {
+    const sorted = latencies[i]!.sort((a, b) => a - b);
+    return {
+      path,
+      p50: at(sorted, 0.5),
+      p99: at(sorted, 0.99),
+      max: at(sorted, 1),
+      requests: sorted.length + errors[i]!,
+      errors: errors[i]!,
+    };
+  });
+}
+
+/** The fleet's rate (e.g. 5,000 fillers at 2 s = 2,500 scans/s), paced in 100 ms ticks, QoS 1. */
+async function publish(job: PublishJob) {
+  const pub = await mqtt.connectAsync(job.brokerUrl, {
+    clientId: `bench-pace-${job.prefix}`,
+    clean: true,
+  });
+  const total = job.rate * job.seconds;
+  const start = Date.now() - 3_600_000;
+  const tick = 100;
+  const perTick = (job.rate * tick) / 1000;
+  const t0 = Date.now();
+  let sent = 0;
+  const inflight: Array<Promise<unknown>> = [];
+  while (sent < total) {
+    const due = Math.min(total, Math.round(((Date.now() - t0) / tick + 1) * perTick));
+    for (; sent < due; sent++) {
+      const m = encodeScan(someTags(sent % 100), {
+        machineId: `${job.prefix}-${sent % 5_000}`,
+        sequence: Math.floor(sent / 5_000),
+        timestamp: new Date(start + sent),
+        includeMachineLevel: true,
+      }).find((x) => x.topic.endsWith('/data'))!;
+      inflight.push(pub.publishAsync(m.topic, m.payload, { qos: 1 }));
+    }
+    await new Promise((r) => setTimeout(r, tick));
+  }
+  const publishedMs = Date.now() - t0;
+  await Promise.all(inflight);
+  await pub.endAsync();
+  return { total, publishedMs };
+}
+
+const job = JSON.parse(process.argv[2] ?? '{}') as LoadJob;
+const result =
+  job.kind === 'publish'
+    ? await publish(job)
+    : job.kind === 'paced'
+      ? await runPaced(job)
+      : await runAutocannon(job);
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.exit(0);
