@@ -1,11 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  DEFAULT_REPORT_DIR,
-  WORKSPACE_ROOT,
-  type BenchReport,
-  type Cell,
-} from './harness/report.js';
+import { DEFAULT_REPORT_DIR, type BenchReport, type Cell } from './harness/report.js';
+import { WORKSPACE_ROOT } from './harness/workspace-paths.js';
 import { round } from './harness/stats.js';
 
 // Renders the JSON reports of the last full run into docs/benchmarks.md, between two markers, so

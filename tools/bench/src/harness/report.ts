@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { BenchContext } from './bench-context.js';
 import { describeMachine, type MachineDescription } from './machine.js';
+import { WORKSPACE_ROOT } from './workspace-paths.js';
 import { round } from './stats.js';
 
 /** A cell of a results table: numbers are rounded for display, `null` prints as `–`. */
@@ -36,15 +36,6 @@ export interface BenchReport {
   readonly goals: readonly GoalResult[];
   readonly notes: readonly string[];
 }
-
-/** Workspace root: this file is `tools/bench/{src,dist}/harness/report.{ts,js}`. */
-export const WORKSPACE_ROOT = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  '..',
-);
 
 /** Default report directory (`reports/bench` at the workspace root; git-ignored). */
 export const DEFAULT_REPORT_DIR = join(WORKSPACE_ROOT, 'reports', 'bench');

@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORKSPACE_ROOT } from './report.js';
+import { fileURLToPath } from 'node:url';
+
+/** Workspace root: this file is `tools/bench/{src,dist}/harness/workspace-paths.{ts,js}`. */
+export const WORKSPACE_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /** Built entry points the benches spawn (run `npx nx run-many -t build` first). */
 export const AGENT_MAIN = join(WORKSPACE_ROOT, 'apps', 'agent', 'dist', 'main.js');
