@@ -125,7 +125,11 @@ async function runPaced(job: HttpJob) {
   });
 }
 
-/** The fleet's rate (e.g. 5,000 fillers at 2 s = 2,500 scans/s), paced in 100 ms ticks, QoS 1. */
+/**
+ * The fleet's rate (e.g. 5,000 fillers at 2 s = 2,500 scans/s), QoS 1, paced in 10 ms ticks: the
+ * fillers' phases are spread over their 2 s, so their scans arrive evenly, not as one burst of 250
+ * every 100 ms (which the earlier bench sent, and which the gateway then parsed in one go).
+ */
 async function publish(job: PublishJob) {
   const pub = await mqtt.connectAsync(job.brokerUrl, {
     clientId: `bench-pace-${job.prefix}`,
@@ -133,7 +137,7 @@ async function publish(job: PublishJob) {
   });
   const total = job.rate * job.seconds;
   const start = Date.now() - 3_600_000;
-  const tick = 100;
+  const tick = 10;
   const perTick = (job.rate * tick) / 1000;
   const t0 = Date.now();
   let sent = 0;

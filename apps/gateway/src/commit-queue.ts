@@ -45,8 +45,9 @@ export interface CommitStatus {
    */
   readonly lastCommitLagMs: number;
   /**
-   * Longest write of a batch of scans, in ms. On SQLite the write is synchronous, so this is also
-   * the longest time a commit kept every HTTP request and MQTT message waiting.
+   * Longest write of a batch of scans, in ms, from handing it to the store until it committed. The
+   * gateway's SQLite store commits on its writer thread, so this no longer holds up HTTP or MQTT
+   * (a store that writes on the caller's thread would hold both for this long).
    */
   readonly longestCommitMs: number;
 }
@@ -54,9 +55,10 @@ export interface CommitStatus {
 /** How the queue batches. */
 export interface CommitQueueOptions {
   /**
-   * Most messages in one transaction (default: all that are waiting). A synchronous store (SQLite)
-   * blocks the event loop for the whole commit, so the gateway bounds it there and lets HTTP and
-   * MQTT I/O run between the chunks.
+   * Most messages in one transaction (default: all that are waiting). For a store that commits on
+   * the caller's thread (SQLite without `writerThread`), which blocks the event loop for the whole
+   * commit: bounding it lets HTTP and MQTT I/O run between the chunks. The gateway's stores do not
+   * need it.
    */
   readonly maxBatch?: number;
 }
