@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMachineTracker, type Observation } from './machine-tracker.js';
-
-const T0 = Date.parse('2025-01-15T08:00:00.000Z');
-const INTERVAL = 2000;
-
-/** A data message of scan `sequence`, published on the 2 s grid and received `latency` ms later. */
-function scan(sequence: number, latency = 5, extra: Partial<Observation> = {}): Observation {
-  const timestamp = T0 + sequence * INTERVAL;
-  return {
-    machineId: 'filler-01',
-    kind: 'data',
-    sequence,
-    timestamp,
-    receivedAt: timestamp + latency,
-    ...extra,
-  };
-}
+import { createMachineTracker } from './machine-tracker.js';
+import { INTERVAL, T0, scan } from './observation.test-helper.js';
 
 describe('machine tracker', () => {
   it('announces a new machine once and counts consecutive scans without reporting anything', () => {

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createMachineTracker, type Observation } from './machine-tracker.js';
+import { createMachineTracker } from './machine-tracker.js';
+import { INTERVAL, scan } from './observation.test-helper.js';
 
-const T0 = Date.parse('2025-01-15T08:00:00.000Z');
-const INTERVAL = 2000;
-const scan = (sequence: number, extra: Partial<Observation> = {}): Observation => {
-  const timestamp = T0 + sequence * INTERVAL;
-  return {
-    machineId: 'filler-01',
-    kind: 'data',
-    sequence,
-    timestamp,
-    receivedAt: timestamp + 5,
-    ...extra,
-  };
-};
 const MAX_SEQUENCE = Number.MAX_SAFE_INTEGER;
 const YEAR_9999 = Date.parse('9999-12-31T23:59:59.999Z');
 
@@ -21,7 +9,7 @@ describe('sequence and timestamp plausibility', () => {
   it('one spoofed scan (sequence 2^53−1, year 9999) is suspect and does not blind gap detection', () => {
     const tracker = createMachineTracker();
     for (let s = 0; s < 5; s++) tracker.record(scan(s));
-    expect(tracker.record(scan(5, { sequence: MAX_SEQUENCE, timestamp: YEAR_9999 }))).toEqual([
+    expect(tracker.record(scan(5, 5, { sequence: MAX_SEQUENCE, timestamp: YEAR_9999 }))).toEqual([
       {
         type: 'suspect',
         machineId: 'filler-01',
@@ -48,7 +36,7 @@ describe('sequence and timestamp plausibility', () => {
   it('a sequence jump far beyond what the elapsed time allows is suspect, with a plausible timestamp too', () => {
     const tracker = createMachineTracker();
     for (let s = 0; s < 5; s++) tracker.record(scan(s));
-    expect(tracker.record(scan(5, { sequence: MAX_SEQUENCE }))).toMatchObject([
+    expect(tracker.record(scan(5, 5, { sequence: MAX_SEQUENCE }))).toMatchObject([
       { type: 'suspect', reason: 'sequence-jump', sequence: MAX_SEQUENCE, baseline: 4 },
     ]);
     expect(tracker.record(scan(5))).toEqual([]);
@@ -67,7 +55,7 @@ describe('sequence and timestamp plausibility', () => {
   it('still recognises a restart after a spoofed scan', () => {
     const tracker = createMachineTracker();
     for (let s = 100; s < 103; s++) tracker.record(scan(s));
-    tracker.record(scan(103, { sequence: MAX_SEQUENCE, timestamp: YEAR_9999 }));
+    tracker.record(scan(103, 5, { sequence: MAX_SEQUENCE, timestamp: YEAR_9999 }));
     const restartedAt = scan(104).timestamp!;
     const restarted = { ...scan(0), timestamp: restartedAt, receivedAt: restartedAt + 5 };
     expect(tracker.record(restarted)).toEqual([
@@ -82,19 +70,19 @@ describe('sequence and timestamp plausibility', () => {
     const tracker = createMachineTracker({ plausibility: { confirmAfter: 3 } });
     tracker.record(scan(0));
     const far = 10_000_000;
-    expect(tracker.record(scan(1, { sequence: far }))[0]).toMatchObject({ type: 'suspect' });
-    expect(tracker.record(scan(2, { sequence: far + 1 }))[0]).toMatchObject({ type: 'suspect' });
-    expect(tracker.record(scan(3, { sequence: far + 2 }))).toEqual([
+    expect(tracker.record(scan(1, 5, { sequence: far }))[0]).toMatchObject({ type: 'suspect' });
+    expect(tracker.record(scan(2, 5, { sequence: far + 1 }))[0]).toMatchObject({ type: 'suspect' });
+    expect(tracker.record(scan(3, 5, { sequence: far + 2 }))).toEqual([
       { type: 'reset', machineId: 'filler-01', kind: 'data', previous: 0, sequence: far + 2 },
     ]);
-    expect(tracker.record(scan(4, { sequence: far + 3 }))).toEqual([]);
+    expect(tracker.record(scan(4, 5, { sequence: far + 3 }))).toEqual([]);
   });
 
   it('uses a configurable future tolerance and keeps suspect timestamps out of the latency figures', () => {
     const tracker = createMachineTracker({ plausibility: { futureToleranceMs: 1000 } });
     tracker.record(scan(0));
-    expect(tracker.record(scan(1, { timestamp: scan(1).receivedAt + 1000 }))).toEqual([]);
-    expect(tracker.record(scan(2, { timestamp: scan(2).receivedAt + 1001 }))[0]).toMatchObject({
+    expect(tracker.record(scan(1, 5, { timestamp: scan(1).receivedAt + 1000 }))).toEqual([]);
+    expect(tracker.record(scan(2, 5, { timestamp: scan(2).receivedAt + 1001 }))[0]).toMatchObject({
       type: 'suspect',
       reason: 'future-timestamp',
     });
@@ -104,7 +92,7 @@ describe('sequence and timestamp plausibility', () => {
   it('a future timestamp on a group topic is kept out of the latency figures too', () => {
     const tracker = createMachineTracker();
     tracker.record(scan(0));
-    tracker.record(scan(0, { kind: 'analog', timestamp: YEAR_9999 }));
+    tracker.record(scan(0, 5, { kind: 'analog', timestamp: YEAR_9999 }));
     expect(tracker.stats(0)[0]!.latency).toMatchObject({ p99: 5, samples: 1 });
   });
 });
