@@ -19,6 +19,8 @@ export default defineConfig({
     conditions: ['@ot-mqtt/source', ...defaultClientConditions],
   },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // The broker connection runs in a module worker (src/live/broker-worker.ts).
+  worker: { format: 'es' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,139 +1,131 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
+  describeWithStack,
   liveValue,
-  missingGateway,
   screenshot,
   seriousAccessibilityViolations,
-  startStack,
   waitFor,
-  type Stack,
 } from './stack.test-helper.js';
 
-const skip = missingGateway();
-if (skip) console.warn(`dashboard machine-detail e2e skipped: ${skip}`);
-
-describe.skipIf(skip !== undefined)('machine detail in Chromium, served by the gateway', () => {
-  let stack: Stack;
-  let page: Page;
-
-  beforeAll(async () => {
-    // History to backfill from: the gateway has stored a few seconds of scans.
-    stack = await startStack({ fillers: 2, publishInterval: 0.5, gateway: {}, storedScans: 8 });
-    ({ page } = stack);
-  });
-
-  afterAll(() => stack?.stop());
-
-  it('opens with trends backfilled from the gateway, then extends them live', async () => {
-    await page.goto(`${stack.url}#/machine/filler-0001`);
-    const status = page.getByTestId('history-status');
-    await waitFor(
-      async () => (await status.getAttribute('data-status')) === 'loaded',
-      'history loaded from the gateway',
-    );
-    const backfilled = Number(/^(\d+) points/.exec((await status.textContent()) ?? '')?.[1]);
-    expect(backfilled).toBeGreaterThan(0);
-    const trend = page.locator('[data-trend="FillLevel"]');
-    const before = Number(await trend.getAttribute('data-points'));
-    expect(before).toBeGreaterThan(0);
-    await waitFor(
-      async () => Number(await trend.getAttribute('data-points')) > before,
-      'the FillLevel trend to grow with live scans',
-    );
-    expect(await page.locator('[data-trend="FillLevel"] canvas').count()).toBeGreaterThan(0);
-    await screenshot(page, 'machine-detail');
-    expect(stack.errors).toEqual([]);
-  });
-
-  it('shows every tag of the machine live in the mimic, indicators, counters and alarms', async () => {
-    for (const tag of [
-      'FillValve',
-      'ConveyorMotor',
-      'CappingMotor',
-      'BottlePresent',
-      'HighLevel',
-      'TankPressure',
-      'ConveyorSpeed',
-      'BottlesFilled',
-      'Fault',
-      'Overfill',
-    ]) {
-      const value = await waitFor(
-        () => liveValue(page, 'filler-0001', tag),
-        `${tag} on the detail screen`,
+// History to backfill from: the gateway has stored a few seconds of scans.
+describeWithStack(
+  'machine detail in Chromium, served by the gateway',
+  { fillers: 2, publishInterval: 0.5, gateway: {}, storedScans: 8 },
+  (stack) => {
+    it('opens with trends backfilled from the gateway, then extends them live', async () => {
+      await stack.page.goto(`${stack.url}#/machine/filler-0001`);
+      const status = stack.page.getByTestId('history-status');
+      await waitFor(
+        async () => (await status.getAttribute('data-status')) === 'loaded',
+        'history loaded from the gateway',
       );
-      expect(value.text).not.toBe('');
-    }
-    const first = (await liveValue(page, 'filler-0001', 'BottlesFilled'))!.text;
-    await waitFor(
-      async () => (await liveValue(page, 'filler-0001', 'BottlesFilled'))?.text !== first,
-      'the bottle counter to move',
-    );
-  });
+      const backfilled = Number(/^(\d+) points/.exec((await status.textContent()) ?? '')?.[1]);
+      expect(backfilled).toBeGreaterThan(0);
+      const trend = stack.page.locator('[data-trend="FillLevel"]');
+      const before = Number(await trend.getAttribute('data-points'));
+      expect(before).toBeGreaterThan(0);
+      await waitFor(
+        async () => Number(await trend.getAttribute('data-points')) > before,
+        'the FillLevel trend to grow with live scans',
+      );
+      expect(await stack.page.locator('[data-trend="FillLevel"] canvas').count()).toBeGreaterThan(
+        0,
+      );
+      await screenshot(stack.page, 'machine-detail');
+      expect(stack.errors).toEqual([]);
+    });
 
-  it('axe-core finds no serious or critical violation on the overview, detail and alarm screens', async () => {
-    for (const [hash, ready] of [
-      ['#/', '[data-row-machine="filler-0001"]'],
-      ['#/machine/filler-0001', '[data-trend="FillLevel"] canvas'],
-      ['#/alarms', '#journal-title'],
-    ] as const) {
-      await page.goto(`${stack.url}${hash}`);
-      await page.locator(ready).first().waitFor();
-      expect(await seriousAccessibilityViolations(page), hash).toEqual([]);
-    }
-    await screenshot(page, 'alarms');
-  });
+    it('shows every tag of the machine live in the mimic, indicators, counters and alarms', async () => {
+      for (const tag of [
+        'FillValve',
+        'ConveyorMotor',
+        'CappingMotor',
+        'BottlePresent',
+        'HighLevel',
+        'TankPressure',
+        'ConveyorSpeed',
+        'BottlesFilled',
+        'Fault',
+        'Overfill',
+      ]) {
+        const value = await waitFor(
+          () => liveValue(stack.page, 'filler-0001', tag),
+          `${tag} on the detail screen`,
+        );
+        expect(value.text).not.toBe('');
+      }
+      const first = (await liveValue(stack.page, 'filler-0001', 'BottlesFilled'))!.text;
+      await waitFor(
+        async () => (await liveValue(stack.page, 'filler-0001', 'BottlesFilled'))?.text !== first,
+        'the bottle counter to move',
+      );
+    });
 
-  it('an unknown machine gets a clear message, not a blank or broken page', async () => {
-    await page.goto(`${stack.url}#/machine/no-such-filler`);
-    await expect
-      .poll(() => page.getByTestId('unknown-machine').textContent())
-      .toContain('Unknown machine');
-    expect(stack.errors).toEqual([]);
-  });
+    it('axe-core finds no serious or critical violation on the overview, detail and alarm screens', async () => {
+      for (const [hash, ready] of [
+        ['#/', '[data-row-machine="filler-0001"]'],
+        ['#/machine/filler-0001', '[data-trend="FillLevel"] canvas'],
+        ['#/alarms', '#journal-title'],
+      ] as const) {
+        await stack.page.goto(`${stack.url}${hash}`);
+        await stack.page.locator(ready).first().waitFor();
+        expect(await seriousAccessibilityViolations(stack.page), hash).toEqual([]);
+      }
+      await screenshot(stack.page, 'alarms');
+    });
 
-  it('a command from the page is answered in the page and changes the simulator in the next scan', async () => {
-    await page.goto(`${stack.url}#/machine/filler-0002`);
-    await waitFor(
-      async () =>
-        (
-          await page
-            .locator('[data-machine="filler-0002"][data-field="state"]')
-            .first()
-            .textContent()
-        )?.includes('running'),
-      'filler-0002 running',
-    );
-    const stop = await sendFromPage(page, 'stop');
-    expect(stop.status, stop.text).toBe('accepted');
-    expect(stop.text).toMatch(/stop → accepted · now (Stopping|Stopped)/);
-    const stopped = await firstScanWhere(page, 'filler-0002', 'SystemRunning', 'OFF');
-    // The reply and the scans travel on different connections of the agent: one scan may already
-    // be on its way when the reply arrives; the one after it shows the command's effect.
-    expect(stopped - stop.sequence, 'scans until SystemRunning OFF').toBeLessThanOrEqual(2);
+    it('an unknown machine gets a clear message, not a blank or broken page', async () => {
+      await stack.page.goto(`${stack.url}#/machine/no-such-filler`);
+      await expect
+        .poll(() => stack.page.getByTestId('unknown-machine').textContent())
+        .toContain('Unknown machine');
+      expect(stack.errors).toEqual([]);
+    });
 
-    // What the operator sees when the PLC says no: the reason, in the page.
-    const refused = await sendFromPage(page, 'start');
-    expect(refused.status, refused.text).toBe('refused');
-    expect(refused.text).toContain('reset first');
+    it('a command from the page is answered in the page and changes the simulator in the next scan', async () => {
+      await stack.page.goto(`${stack.url}#/machine/filler-0002`);
+      await waitFor(
+        async () =>
+          (
+            await stack.page
+              .locator('[data-machine="filler-0002"][data-field="state"]')
+              .first()
+              .textContent()
+          )?.includes('running'),
+        'filler-0002 running',
+      );
+      const stop = await sendFromPage(stack.page, 'stop');
+      expect(stop.status, stop.text).toBe('accepted');
+      expect(stop.text).toMatch(/stop → accepted · now (Stopping|Stopped)/);
+      const stopped = await firstScanWhere(stack.page, 'filler-0002', 'SystemRunning', 'OFF');
+      // The reply and the scans travel on different connections of the agent: one scan may already
+      // be on its way when the reply arrives; the one after it shows the command's effect.
+      expect(stopped - stop.sequence, 'scans until SystemRunning OFF').toBeLessThanOrEqual(2);
 
-    const reset = await sendFromPage(page, 'reset');
-    expect(reset.status, reset.text).toBe('accepted');
-    // Resetting ends at the next scan (PackML Idle); then start is allowed.
-    await waitFor(
-      async () =>
-        (await scanView(page, 'filler-0002', 'SystemRunning')).sequence >= reset.sequence + 2,
-      'two scans after the reset',
-    );
-    const start = await sendFromPage(page, 'start');
-    expect(start.status, start.text).toBe('accepted');
-    const running = await firstScanWhere(page, 'filler-0002', 'SystemRunning', 'ON');
-    expect(running - start.sequence, 'scans until SystemRunning ON').toBeLessThanOrEqual(2);
-    await screenshot(page, 'machine-detail-commands');
-    expect(stack.errors).toEqual([]);
-  });
-});
+      // What the operator sees when the PLC says no: the reason, in the page.
+      const refused = await sendFromPage(stack.page, 'start');
+      expect(refused.status, refused.text).toBe('refused');
+      expect(refused.text).toContain('reset first');
+
+      const reset = await sendFromPage(stack.page, 'reset');
+      expect(reset.status, reset.text).toBe('accepted');
+      // Resetting ends at the next scan (PackML Idle); then start is allowed.
+      await waitFor(
+        async () =>
+          (await scanView(stack.page, 'filler-0002', 'SystemRunning')).sequence >=
+          reset.sequence + 2,
+        'two scans after the reset',
+      );
+      const start = await sendFromPage(stack.page, 'start');
+      expect(start.status, start.text).toBe('accepted');
+      const running = await firstScanWhere(stack.page, 'filler-0002', 'SystemRunning', 'ON');
+      expect(running - start.sequence, 'scans until SystemRunning ON').toBeLessThanOrEqual(2);
+      await screenshot(stack.page, 'machine-detail-commands');
+      expect(stack.errors).toEqual([]);
+    });
+  },
+);
 
 /** The scan number the detail screen shows and one tag's value, read in one go. */
 async function scanView(

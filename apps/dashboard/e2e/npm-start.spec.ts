@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  expectValueToChange,
   launchChromium,
   liveValue,
   missingGateway,
@@ -25,6 +26,12 @@ const skip =
 if (skip) console.warn(`dashboard npm-start e2e skipped: ${skip}`);
 
 const FILLERS = 12;
+/**
+ * `DASHBOARD_README_PICTURES=<minutes>`: let the line run that long first (bottles/min a real rate,
+ * trends with history) and copy the two pictures to docs/images/ — how README's are retaken.
+ */
+const README_MINUTES = Number(process.env.DASHBOARD_README_PICTURES ?? 0);
+const PUBLISH_INTERVAL_S = 1;
 
 // What a user gets from `npm start` on a machine whose Mosquitto has no WebSocket listener
 // (Debian's packaged service on 1883): npm start reuses that broker, puts its WebSocket relay in
@@ -40,48 +47,56 @@ describe.skipIf(skip !== undefined)('npm start next to a broker without WebSocke
   let page: Page;
   const errors: string[] = [];
 
-  beforeAll(async () => {
-    const runDir = mkdtempSync(join(tmpdir(), 'dashboard-e2e-tcp-broker-'));
-    const config = join(runDir, 'tcp-only.conf');
-    writeFileSync(config, 'listener 1883\nprotocol mqtt\nallow_anonymous true\n');
-    broker = await startMosquitto({ configFile: config, runDir, persistence: false });
-    const work = mkdtempSync(join(tmpdir(), 'dashboard-e2e-npm-start-'));
-    start = spawn(process.execPath, [START_ALL, '--no-build'], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        MQTT_BROKER_HOST: '127.0.0.1',
-        MQTT_BROKER_PORT: String(broker.ports[1883]),
-        MQTT_WS_PORT: String(await freePort()),
-        GATEWAY_PORT: String(await freePort()),
-        HISTORIAN_DB: join(work, 'historian.sqlite'),
-        OT_MQTT_RUN_DIR: work,
-        FILLER_COUNT: String(FILLERS),
-        PUBLISH_INTERVAL: '1',
-        NO_COLOR: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    for (const stream of [start.stdout, start.stderr])
-      stream?.on('data', (chunk: Buffer) => output.push(...chunk.toString().split('\n')));
-    const line = await waitFor(
-      () => output.find((l) => /^\[start\]\s+dashboard: /u.test(l)),
-      "npm start's dashboard line",
-      60_000,
-    );
-    expect(output.join('\n')).toMatch(/\[relay\]\s+the broker has no WebSocket listener/u);
-    dashboardUrl = /(http:\/\/\S+)/u.exec(line)![1]!;
-    // History to backfill the detail's trends from.
-    await waitFor(async () => {
-      const response = await fetch(`${dashboardUrl}api/machines/filler-0001/scans?limit=100`).catch(
-        () => undefined,
+  beforeAll(
+    async () => {
+      const runDir = mkdtempSync(join(tmpdir(), 'dashboard-e2e-tcp-broker-'));
+      const config = join(runDir, 'tcp-only.conf');
+      writeFileSync(config, 'listener 1883\nprotocol mqtt\nallow_anonymous true\n');
+      broker = await startMosquitto({ configFile: config, runDir, persistence: false });
+      const work = mkdtempSync(join(tmpdir(), 'dashboard-e2e-npm-start-'));
+      start = spawn(process.execPath, [START_ALL, '--no-build'], {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          MQTT_BROKER_HOST: '127.0.0.1',
+          MQTT_BROKER_PORT: String(broker.ports[1883]),
+          MQTT_WS_PORT: String(await freePort()),
+          GATEWAY_PORT: String(await freePort()),
+          HISTORIAN_DB: join(work, 'historian.sqlite'),
+          OT_MQTT_RUN_DIR: work,
+          FILLER_COUNT: String(FILLERS),
+          PUBLISH_INTERVAL: String(PUBLISH_INTERVAL_S),
+          NO_COLOR: '1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      for (const stream of [start.stdout, start.stderr])
+        stream?.on('data', (chunk: Buffer) => output.push(...chunk.toString().split('\n')));
+      const line = await waitFor(
+        () => output.find((l) => /^\[start\]\s+dashboard: /u.test(l)),
+        "npm start's dashboard line",
+        60_000,
       );
-      return response?.ok && ((await response.json()) as unknown[]).length >= 10;
-    }, 'the gateway to store 10 scans of filler-0001');
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (error) => errors.push(error.message));
-  });
+      expect(output.join('\n')).toMatch(/\[relay\]\s+the broker has no WebSocket listener/u);
+      dashboardUrl = /(http:\/\/\S+)/u.exec(line)![1]!;
+      // History to backfill the detail's trends from (for README's pictures: minutes of it).
+      const scans = Math.max(10, (README_MINUTES * 60) / PUBLISH_INTERVAL_S);
+      await waitFor(
+        async () => {
+          const response = await fetch(
+            `${dashboardUrl}api/machines/filler-0001/scans?limit=100000`,
+          ).catch(() => undefined);
+          return response?.ok && ((await response.json()) as unknown[]).length >= scans;
+        },
+        `the gateway to store ${scans} scans of filler-0001`,
+        30_000 + scans * PUBLISH_INTERVAL_S * 2_000,
+      );
+      browser = await launchChromium();
+      page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.on('pageerror', (error) => errors.push(error.message));
+    },
+    120_000 + README_MINUTES * 120_000,
+  );
 
   afterAll(async () => {
     await browser?.close();
@@ -109,14 +124,7 @@ describe.skipIf(skip !== undefined)('npm start next to a broker without WebSocke
     await expect
       .poll(() => page.getByTestId('gateway-status').getAttribute('data-status'))
       .toBe('up');
-    const first = await waitFor(
-      () => liveValue(page, 'filler-0001', 'FillLevel'),
-      'FillLevel of filler-0001',
-    );
-    await waitFor(async () => {
-      const now = await liveValue(page, 'filler-0001', 'FillLevel');
-      return now !== undefined && now.text !== first.text && !now.stale;
-    }, 'FillLevel of filler-0001 to change');
+    await expectValueToChange(page, 'filler-0001', 'FillLevel');
     expect(await page.locator('[data-stale="true"]').count()).toBe(0);
     expect(errors).toEqual([]);
   });
@@ -156,7 +164,7 @@ describe.skipIf(skip !== undefined)('npm start next to a broker without WebSocke
         ).startsWith('filler-0003,filler-0001,filler-0002,filler-0004'),
       'every machine live, the summary and order counting the faulted one, the alarm banner',
     );
-    await screenshot(page, 'dashboard-overview');
+    await readmePicture(page, 'dashboard-overview');
     expect(errors).toEqual([]);
   });
 
@@ -170,7 +178,13 @@ describe.skipIf(skip !== undefined)('npm start next to a broker without WebSocke
     );
     await page.getByRole('button', { name: '15 min' }).click();
     await page.locator('[data-trend="FillLevel"] canvas').first().waitFor();
-    await screenshot(page, 'dashboard-machine-detail');
+    await readmePicture(page, 'dashboard-machine-detail');
     expect(errors).toEqual([]);
   });
 });
+
+/** A screenshot; with DASHBOARD_README_PICTURES also README's picture of the same name. */
+async function readmePicture(page: Page, name: string): Promise<void> {
+  const path = await screenshot(page, name);
+  if (README_MINUTES > 0) copyFileSync(path, join(REPO_ROOT, 'docs', 'images', `${name}.png`));
+}

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { findMosquitto, freePort, startMosquitto, type RunningMosquitto } from '@ot-mqtt/broker';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe } from 'vitest';
 
 export const APP_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = join(APP_ROOT, 'dist');
@@ -280,6 +281,8 @@ export interface StackOptions {
   /** Before Chromium starts: wait until the gateway stored this many scans of filler-0001 (history to backfill). */
   readonly storedScans?: number;
   readonly viewport?: { readonly width: number; readonly height: number };
+  /** Opened once the stack is up: a hash route such as `#/` or `#/machine/filler-0001` (default: nothing opened). */
+  readonly open?: string;
 }
 
 /**
@@ -311,6 +314,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  const url = gateway ? gateway.url : `${server!.url}?broker=${encodeURIComponent(broker.wsUrl!)}`;
+  if (options.open !== undefined) await page.goto(`${url}${options.open}`);
   const stack: Stack = {
     broker,
     agent,
@@ -318,15 +323,76 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     browser,
     page,
     errors,
-    url: gateway ? gateway.url : `${server!.url}?broker=${encodeURIComponent(broker.wsUrl!)}`,
-    async stop() {
+    url,
+    // `this`: the broker as it is then, also on a copy of this object (see describeWithStack).
+    async stop(this: Stack) {
       await browser.close();
       await server?.close();
       await agent.stop();
       await gateway?.stop();
-      await stack.broker.stop();
+      await this.broker.stop();
       killAll();
     },
   };
   return stack;
+}
+
+/**
+ * The spec files' one setup: a `describe` that starts a {@link startStack} stack before its tests
+ * and stops it after them, or is skipped (saying why) where Chromium, Mosquitto, the built page,
+ * the agent or — when `options.gateway` is given — the gateway are missing. `body` gets the stack
+ * object, whose fields (`stack.page`, `stack.url`, …) are there once the tests run.
+ */
+export function describeWithStack(
+  title: string,
+  options: StackOptions,
+  body: (stack: Stack) => void,
+): void {
+  const skip = options.gateway ? missingGateway() : missingPrerequisite();
+  if (skip) console.warn(`dashboard e2e "${title}" skipped: ${skip}`);
+  describe.skipIf(skip !== undefined)(title, () => {
+    // Filled in place once started, so `body` can hold it from the start.
+    const stack = {} as Stack;
+    let started = false;
+    beforeAll(async () => {
+      Object.assign(stack, await startStack(options));
+      started = true;
+    });
+    afterAll(() => (started ? stack.stop() : undefined));
+    body(stack);
+  });
+}
+
+/** Waits until the overview's summary counts `count` machines. */
+export function waitForMachines(page: Page, count: number, timeoutMs = 30_000): Promise<true> {
+  return waitFor(
+    async () => (await page.getByTestId('machine-count').textContent()) === String(count),
+    `${count} machines on the overview`,
+    timeoutMs,
+  );
+}
+
+/**
+ * Waits until `machineId`'s `tag` shows a value, then until it shows another one, live (not
+ * stale): the values move. Returns the second text.
+ */
+export async function expectValueToChange(
+  page: Page,
+  machineId: string,
+  tag: string,
+  timeoutMs = 30_000,
+): Promise<string> {
+  const first = await waitFor(
+    () => liveValue(page, machineId, tag),
+    `a ${tag} value of ${machineId}`,
+  );
+  const next = await waitFor(
+    async () => {
+      const now = await liveValue(page, machineId, tag);
+      return now !== undefined && now.text !== first.text && !now.stale ? now : undefined;
+    },
+    `${tag} of ${machineId} to change`,
+    timeoutMs,
+  );
+  return next.text;
 }

@@ -48,7 +48,9 @@ function connect(login?: BrokerLogin): void {
     config.mqttUrl,
     store,
     { onAlarmEvent: (m) => alarms.onEvent(m), onCommandReply: (m) => commands.onReply(m) },
-    login,
+    // The naive baseline takes every message as its own task, as a page without the worker's
+    // batching would.
+    { ...(login ? { login } : {}), batchMs: renderMode === 'naive' ? 0 : 100 },
   );
 }
 

@@ -97,14 +97,10 @@ export type {
   ParseKindOptions,
 } from './parse-payload.js';
 
-export {
-  COMMANDS,
-  FAULT_NAMES,
-  RequestIdSchema,
-  CommandSchema,
-  CommandReplySchema,
-} from './command.js';
-export type { CommandName, FaultName, Command, CommandReply } from './command.js';
+export { COMMANDS, FAULT_NAMES } from './command-names.js';
+export type { CommandName, FaultName } from './command-names.js';
+export { RequestIdSchema, CommandSchema, CommandReplySchema } from './command.js';
+export type { Command, CommandReply } from './command.js';
 export {
   commandTopic,
   commandReplyTopic,

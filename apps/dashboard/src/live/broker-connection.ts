@@ -1,22 +1,10 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
-import { createMqttClient, type MqttClient, type MqttMessage } from '@ot-mqtt/mqtt-client';
-import type { Subscription } from 'rxjs';
+import { MqttClientError, type MqttMessage, type PublishOptions } from '@ot-mqtt/mqtt-client';
+import type { BrokerLogin, BrokerStatus } from './broker-link.js';
+import type { WorkerEvent, WorkerRequest } from './broker-worker-protocol.js';
 import type { FleetStore } from './fleet-store.js';
 
-/** The broker link as the connection indicator shows it. */
-export interface BrokerStatus {
-  readonly status: 'connecting' | 'connected' | 'reconnecting' | 'closed';
-  /** Why it is not connected, in words (never contains a password). */
-  readonly detail?: string;
-  /** The broker refused the credentials: ask for them (again). */
-  readonly loginNeeded?: boolean;
-}
-
-/** Broker credentials typed by the user; held in memory only, never stored or built in. */
-export interface BrokerLogin {
-  readonly username: string;
-  readonly password: string;
-}
+export type { BrokerLogin, BrokerStatus } from './broker-link.js';
 
 /** Things besides scans the page listens to (alarm events, command replies). */
 export interface SideChannels {
@@ -27,96 +15,110 @@ export interface SideChannels {
 /** A live connection of the page to the broker, feeding a {@link FleetStore}. */
 export interface BrokerConnection {
   readonly status: ReadonlySignal<BrokerStatus>;
-  readonly client: MqttClient;
+  /** Publishes (commands); rejects with the {@link MqttClientError} the broker link gave. */
+  publish(topic: string, payload: string, options: PublishOptions): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Options of {@link connectBroker}. */
+export interface ConnectOptions {
+  readonly login?: BrokerLogin;
+  /**
+   * Messages reach the page in batches this far apart, ms (default 100: a few tasks a second
+   * instead of one per WebSocket frame; data age and staleness count from each message's own
+   * arrival). 0 hands each message over at once — the benchmark's naive baseline.
+   */
+  readonly batchMs?: number;
+}
+
 /**
- * Connects with MQTT 5 over WebSockets and subscribes to what the screens need — the complete
- * dataset (one message per scan; the six group topics would be six times the traffic for the same
- * values), the retained connection status, PackML state, alarm events and command replies, each for
- * the single-filler and the fleet topic layout.
+ * Opens the page's broker connection in a dedicated worker (broker-worker.ts) and feeds what it
+ * receives to `store` and `side`, in arrival order.
  */
 export function connectBroker(
   url: string,
   store: FleetStore,
   side: SideChannels,
-  login?: BrokerLogin,
+  options: ConnectOptions = {},
 ): BrokerConnection {
-  const root = store.topicRoot;
   const status = signal<BrokerStatus>({ status: 'connecting' });
-  const client = createMqttClient({
-    url,
-    clientId: `ot-mqtt-dashboard-${Math.random().toString(36).slice(2, 10)}`,
-    protocolVersion: 5,
-    // A page has no use for messages queued while it was away: no session left behind per tab.
-    clean: true,
-    keepaliveSeconds: 20,
-    connectTimeoutMs: 10_000,
-    reconnect: {
-      initialDelayMs: 500,
-      maxDelayMs: 5_000,
-      giveUpOn: ['BAD_CREDENTIALS', 'NOT_AUTHORIZED'],
-    },
-    ...(login ? { username: login.username, password: login.password } : {}),
-  });
-  const subscriptions: Subscription[] = [];
-  subscriptions.push(
-    client.state$.subscribe((state) => {
-      switch (state.status) {
-        case 'connected':
-          status.value = { status: 'connected' };
-          break;
-        case 'connecting':
-          status.value = { status: 'connecting' };
-          break;
-        case 'reconnecting':
-          status.value = { status: 'reconnecting', detail: state.lastError.message };
-          break;
-        case 'closed': {
-          const reason = state.reason;
-          const loginNeeded =
-            reason !== 'user' &&
-            (reason.code === 'BAD_CREDENTIALS' || reason.code === 'NOT_AUTHORIZED');
-          status.value = {
-            status: 'closed',
-            detail: reason === 'user' ? 'closed' : reason.message,
-            ...(loginNeeded ? { loginNeeded } : {}),
-          };
+  const worker = new Worker(new URL('./broker-worker.ts', import.meta.url), { type: 'module' });
+  const send = (request: WorkerRequest) => worker.postMessage(request);
+  const pending = new Map<number, { resolve(): void; reject(error: Error): void }>();
+  let nextId = 0;
+  let closed: (() => void) | undefined;
+  worker.onmessage = (event: MessageEvent<WorkerEvent>) => {
+    const data = event.data;
+    switch (data.type) {
+      case 'messages':
+        for (const m of data.messages) {
+          if (m.channel === 'live') store.ingest(m.topic, m.payload, m.receivedAt);
+          else {
+            const message: MqttMessage = {
+              topic: m.topic,
+              payload: m.payload,
+              qos: 0,
+              retain: false,
+              dup: false,
+            };
+            if (m.channel === 'alarm-event') side.onAlarmEvent(message);
+            else side.onCommandReply(message);
+          }
         }
+        break;
+      case 'status':
+        status.value = data.status;
+        break;
+      case 'refused':
+        store.problem(data.filter, `subscription refused: ${data.reason}`, data.at);
+        break;
+      case 'published': {
+        const call = pending.get(data.id);
+        pending.delete(data.id);
+        const error = data.error;
+        if (!error) call?.resolve();
+        else
+          call?.reject(
+            error.code === undefined
+              ? new Error(error.message)
+              : new MqttClientError(error.code, error.message, error.reasonCode),
+          );
+        break;
       }
-    }),
-  );
-  const ingest = (message: MqttMessage) => store.ingest(message.topic, message.payload, Date.now());
-  const reportError = (filter: string) => (error: Error) =>
-    store.problem(filter, `subscription refused: ${error.message}`, Date.now());
-  for (const kind of ['data', 'connection', 'packml']) {
-    for (const filter of [`${root}/${kind}`, `${root}/+/${kind}`]) {
-      subscriptions.push(
-        client.observe(filter, { qos: 0 }).subscribe({ next: ingest, error: reportError(filter) }),
-      );
+      case 'closed':
+        closed?.();
     }
-  }
-  for (const filter of [`${root}/alarms/events`, `${root}/+/alarms/events`]) {
-    subscriptions.push(
-      client
-        .observe(filter, { qos: 0 })
-        .subscribe({ next: side.onAlarmEvent, error: reportError(filter) }),
-    );
-  }
-  for (const filter of [`${root}/command/reply`, `${root}/+/command/reply`]) {
-    subscriptions.push(
-      client
-        .observe(filter, { qos: 1 })
-        .subscribe({ next: side.onCommandReply, error: reportError(filter) }),
-    );
-  }
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    status.value = { status: 'closed', detail: `broker worker failed: ${event.message}` };
+  };
+  send({
+    type: 'open',
+    url,
+    root: store.topicRoot,
+    batchMs: options.batchMs ?? 100,
+    ...(options.login ? { login: options.login } : {}),
+  });
   return {
     status,
-    client,
+    publish(topic, payload, publishOptions) {
+      const id = nextId++;
+      return new Promise<void>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        send({ type: 'publish', id, topic, payload, options: publishOptions });
+      });
+    },
     async close() {
-      for (const subscription of subscriptions) subscription.unsubscribe();
-      await client.close({ timeoutMs: 1_000 });
+      const done = new Promise<void>((resolve) => {
+        closed = resolve;
+        setTimeout(resolve, 2_000);
+      });
+      send({ type: 'close' });
+      await done;
+      worker.terminate();
+      for (const call of pending.values()) call.reject(new Error('connection closed'));
+      pending.clear();
     },
   };
 }

@@ -4,16 +4,32 @@ import { describe, expect, it } from 'vitest';
 import { freshnessOf } from './freshness.js';
 import { FleetStore } from './fleet-store.js';
 
-function dataMessage(machineId: string, sequence: number, fleet = true) {
+function dataMessage(
+  machineId: string,
+  sequence: number,
+  fleet = true,
+  timestamp = 1_700_000_000_000 + sequence * 2000,
+) {
   const filler = createBottleFiller({ machineId });
   filler.step(3_000 + sequence * 100);
   const messages = encodeScan(filler.snapshot(), {
     machineId,
     sequence,
-    timestamp: new Date(1_700_000_000_000 + sequence * 2000),
+    timestamp: new Date(timestamp),
     includeMachineLevel: fleet,
   });
   return messages.find((m) => m.topic.endsWith('/data'))!;
+}
+
+/** filler-0001 as the page shows it after these scans: [sequence, received at, sent at?]. */
+function viewAfter(scans: ReadonlyArray<readonly [number, number, number?]>) {
+  const store = new FleetStore();
+  for (const [sequence, at, sentAt] of scans) {
+    const m = dataMessage('filler-0001', sequence, true, sentAt);
+    store.ingest(m.topic, m.payload, at);
+  }
+  store.flush();
+  return store.machine('filler-0001')!.value;
 }
 
 describe('FleetStore', () => {
@@ -34,44 +50,25 @@ describe('FleetStore', () => {
   const receivedAt = (sequence: number) => 1_700_000_000_000 + sequence * 2000 + 20;
 
   it('counts missed scans from sequence gaps and learns the interval (scan-monitor)', () => {
-    const store = new FleetStore();
-    for (const seq of [1, 2, 3, 6]) {
-      const m = dataMessage('filler-0001', seq);
-      store.ingest(m.topic, m.payload, receivedAt(seq));
-    }
-    store.flush();
-    const view = store.machine('filler-0001')!.value;
+    const view = viewAfter([1, 2, 3, 6].map((seq) => [seq, receivedAt(seq)] as const));
     expect(view.missedScans).toBe(2);
     expect(view.intervalMs).toBe(2000);
     expect(view.scan?.sequence).toBe(6);
   });
 
   it('a late scan fills its gap and a redelivery is not shown over the newer scan', () => {
-    const store = new FleetStore();
-    for (const seq of [1, 2, 4, 3, 4]) {
-      const m = dataMessage('filler-0001', seq);
-      store.ingest(m.topic, m.payload, receivedAt(Math.max(seq, 4)));
-    }
-    store.flush();
-    const view = store.machine('filler-0001')!.value;
+    // All five arrive together, when sequence 4 was due.
+    const view = viewAfter([1, 2, 4, 3, 4].map((seq) => [seq, receivedAt(4)] as const));
     expect(view.missedScans).toBe(0);
     expect(view.scan?.sequence).toBe(4);
   });
 
   it('an agent restart (sequence back to 0, newer time) is not a gap', () => {
-    const store = new FleetStore();
-    for (const [seq, at] of [
+    const view = viewAfter([
       [40, receivedAt(40)],
       [41, receivedAt(41)],
-      [0, receivedAt(50)],
-    ] as const) {
-      const m = dataMessage('filler-0001', seq);
-      const restarted = JSON.parse(m.payload) as Record<string, unknown>;
-      if (seq === 0) restarted.timestamp = new Date(at - 20).toISOString();
-      store.ingest(m.topic, JSON.stringify(restarted), at);
-    }
-    store.flush();
-    const view = store.machine('filler-0001')!.value;
+      [0, receivedAt(50), receivedAt(50) - 20],
+    ]);
     expect(view.missedScans).toBe(0);
     expect(view.scan?.sequence).toBe(0);
   });

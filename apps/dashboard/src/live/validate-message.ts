@@ -67,7 +67,9 @@ export function validateMessage(
 
 type Problem = [path: string, message: string] | undefined;
 
-function checkEnvelopeCommon(data: Record<string, unknown>): Problem {
+/** The fields both payloads share, and no field but `allowed`. */
+function checkEnvelope(data: Record<string, unknown>, allowed: ReadonlySet<string>): Problem {
+  for (const key of Object.keys(data)) if (!allowed.has(key)) return [key, `unknown field ${key}`];
   if (data.schemaVersion !== 1) return ['schemaVersion', 'schemaVersion must be 1'];
   if (typeof data.timestamp !== 'string' || !TIMESTAMP.test(data.timestamp))
     return ['timestamp', 'timestamp must be ISO-8601 UTC with milliseconds'];
@@ -78,10 +80,8 @@ function checkEnvelopeCommon(data: Record<string, unknown>): Problem {
 }
 
 function checkData(data: Record<string, unknown>): Problem {
-  for (const key of Object.keys(data))
-    if (!ENVELOPE_KEYS.has(key)) return [key, `unknown field ${key}`];
-  const common = checkEnvelopeCommon(data);
-  if (common) return common;
+  const envelope = checkEnvelope(data, ENVELOPE_KEYS);
+  if (envelope) return envelope;
   const sequence = data.sequence;
   if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 0)
     return ['sequence', 'sequence must be a non-negative integer'];
@@ -118,10 +118,8 @@ function checkData(data: Record<string, unknown>): Problem {
 }
 
 function checkConnection(data: Record<string, unknown>): Problem {
-  for (const key of Object.keys(data))
-    if (!CONNECTION_KEYS.has(key)) return [key, `unknown field ${key}`];
-  const common = checkEnvelopeCommon(data);
-  if (common) return common;
+  const envelope = checkEnvelope(data, CONNECTION_KEYS);
+  if (envelope) return envelope;
   if (data.status !== 'online' && data.status !== 'offline')
     return ['status', 'status must be "online" or "offline"'];
   const interval = data.publishIntervalMs;

@@ -1,5 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { useDashboard } from './app-context.js';
+import { TextField } from './form-fields.js';
 
 /**
  * Broker login for the production profile: the `dashboard` account reads, an operator account may
@@ -28,36 +29,27 @@ export function LoginForm(props: { failed: boolean }) {
           <span aria-hidden="true">▲</span> The broker refused this user name or password.
         </p>
       ) : null}
-      <label>
-        User name{' '}
-        <input
-          name="username"
-          autoComplete="username"
-          required
-          value={username.value}
-          onInput={(e) => (username.value = (e.target as HTMLInputElement).value)}
-        />
-      </label>
-      <label>
-        Password{' '}
-        <input
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          value={password.value}
-          onInput={(e) => (password.value = (e.target as HTMLInputElement).value)}
-        />
-      </label>
-      <label>
-        Gateway operator token (optional, to acknowledge alarms){' '}
-        <input
-          name="token"
-          type="password"
-          autoComplete="off"
-          value={token.value}
-          onInput={(e) => (token.value = (e.target as HTMLInputElement).value)}
-        />
-      </label>
+      <TextField
+        label="User name"
+        bind={username}
+        name="username"
+        autoComplete="username"
+        required
+      />
+      <TextField
+        label="Password"
+        bind={password}
+        name="password"
+        type="password"
+        autoComplete="current-password"
+      />
+      <TextField
+        label="Gateway operator token (optional, to acknowledge alarms)"
+        bind={token}
+        name="token"
+        type="password"
+        autoComplete="off"
+      />
       <button type="submit">Connect</button>
     </form>
   );

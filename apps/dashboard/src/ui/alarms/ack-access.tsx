@@ -1,5 +1,6 @@
 import { useSignal } from '@preact/signals';
 import { useDashboard } from '../app-context.js';
+import { TextField } from '../form-fields.js';
 
 /**
  * Where an operator enables acknowledging: the gateway's operator token and the name the journal
@@ -36,30 +37,24 @@ export function AckAccess() {
     >
       <span class="muted">{permission.reason}</span>
       {user.value === undefined ? (
-        <label>
-          Name
-          <input
-            name="operator"
-            autoComplete="username"
-            maxLength={64}
-            required
-            value={name.value}
-            onInput={(e) => (name.value = (e.target as HTMLInputElement).value)}
-          />
-        </label>
+        <TextField
+          label="Name"
+          bind={name}
+          name="operator"
+          autoComplete="username"
+          maxLength={64}
+          required
+        />
       ) : null}
       {needsToken ? (
-        <label>
-          Operator token
-          <input
-            name="operator-token"
-            type="password"
-            autoComplete="off"
-            required
-            value={token.value}
-            onInput={(e) => (token.value = (e.target as HTMLInputElement).value)}
-          />
-        </label>
+        <TextField
+          label="Operator token"
+          bind={token}
+          name="operator-token"
+          type="password"
+          autoComplete="off"
+          required
+        />
       ) : null}
       <button type="submit">Enable acknowledge</button>
     </form>

@@ -53,27 +53,15 @@ const MAX_ITEMS = 20_000;
  */
 export function parseAlarmRecords(body: unknown): AlarmRecord[] {
   if (!Array.isArray(body)) return [];
-  const out: AlarmRecord[] = [];
-  for (const item of body.slice(0, MAX_ITEMS)) {
-    if (!isRecord(item)) continue;
-    const machineId = str(item.machineId);
-    const alarm = str(item.alarm);
-    const state = oneOf(item.state, ALARM_STATES);
-    if (!machineId || !alarm || !state) continue;
-    out.push({
-      machineId,
-      alarm,
-      state,
-      active: state === 'unacknowledged-active' || state === 'acknowledged-active',
-      acknowledged: state === 'acknowledged-active' || state === 'normal',
-      firstOut: item.firstOut === true,
-      ...optional('raisedAt', time(item.raisedAt)),
-      ...optional('acknowledgedAt', time(item.acknowledgedAt)),
-      ...optional('acknowledgedBy', str(item.acknowledgedBy)),
-      ...optional('clearedAt', time(item.clearedAt)),
-    });
-  }
-  return out;
+  return readAlarms(body, (item, identity) => ({
+    ...identity,
+    ...stateFlags(identity.state),
+    firstOut: item.firstOut === true,
+    ...optional('raisedAt', time(item.raisedAt)),
+    ...optional('acknowledgedAt', time(item.acknowledgedAt)),
+    ...optional('acknowledgedBy', str(item.acknowledgedBy)),
+    ...optional('clearedAt', time(item.clearedAt)),
+  }));
 }
 
 /**
@@ -81,27 +69,18 @@ export function parseAlarmRecords(body: unknown): AlarmRecord[] {
  * `<root>[/<machineId>]/alarms/events` (pass it alone). Bad entries are skipped.
  */
 export function parseAlarmJournal(body: unknown): JournalEntry[] {
-  const list = Array.isArray(body) ? body : [body];
-  const out: JournalEntry[] = [];
-  for (const item of list.slice(0, MAX_ITEMS)) {
-    if (!isRecord(item)) continue;
-    const machineId = str(item.machineId);
-    const alarm = str(item.alarm);
+  return readAlarms(Array.isArray(body) ? body : [body], (item, identity) => {
     const event = oneOf(item.event, EVENTS);
-    const state = oneOf(item.state, ALARM_STATES);
     const at = time(item.timestamp);
-    if (!machineId || !alarm || !event || !state || at === undefined) continue;
-    out.push({
-      machineId,
-      alarm,
+    if (!event || at === undefined) return undefined;
+    return {
+      ...identity,
       event,
-      state,
       at,
       firstOut: item.firstOut === true,
       ...optional('user', str(item.user)),
-    });
-  }
-  return out.sort((a, b) => a.at - b.at);
+    };
+  }).sort((a, b) => a.at - b.at);
 }
 
 /**
@@ -120,12 +99,10 @@ export function applyJournalEntry(
     acknowledged: true,
     firstOut: false,
   };
-  const active = entry.state === 'unacknowledged-active' || entry.state === 'acknowledged-active';
   return {
     ...base,
     state: entry.state,
-    active,
-    acknowledged: entry.state === 'acknowledged-active' || entry.state === 'normal',
+    ...stateFlags(entry.state),
     ...(entry.event === 'raised' ? { raisedAt: entry.at, firstOut: entry.firstOut } : {}),
     ...(entry.event === 'acknowledged'
       ? { acknowledgedAt: entry.at, ...optional('acknowledgedBy', entry.user) }
@@ -170,6 +147,38 @@ export function journalCsv(entries: readonly JournalEntry[]): string {
     );
   }
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * The items of a list (at most {@link MAX_ITEMS}) that name a machine, an alarm and a known state,
+ * as `read` makes them of the rest; an item it returns undefined for is skipped.
+ */
+function readAlarms<T>(
+  list: readonly unknown[],
+  read: (
+    item: Record<string, unknown>,
+    identity: { machineId: string; alarm: string; state: AlarmState },
+  ) => T | undefined,
+): T[] {
+  const out: T[] = [];
+  for (const item of list.slice(0, MAX_ITEMS)) {
+    if (!isRecord(item)) continue;
+    const machineId = str(item.machineId);
+    const alarm = str(item.alarm);
+    const state = oneOf(item.state, ALARM_STATES);
+    if (!machineId || !alarm || !state) continue;
+    const value = read(item, { machineId, alarm, state });
+    if (value !== undefined) out.push(value);
+  }
+  return out;
+}
+
+/** What a lifecycle state says about the alarm (ISA-18.2). */
+function stateFlags(state: AlarmState): { active: boolean; acknowledged: boolean } {
+  return {
+    active: state === 'unacknowledged-active' || state === 'acknowledged-active',
+    acknowledged: state === 'acknowledged-active' || state === 'normal',
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -2,9 +2,12 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { ALARM_NAMES } from '../../live/machine-state.js';
 import { useDashboard } from '../app-context.js';
+import { SelectField, TextField } from '../form-fields.js';
 import { AckAccess } from './ack-access.js';
 import { AlarmList } from './alarm-list.js';
 import { journalCsv } from './alarm-records.js';
+
+const ALARM_OPTIONS = [['', 'any'] as const, ...ALARM_NAMES.map((name) => [name, name] as const)];
 
 /** Rows of the journal drawn at once; the CSV export always has them all. */
 const SHOWN = 500;
@@ -70,47 +73,22 @@ export function AlarmsPage() {
             load();
           }}
         >
-          <label>
-            Machine
-            <input
-              type="search"
-              value={machine.value}
-              onInput={(e) => (machine.value = (e.target as HTMLInputElement).value)}
-              placeholder="any"
-              data-testid="journal-machine"
-            />
-          </label>
-          <label>
-            Alarm
-            <select
-              value={alarm.value}
-              onChange={(e) => (alarm.value = (e.target as HTMLSelectElement).value)}
-              data-testid="journal-alarm"
-            >
-              <option value="">any</option>
-              {ALARM_NAMES.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            From
-            <input
-              type="datetime-local"
-              value={from.value}
-              onInput={(e) => (from.value = (e.target as HTMLInputElement).value)}
-            />
-          </label>
-          <label>
-            To
-            <input
-              type="datetime-local"
-              value={to.value}
-              onInput={(e) => (to.value = (e.target as HTMLInputElement).value)}
-            />
-          </label>
+          <TextField
+            label="Machine"
+            bind={machine}
+            type="search"
+            placeholder="any"
+            data-testid="journal-machine"
+          />
+          <SelectField
+            label="Alarm"
+            value={alarm.value}
+            onChoose={(value) => (alarm.value = value)}
+            options={ALARM_OPTIONS}
+            data-testid="journal-alarm"
+          />
+          <TextField label="From" bind={from} type="datetime-local" />
+          <TextField label="To" bind={to} type="datetime-local" />
           <button type="submit">Load</button>
           <button
             type="button"

@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals';
-import type { MqttClient, MqttMessage, PublishOptions } from '@ot-mqtt/mqtt-client';
+import type { MqttMessage, PublishOptions } from '@ot-mqtt/mqtt-client';
 import { describe, expect, it } from 'vitest';
 import type { BrokerConnection } from '../../live/broker-connection.js';
 import { FleetStore } from '../../live/fleet-store.js';
@@ -13,13 +13,12 @@ interface Sent {
 
 function modelWithBroker(user?: string) {
   const sent: Sent[] = [];
-  const client = {
-    publish: (topic: string, payload: string | Uint8Array, options?: PublishOptions) => {
-      sent.push({ topic, payload: String(payload), options });
+  const connection = {
+    publish: (topic: string, payload: string, options: PublishOptions) => {
+      sent.push({ topic, payload, options });
       return Promise.resolve();
     },
-  } as unknown as MqttClient;
-  const connection = { client } as unknown as BrokerConnection;
+  } as unknown as BrokerConnection;
   const model = new CommandModel(new FleetStore(), () => connection, signal(user));
   return { model, sent };
 }

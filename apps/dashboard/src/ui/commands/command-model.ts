@@ -1,35 +1,9 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { MqttMessage } from '@ot-mqtt/mqtt-client';
 import { MqttClientError } from '@ot-mqtt/mqtt-client';
-import type { CommandName as ContractCommand, FaultName } from '@ot-mqtt/tag-model';
+import type { CommandName } from '@ot-mqtt/tag-model';
 import type { BrokerConnection } from '../../live/broker-connection.js';
 import type { FleetStore } from '../../live/fleet-store.js';
-
-/**
- * Commands the page offers, checked against tag-model's contract at compile time (a type-only
- * import: tag-model's command schemas would bring zod into the page).
- */
-export const COMMANDS = [
-  'start',
-  'stop',
-  'reset',
-  'auto',
-  'manual',
-  'hold',
-  'unhold',
-  'abort',
-  'clear',
-  'inject-fault',
-  'clear-fault',
-] as const satisfies readonly ContractCommand[];
-/** Faults `inject-fault` can name (tag-model FAULT_NAMES, checked at compile time). */
-export const FAULTS = [
-  'emptyTank',
-  'missCap',
-  'jamValve',
-  'starveValve',
-  'noBottles',
-] as const satisfies readonly FaultName[];
 
 /** Whether this session may command, and why not. */
 export interface CommandPermission {
@@ -39,7 +13,6 @@ export interface CommandPermission {
 
 /** Broker accounts of the production profile that only read (issue 12's ACL). */
 export const READ_ONLY_ACCOUNTS = ['dashboard', 'viewer'];
-export type CommandName = (typeof COMMANDS)[number];
 
 /** One command the page sent, with the reply it got. */
 export interface CommandEntry {
@@ -129,7 +102,7 @@ export class CommandModel {
     }
     const payload = JSON.stringify({ command, requestId, ...(fault ? { fault } : {}) });
     try {
-      await connection.client.publish(`${base}/command`, payload, {
+      await connection.publish(`${base}/command`, payload, {
         qos: 1,
         properties: {
           responseTopic: `${base}/command/reply`,

@@ -1,6 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useDashboard } from '../app-context.js';
-import { COMMANDS, FAULTS, type CommandName } from './command-model.js';
+import { SelectField } from '../form-fields.js';
+import { COMMANDS, FAULT_NAMES, type CommandName } from '@ot-mqtt/tag-model';
 
 /**
  * The machine's commands with the reply each got. Shown only when this broker account may
@@ -9,7 +10,7 @@ import { COMMANDS, FAULTS, type CommandName } from './command-model.js';
  */
 export function CommandPanel(props: { machineId: string }) {
   const { commands } = useDashboard();
-  const fault = useSignal<string>(FAULTS[0]);
+  const fault = useSignal<string>(FAULT_NAMES[0]);
   const permission = commands.permission.value;
   if (!permission.allowed) {
     return (
@@ -41,20 +42,13 @@ export function CommandPanel(props: { machineId: string }) {
         ))}
       </div>
       <div class="command-buttons">
-        <label>
-          Fault{' '}
-          <select
-            value={fault.value}
-            onChange={(e) => (fault.value = (e.target as HTMLSelectElement).value)}
-            data-testid="fault-select"
-          >
-            {FAULTS.map((f) => (
-              <option key={f} value={f}>
-                {f}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label="Fault"
+          value={fault.value}
+          onChoose={(value) => (fault.value = value)}
+          options={FAULT_NAMES.map((f) => [f, f] as const)}
+          data-testid="fault-select"
+        />
         <button type="button" onClick={() => send('inject-fault')} data-command="inject-fault">
           inject fault
         </button>

@@ -1,6 +1,59 @@
 import type { BottleFillerTags } from '@ot-mqtt/tag-model';
 import { formatValue } from '../../live/format-value.js';
 
+type Anchor = 'start' | 'middle' | 'end';
+type Place = readonly [x: number, y: number, anchor?: Anchor];
+
+/** Where each live value stands in the drawing (text anchor default middle), by tag group. */
+const VALUES: {
+  readonly [G in 'inputs' | 'outputs' | 'analog']: Partial<
+    Record<keyof BottleFillerTags[G], Place>
+  >;
+} = {
+  inputs: {
+    HighLevel: [160, 74, 'start'],
+    LowLevel: [160, 169, 'start'],
+    CapPresent: [548, 205, 'start'],
+    BottlePresent: [200, 277, 'end'],
+  },
+  // The stack light's three values stand beside their lamps (LAMPS).
+  outputs: { FillValve: [260, 235], CappingMotor: [505, 202], ConveyorMotor: [660, 277, 'start'] },
+  analog: {
+    TankTemperature: [72, 108],
+    TankPressure: [72, 153],
+    FillFlowRate: [345, 215, 'start'],
+    FillLevel: [356, 292, 'start'],
+    ConveyorSpeed: [660, 295, 'start'],
+  },
+};
+
+/** The drawing's words and units and where they stand (text anchor default start), by part. */
+const LABELS: Record<string, Record<string, Place>> = {
+  tank: { 'Product tank': [85, 22, 'middle'], 'High level': [160, 59], 'Low level': [160, 154] },
+  temperature: { Temperature: [85, 90, 'middle'], '°C': [100, 108] },
+  pressure: { Pressure: [85, 135, 'middle'], PSI: [100, 153] },
+  valve: { 'Fill valve': [260, 188, 'middle'], Flow: [345, 200], 'L/min': [380, 215] },
+  filler: { Fill: [320, 292, 'middle'], '%': [392, 292] },
+  capper: { Capper: [505, 168, 'middle'], 'Cap present': [548, 190] },
+  conveyor: { Conveyor: [660, 262], RPM: [700, 295], Photoeye: [200, 262, 'end'] },
+  light: { 'Stack light': [675, 22, 'middle'] },
+};
+
+/** Stack light: green is normal (grey when lit), yellow and red are abnormal (colour + text). */
+const LAMPS = [
+  ['IndicatorRed', 'lamp-red', 55],
+  ['IndicatorYellow', 'lamp-yellow', 90],
+  ['IndicatorGreen', 'lamp-green', 125],
+] as const;
+
+/** Every live value with its place: the table above, and one beside each lamp. */
+const PLACES: ReadonlyArray<readonly [group: keyof typeof VALUES, tag: string, place: Place]> = [
+  ...(Object.keys(VALUES) as Array<keyof typeof VALUES>).flatMap((group) =>
+    Object.entries(VALUES[group]).map(([tag, place]) => [group, tag, place as Place] as const),
+  ),
+  ...LAMPS.map(([tag, , cy]) => ['outputs', tag, [690, cy + 4]] as const),
+];
+
 /**
  * The line drawn from its tags: tank (level switches, temperature, pressure) → fill valve →
  * filler with the bottle in it → capper → conveyor, and the stack light. ISA-101: equipment grey,
@@ -14,25 +67,6 @@ export function FillerMimic(props: {
 }) {
   const t = props.tags;
   const id = props.machineId;
-  const hook = (
-    tag: string,
-    value: unknown,
-    x: number,
-    y: number,
-    anchor: 'start' | 'middle' | 'end' = 'middle',
-  ) => (
-    <text
-      x={x}
-      y={y}
-      text-anchor={anchor}
-      class={`mimic-value${props.stale ? ' is-stale' : ''}`}
-      data-machine={id}
-      data-tag={tag}
-      {...(props.stale ? { 'data-stale': 'true' } : {})}
-    >
-      {formatValue(tag, value)}
-    </text>
-  );
   if (!t) {
     return (
       <p class="empty-note">
@@ -51,51 +85,15 @@ export function FillerMimic(props: {
     >
       {/* Tank */}
       <rect x="30" y="30" width="110" height="150" rx="10" class="mimic-equipment" />
-      <text x="85" y="22" text-anchor="middle" class="mimic-label">
-        Product tank
-      </text>
       <circle cx="150" cy="55" r="6" class={on(t.inputs.HighLevel)} />
-      <text x="160" y="59" class="mimic-label">
-        High level
-      </text>
-      {hook('HighLevel', t.inputs.HighLevel, 160, 74, 'start')}
       <circle cx="150" cy="150" r="6" class={on(t.inputs.LowLevel)} />
-      <text x="160" y="154" class="mimic-label">
-        Low level
-      </text>
-      {hook('LowLevel', t.inputs.LowLevel, 160, 169, 'start')}
-      <text x="85" y="90" text-anchor="middle" class="mimic-label">
-        Temperature
-      </text>
-      {hook('TankTemperature', t.analog.TankTemperature, 72, 108)}
-      <text x="100" y="108" class="mimic-label">
-        °C
-      </text>
-      <text x="85" y="135" text-anchor="middle" class="mimic-label">
-        Pressure
-      </text>
-      {hook('TankPressure', t.analog.TankPressure, 72, 153)}
-      <text x="100" y="153" class="mimic-label">
-        PSI
-      </text>
       {/* Pipe and fill valve */}
       <path d="M 85 180 L 85 205 L 250 205" class="mimic-pipe" />
       <path
         d="M 250 195 L 270 215 L 270 195 L 250 215 Z"
         class={t.outputs.FillValve ? 'mimic-valve-open' : 'mimic-valve-closed'}
       />
-      <text x="260" y="188" text-anchor="middle" class="mimic-label">
-        Fill valve
-      </text>
-      {hook('FillValve', t.outputs.FillValve, 260, 235)}
       <path d="M 270 205 L 320 205 L 320 222" class="mimic-pipe" />
-      <text x="345" y="200" class="mimic-label">
-        Flow
-      </text>
-      {hook('FillFlowRate', t.analog.FillFlowRate, 345, 215, 'start')}
-      <text x="380" y="215" class="mimic-label">
-        L/min
-      </text>
       {/* Bottle at the filler */}
       <rect
         x="305"
@@ -108,13 +106,6 @@ export function FillerMimic(props: {
       {t.inputs.BottleAtFill ? (
         <rect x="307" y={268 - 41 * level} width="26" height={41 * level} class="mimic-product" />
       ) : null}
-      <text x="320" y="292" text-anchor="middle" class="mimic-label">
-        Fill
-      </text>
-      {hook('FillLevel', t.analog.FillLevel, 356, 292, 'start')}
-      <text x="392" y="292" class="mimic-label">
-        %
-      </text>
       {/* Capper */}
       <rect
         x="470"
@@ -123,14 +114,6 @@ export function FillerMimic(props: {
         height="45"
         class={t.outputs.CappingMotor ? 'mimic-running' : 'mimic-equipment'}
       />
-      <text x="505" y="168" text-anchor="middle" class="mimic-label">
-        Capper
-      </text>
-      {hook('CappingMotor', t.outputs.CappingMotor, 505, 202)}
-      <text x="548" y="190" class="mimic-label">
-        Cap present
-      </text>
-      {hook('CapPresent', t.inputs.CapPresent, 548, 205, 'start')}
       <rect
         x="490"
         y="225"
@@ -150,39 +133,32 @@ export function FillerMimic(props: {
       {[250, 330, 410, 490, 570, 630].map((x) => (
         <circle key={x} cx={x} cy="277" r="4" class="mimic-roller" />
       ))}
-      <text x="660" y="262" class="mimic-label">
-        Conveyor
-      </text>
-      {hook('ConveyorMotor', t.outputs.ConveyorMotor, 660, 277, 'start')}
-      {hook('ConveyorSpeed', t.analog.ConveyorSpeed, 660, 295, 'start')}
-      <text x="700" y="295" class="mimic-label">
-        RPM
-      </text>
-      <text x="200" y="262" text-anchor="end" class="mimic-label">
-        Photoeye
-      </text>
-      {hook('BottlePresent', t.inputs.BottlePresent, 200, 277, 'end')}
-      {/* Stack light: green is normal (grey when lit), yellow and red are abnormal (colour + text) */}
+      {/* Stack light */}
       <rect x="640" y="30" width="70" height="120" class="mimic-equipment" />
-      <text x="675" y="22" text-anchor="middle" class="mimic-label">
-        Stack light
-      </text>
-      <circle cx="660" cy="55" r="11" class={t.outputs.IndicatorRed ? 'lamp-red' : 'lamp-off'} />
-      {hook('IndicatorRed', t.outputs.IndicatorRed, 690, 59)}
-      <circle
-        cx="660"
-        cy="90"
-        r="11"
-        class={t.outputs.IndicatorYellow ? 'lamp-yellow' : 'lamp-off'}
-      />
-      {hook('IndicatorYellow', t.outputs.IndicatorYellow, 690, 94)}
-      <circle
-        cx="660"
-        cy="125"
-        r="11"
-        class={t.outputs.IndicatorGreen ? 'lamp-green' : 'lamp-off'}
-      />
-      {hook('IndicatorGreen', t.outputs.IndicatorGreen, 690, 129)}
+      {LAMPS.map(([tag, lit, cy]) => (
+        <circle key={tag} cx="660" cy={cy} r="11" class={t.outputs[tag] ? lit : 'lamp-off'} />
+      ))}
+      {Object.values(LABELS)
+        .flatMap((part) => Object.entries(part))
+        .map(([text, [x, y, anchor = 'start']]) => (
+          <text key={text} x={x} y={y} text-anchor={anchor} class="mimic-label">
+            {text}
+          </text>
+        ))}
+      {PLACES.map(([group, tag, [x, y, anchor = 'middle']]) => (
+        <text
+          key={tag}
+          x={x}
+          y={y}
+          text-anchor={anchor}
+          class={`mimic-value${props.stale ? ' is-stale' : ''}`}
+          data-machine={id}
+          data-tag={tag}
+          {...(props.stale ? { 'data-stale': 'true' } : {})}
+        >
+          {formatValue(tag, (t[group] as Record<string, unknown>)[tag])}
+        </text>
+      ))}
     </svg>
   );
 }

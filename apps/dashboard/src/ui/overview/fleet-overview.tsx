@@ -2,6 +2,7 @@ import { useComputed, useSignal } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatAge, freshnessOf } from '../../live/freshness.js';
 import { useDashboard } from '../app-context.js';
+import { SelectField } from '../form-fields.js';
 import { LiveValue } from '../live-value.js';
 import { StateBadge } from '../state-badge.js';
 import {
@@ -16,6 +17,31 @@ import {
 const ROW_HEIGHT = 34;
 /** Rows rendered above and below the viewport, so fast scrolling shows no blank band. */
 const OVERSCAN = 8;
+
+const STATE_FILTERS: ReadonlyArray<readonly [StateFilter, string]> = [
+  ['all', 'all machines'],
+  ['attention', 'needing attention'],
+  ['faulted', 'faulted'],
+  ['alarm', 'with active alarms'],
+  ['stale', 'stale'],
+  ['offline', 'offline'],
+  ['running', 'running'],
+  ['idle', 'idle'],
+  ['manual', 'manual'],
+];
+const SORT_KEYS: ReadonlyArray<readonly [SortKey, string]> = [
+  ['attention', 'needs attention first'],
+  ['machine', 'machine id'],
+  ['rate', 'bottles/min'],
+  ['alarms', 'active alarms'],
+  ['age', 'data age'],
+];
+
+/** The toolbar's drop-downs: query field, label, options, test id. */
+const CHOICES = [
+  ['state', 'Show', STATE_FILTERS, 'filter-state'],
+  ['sort', 'Sort by', SORT_KEYS, 'sort-key'],
+] as const;
 
 /** Level 1 screen: every machine, one row each, only the rows on screen rendered. */
 export function FleetOverview() {
@@ -61,38 +87,16 @@ export function FleetOverview() {
               data-testid="filter-text"
             />
           </label>
-          <label>
-            Show{' '}
-            <select
-              value={query.value.state}
-              onChange={(e) => set({ state: (e.target as HTMLSelectElement).value as StateFilter })}
-              data-testid="filter-state"
-            >
-              <option value="all">all machines</option>
-              <option value="attention">needing attention</option>
-              <option value="faulted">faulted</option>
-              <option value="alarm">with active alarms</option>
-              <option value="stale">stale</option>
-              <option value="offline">offline</option>
-              <option value="running">running</option>
-              <option value="idle">idle</option>
-              <option value="manual">manual</option>
-            </select>
-          </label>
-          <label>
-            Sort by{' '}
-            <select
-              value={query.value.sort}
-              onChange={(e) => set({ sort: (e.target as HTMLSelectElement).value as SortKey })}
-              data-testid="sort-key"
-            >
-              <option value="attention">needs attention first</option>
-              <option value="machine">machine id</option>
-              <option value="rate">bottles/min</option>
-              <option value="alarms">active alarms</option>
-              <option value="age">data age</option>
-            </select>
-          </label>
+          {CHOICES.map(([field, label, options, testId]) => (
+            <SelectField
+              key={field}
+              label={label}
+              value={query.value[field]}
+              onChoose={(value) => set({ [field]: value } as Partial<OverviewQuery>)}
+              options={options}
+              data-testid={testId}
+            />
+          ))}
           <label>
             <input
               type="checkbox"
