@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { WallClockStep } from './fleet-clock.js';
+import type { FleetClock, WallClockStep } from './fleet-clock.js';
 import { startFleetScheduler, type FleetTick } from './fleet-scheduler.js';
 import { virtualFleetClock } from './virtual-fleet-clock.test-helper.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+
+/** A scheduler of `count` machines that only counts the scans it makes due. */
+function countScans(clock: FleetClock, count: number, intervalMs: number) {
+  let n = 0;
+  const scheduler = startFleetScheduler({ count, intervalMs, clock, onDue: () => n++ });
+  return { scheduler, scans: () => n };
+}
 
 describe('fleet scheduler', () => {
   it('spreads the machines evenly over the interval and scans each once per interval', () => {
@@ -32,15 +39,9 @@ describe('fleet scheduler', () => {
 
   it('uses one timer for the whole fleet, whatever its size', () => {
     const { clock, advance, pending } = virtualFleetClock();
-    let scans = 0;
-    const scheduler = startFleetScheduler({
-      count: 1000,
-      intervalMs: 2000,
-      clock,
-      onDue: () => scans++,
-    });
+    const { scheduler, scans } = countScans(clock, 1000, 2000);
     advance(2000 * 3 - 1);
-    expect(scans).toBe(3000);
+    expect(scans()).toBe(3000);
     expect(pending()).toBe(1);
     scheduler.stop();
     expect(pending()).toBe(0);
@@ -72,18 +73,12 @@ describe('fleet scheduler', () => {
 
   it('stops: no scan after stop()', () => {
     const { clock, advance } = virtualFleetClock();
-    let scans = 0;
-    const scheduler = startFleetScheduler({
-      count: 2,
-      intervalMs: 100,
-      clock,
-      onDue: () => scans++,
-    });
+    const { scheduler, scans } = countScans(clock, 2, 100);
     advance(150);
     scheduler.stop();
-    const at = scans;
+    const at = scans();
     advance(1000);
-    expect(scans).toBe(at);
+    expect(scans()).toBe(at);
   });
 
   describe.each([
