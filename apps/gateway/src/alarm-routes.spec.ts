@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHistorian, type HistorianStore } from '@ot-mqtt/historian';
+import { type HistorianStore } from '@ot-mqtt/historian';
 import type { AlarmEventPayload, Alarms, DataPayload } from '@ot-mqtt/tag-model';
 import type { FastifyInstance } from 'fastify';
 import { createAlarmServer, type AlarmServer } from './alarm-server.js';
 import { createServer } from './create-server.js';
 import { someTags } from './gateway-process.test-helper.js';
-import { ready, silent } from './api-test.test-helper.js';
+import { closeTestHistorian, openTestHistorian, ready, silent } from './api-test.test-helper.js';
 
 const T0 = Date.parse('2026-11-30T08:00:00.000Z');
 const ROOT = 'plc/bottlefiller';
@@ -74,15 +72,10 @@ describe('gateway alarm server: lifecycle, journal, acknowledge', () => {
     });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gateway-alarms-'));
-    store = await openHistorian(join(dir, 'h.sqlite'));
+    ({ dir, store } = await openTestHistorian('gateway-alarms-'));
     await start();
   });
-  afterAll(async () => {
-    await app?.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeTestHistorian({ dir, store }, app));
 
   it('raises an alarm as unacknowledged-active, first-out, journalled and published on the machine’s events topic', async () => {
     await feed('filler-01', T0, {});

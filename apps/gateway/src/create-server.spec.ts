@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHistorian, type HistorianStore, type ScanRecord } from '@ot-mqtt/historian';
+import { type HistorianStore, type ScanRecord } from '@ot-mqtt/historian';
 import type { FastifyInstance } from 'fastify';
 import { createServer } from './create-server.js';
 import { someTags } from './gateway-process.test-helper.js';
-import { ready, silent } from './api-test.test-helper.js';
+import { closeTestHistorian, openTestHistorian, ready, silent } from './api-test.test-helper.js';
 
 const T0 = Date.parse('2026-11-30T00:00:00.000Z');
 const scan = (machineId: string, sequence: number, level: number, fault = false): ScanRecord => ({
@@ -25,8 +23,7 @@ describe('gateway REST API', () => {
   const get = async (url: string, server = app) => server.inject({ method: 'GET', url });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gateway-api-'));
-    store = await openHistorian(join(dir, 'h.sqlite'), { deadbandPercent: 0 });
+    ({ dir, store } = await openTestHistorian('gateway-api-', { deadbandPercent: 0 }));
     // filler-01: 0..99 % over 100 scans; sequences 50-52 missing (a gap); a fault at 60-61.
     await store.writeScans(
       Array.from({ length: 100 }, (_, n) => n)
@@ -47,12 +44,7 @@ describe('gateway REST API', () => {
     app = await createServer(deps);
     secured = await createServer({ ...deps, token: TOKEN });
   });
-  afterAll(async () => {
-    await app?.close();
-    await secured?.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeTestHistorian({ dir, store }, app, secured));
 
   it('GET /api/machines lists every machine with online, lastSeen, lastSequence and state', async () => {
     // Both were received just now: filler-01 has no connection message (online = recent scan),

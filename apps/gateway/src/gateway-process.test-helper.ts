@@ -1,17 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { encodeScan, type BottleFillerTags } from '@ot-mqtt/tag-model';
+import { exampleTags } from '@ot-mqtt/tag-model/testing';
+import { vi } from 'vitest';
 
 /** The built gateway: integration tests run what `npx nx serve gateway` runs. */
-export const GATEWAY_MAIN = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'dist',
-  'main.js',
-);
+export const GATEWAY_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 /** Fails early with the command that fixes it. */
 export function assertBuilt(): void {
@@ -113,17 +109,18 @@ export async function getJson<T>(url: string): Promise<{ status: number; body: T
   }
 }
 
-/** Polls until `predicate` holds, or rejects naming `what`. */
+/** `vi.waitFor` until `predicate` holds, or rejects naming `what` after `timeoutMs`. */
 export async function waitFor(
   predicate: () => Promise<boolean> | boolean,
   timeoutMs: number,
   what: () => string,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await predicate())) throw new Error(`still waiting: ${what()}`);
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
 }
 
 /** Waits until /readyz says ready. */
@@ -143,42 +140,33 @@ export async function storedSequences(gatewayUrl: string, machineId: string): Pr
   return r?.status === 200 ? r.body.map((s) => s.sequence) : [];
 }
 
-/** A tag set every scan can use; `fault` raises Fault and the Overfill alarm and stops the machine. */
+/**
+ * Waits until `machineId` has at least `count` scans stored (`gw`'s output in the failure);
+ * resolves with their sequences, so a caller checks them without asking again.
+ */
+export async function untilStored(
+  gw: GatewayProcess,
+  machineId: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<number[]> {
+  let stored: number[] = [];
+  await waitFor(
+    async () => (stored = await storedSequences(gw.url, machineId)).length >= count,
+    timeoutMs,
+    () => gw.output(),
+  );
+  return stored;
+}
+
+/** The example scan at `level`; `fault` raises Fault and the Overfill alarm and stops the machine. */
 export function someTags(level = 50, fault = false): BottleFillerTags {
-  return {
-    inputs: {
-      BottlePresent: true,
-      BottleAtFill: true,
-      BottleAtCap: false,
-      LowLevel: false,
-      HighLevel: false,
-      CapPresent: true,
-    },
-    outputs: {
-      FillValve: true,
-      ConveyorMotor: false,
-      CappingMotor: false,
-      IndicatorGreen: !fault,
-      IndicatorRed: fault,
-      IndicatorYellow: false,
-    },
-    analog: {
-      FillLevel: level,
-      FillFlowRate: 18,
-      TankTemperature: 21,
-      TankPressure: 15,
-      ConveyorSpeed: 0,
-    },
-    status: { SystemRunning: !fault, Filling: true, Ready: true, Fault: fault, AutoMode: true },
-    counters: { BottlesFilled: 100, BottlesRejected: 2, BottlesPerMinute: 38 },
-    alarms: {
-      LowProductLevel: false,
-      Overfill: fault,
-      Underfill: false,
-      NoBottle: false,
-      CapMissing: false,
-    },
-  };
+  return exampleTags({
+    analog: { FillLevel: level },
+    outputs: { IndicatorGreen: !fault, IndicatorRed: fault },
+    status: { SystemRunning: !fault, Fault: fault },
+    alarms: { Overfill: fault },
+  });
 }
 
 /** A QoS 1 publisher of `data` messages (fleet topics), each publish resolved on PUBACK. */

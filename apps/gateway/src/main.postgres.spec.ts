@@ -5,6 +5,7 @@ import {
   getJson,
   startGatewayProcess,
   storedSequences,
+  untilStored,
   waitFor,
   waitReady,
 } from './gateway-process.test-helper.js';
@@ -35,11 +36,7 @@ describe.skipIf(why !== undefined)('gateway on PostgreSQL', () => {
     try {
       await waitReady(gw);
       for (const n of range(30)) await pub.publishScan('filler-pg', n);
-      await waitFor(
-        async () => (await storedSequences(gw.url, 'filler-pg')).length === 30,
-        20_000,
-        () => gw.output(),
-      );
+      await untilStored(gw, 'filler-pg', 30);
 
       db.stop();
       // Scans keep arriving while the database is down: held, not acknowledged, not dropped.

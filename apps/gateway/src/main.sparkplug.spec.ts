@@ -13,7 +13,7 @@ import {
   someTags,
   startGatewayProcess,
   storedSequences,
-  waitFor,
+  untilStored,
   waitReady,
   type GatewayProcess,
 } from './gateway-process.test-helper.js';
@@ -65,11 +65,7 @@ describe('gateway: compact payloads (issue 16)', () => {
         stdio: 'ignore',
       });
       agents.push(agent);
-      await waitFor(
-        async () => (await storedSequences(gw.url, 'filler-spb')).length >= 3,
-        45_000,
-        () => gw.output(),
-      );
+      await untilStored(gw, 'filler-spb', 3, 45_000);
       const latest = await getJson<{ machineId: string; tags: Record<string, unknown> }>(
         `${gw.url}/api/machines/filler-spb/latest`,
       );
@@ -104,12 +100,7 @@ describe('gateway: compact payloads (issue 16)', () => {
           },
         );
       }
-      await waitFor(
-        async () => (await storedSequences(gw.url, 'filler-zip')).length === 3,
-        30_000,
-        () => gw.output(),
-      );
-      expect(await storedSequences(gw.url, 'filler-zip')).toEqual([0, 1, 2]);
+      expect(await untilStored(gw, 'filler-zip', 3, 30_000)).toEqual([0, 1, 2]);
     } finally {
       await publisher.close();
     }

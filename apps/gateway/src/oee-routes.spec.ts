@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHistorian, type HistorianStore, type ScanRecord } from '@ot-mqtt/historian';
+import { type HistorianStore, type ScanRecord } from '@ot-mqtt/historian';
 import type { FastifyInstance } from 'fastify';
 import { createServer } from './create-server.js';
 import { someTags } from './gateway-process.test-helper.js';
-import { ready, silent } from './api-test.test-helper.js';
+import { closeTestHistorian, openTestHistorian, ready, silent } from './api-test.test-helper.js';
 
 // A scripted run whose OEE is computed by hand: scans every 2 s from 06:00 to 08:10; the line
 // fills one bottle every 4 s of running time, rejects every 40th bottle, and is faulted (not
@@ -48,8 +46,7 @@ describe('GET /api/machines/{machineId}/oee', () => {
   const get = async (url: string, server = app) => server.inject({ method: 'GET', url });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gateway-oee-'));
-    store = await openHistorian(join(dir, 'h.sqlite'));
+    ({ dir, store } = await openTestHistorian('gateway-oee-'));
     const scans = scenario();
     for (let i = 0; i < scans.length; i += 500) await store.writeScans(scans.slice(i, i + 500));
     const deps = {
@@ -73,12 +70,7 @@ describe('GET /api/machines/{machineId}/oee', () => {
       alarmSettings: { ...settings, shiftStart: '07:00' },
     });
   });
-  afterAll(async () => {
-    await app?.close();
-    await lateShift?.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeTestHistorian({ dir, store }, app, lateShift));
 
   it('matches the hand-computed OEE per hour, over the window and for the shift', async () => {
     const res = await get(
