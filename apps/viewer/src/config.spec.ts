@@ -158,18 +158,15 @@ describe('configuration files', () => {
     if (content === undefined) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
     return content;
   };
+  const withFiles = (env: Record<string, string>) => parseConfig(env, [], { readFile: read });
 
   it('reads the password from the first line of MQTT_PASSWORD_FILE', () => {
-    const result = parseConfig(
-      {
-        MQTT_USERNAME: 'viewer',
-        MQTT_PASSWORD_FILE: '/pw',
-        MQTT_TLS: 'true',
-        MQTT_CA_FILE: '/ca.pem',
-      },
-      [],
-      { readFile: read },
-    );
+    const result = withFiles({
+      MQTT_USERNAME: 'viewer',
+      MQTT_PASSWORD_FILE: '/pw',
+      MQTT_TLS: 'true',
+      MQTT_CA_FILE: '/ca.pem',
+    });
     expect(result).toMatchObject({
       kind: 'ok',
       config: { connection: { username: 'viewer', password: 'hunter2', tls: { ca: 'CA' } } },
@@ -177,16 +174,12 @@ describe('configuration files', () => {
   });
 
   it('names the variable and path of a missing or empty file', () => {
-    const result = parseConfig(
-      {
-        MQTT_TLS: 'true',
-        MQTT_CA_FILE: '/missing.pem',
-        MQTT_CERT_FILE: '/empty',
-        MQTT_KEY_FILE: '/ca.pem',
-      },
-      [],
-      { readFile: read },
-    );
+    const result = withFiles({
+      MQTT_TLS: 'true',
+      MQTT_CA_FILE: '/missing.pem',
+      MQTT_CERT_FILE: '/empty',
+      MQTT_KEY_FILE: '/ca.pem',
+    });
     expect(result).toEqual({
       kind: 'error',
       errors: [

@@ -2,17 +2,11 @@ import { brokerTest, collectLines } from '@ot-mqtt/broker/testing';
 import { connectAsync } from 'mqtt';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 
 /** The built viewer: integration tests run what `npx nx serve viewer` runs. */
-export const VIEWER_MAIN = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'dist',
-  'main.js',
-);
+export const VIEWER_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 /** Fails early with the command that fixes it, instead of a confusing spawn error. */
 export function assertBuilt(): void {

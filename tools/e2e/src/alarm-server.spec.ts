@@ -181,6 +181,12 @@ const alarmOf = async (stack: Stack, alarm: string) =>
     (r) => r.alarm === alarm,
   );
 
+/** Waits until `alarm` of the stack's machine matches `expected` (state, active…). */
+const untilAlarm = (stack: Stack, alarm: string, expected: object, timeout = 30_000) =>
+  vi.waitFor(async () => {
+    expect(await alarmOf(stack, alarm)).toMatchObject(expected);
+  }, poll(timeout));
+
 describe('gateway alarm configuration', () => {
   it('exits 2 naming a bad GATEWAY_OPERATOR_TOKEN (never echoing it), GATEWAY_SHIFT_START and GATEWAY_OEE_IDEAL_RATE', async () => {
     const gateway = run('gateway', process.execPath, [GATEWAY_MAIN], {
@@ -208,13 +214,11 @@ describe('gateway alarm server end to end (agent → Mosquitto → gateway → R
     const stack = await startStack('ack', broker, mosquittoSub);
     try {
       expect(await stack.command('inject-fault', 'jamValve')).toMatchObject({ accepted: true });
-      await vi.waitFor(async () => {
-        expect(await alarmOf(stack, 'Overfill')).toMatchObject({
-          state: 'unacknowledged-active',
-          active: true,
-          firstOut: true,
-        });
-      }, poll(30_000));
+      await untilAlarm(stack, 'Overfill', {
+        state: 'unacknowledged-active',
+        active: true,
+        firstOut: true,
+      });
       // Unacknowledged first in the default list.
       expect(((await stack.get('/api/alarms')) as Row[])[0]).toMatchObject({ alarm: 'Overfill' });
       await vi.waitFor(
@@ -268,9 +272,7 @@ describe('gateway alarm server end to end (agent → Mosquitto → gateway → R
       // Only the machine's reset does (after maintenance repaired the valve).
       expect(await stack.command('clear-fault', 'jamValve')).toMatchObject({ accepted: true });
       expect(await stack.command('reset')).toMatchObject({ accepted: true });
-      await vi.waitFor(async () => {
-        expect(await alarmOf(stack, 'Overfill')).toMatchObject({ state: 'normal', active: false });
-      }, poll(30_000));
+      await untilAlarm(stack, 'Overfill', { state: 'normal', active: false });
       // OEE over the stored scans: the fault (and the Idle after reset) cost availability.
       const oee = (await stack.get(`/api/machines/filler-01/oee?from=${startedAt}`)) as {
         window: { plannedMs: number; runMs: number; availability: number };
@@ -309,17 +311,13 @@ describe('gateway alarm server end to end (agent → Mosquitto → gateway → R
     const stack = await startStack('rtn', broker, mosquittoSub);
     try {
       await stack.command('inject-fault', 'jamValve');
-      await vi.waitFor(async () => {
-        expect(await alarmOf(stack, 'Overfill')).toMatchObject({ state: 'unacknowledged-active' });
-      }, poll(30_000));
+      await untilAlarm(stack, 'Overfill', { state: 'unacknowledged-active' });
       await stack.command('clear-fault', 'jamValve');
       await stack.command('reset');
-      await vi.waitFor(async () => {
-        expect(await alarmOf(stack, 'Overfill')).toMatchObject({
-          state: 'unacknowledged-returned-to-normal',
-          active: false,
-        });
-      }, poll(30_000));
+      await untilAlarm(stack, 'Overfill', {
+        state: 'unacknowledged-returned-to-normal',
+        active: false,
+      });
       // The agent stops too: after the restart no scan tells the gateway the machine's topic
       // layout; the journal does (the event below must reach the single-filler topic).
       expect(await stack.agent.stop(30_000)).toBe(0);
@@ -350,16 +348,17 @@ describe('gateway alarm server end to end (agent → Mosquitto → gateway → R
     const stack = await startStack('first', broker, mosquittoSub);
     try {
       await stack.command('inject-fault', 'jamValve');
-      await vi.waitFor(async () => {
-        expect(await alarmOf(stack, 'Overfill')).toMatchObject({ state: 'unacknowledged-active' });
-      }, poll(30_000));
+      await untilAlarm(stack, 'Overfill', { state: 'unacknowledged-active' });
       // The tank drains (supply lost) while the line stands faulted: LowProductLevel follows.
       await stack.command('inject-fault', 'emptyTank');
-      await vi.waitFor(async () => {
-        expect(await alarmOf(stack, 'LowProductLevel')).toMatchObject({
+      await untilAlarm(
+        stack,
+        'LowProductLevel',
+        {
           state: 'unacknowledged-active',
-        });
-      }, poll(60_000));
+        },
+        60_000,
+      );
       const rows = (await stack.get('/api/alarms')) as Row[];
       expect(rows.map((r) => [r.alarm, r.firstOut])).toEqual([
         ['LowProductLevel', false],
