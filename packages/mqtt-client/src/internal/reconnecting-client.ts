@@ -14,14 +14,7 @@ import { ReplaySubject, Subject, type Observable } from 'rxjs';
 import { backoffDelay } from '../backoff.js';
 import type { ClientEvent, ConnectionState } from '../connection-state.js';
 import { MqttClientError } from '../mqtt-client-error.js';
-import type {
-  CloseOptions,
-  MqttClient,
-  MqttClientStats,
-  MqttMessage,
-  ObserveOptions,
-  PublishOptions,
-} from '../mqtt-client.js';
+import type { CloseOptions, MqttClient, ObserveOptions, PublishOptions } from '../mqtt-client.js';
 import { noop, type ConnectionHost, type Link } from './link.js';
 import { setNoDelay, toMqttJsOptions } from './mqttjs-options.js';
 import { PublishPump } from './publish-pump.js';
@@ -133,7 +126,8 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
 
   // ---------------------------------------------------------------- the API
 
-  observe(filter: string, options: ObserveOptions = {}): Observable<MqttMessage> {
+  // Return types come from the pump and the subscriptions; `implements MqttClient` checks them.
+  observe(filter: string, options: ObserveOptions = {}) {
     return this.subscriptions.observe(filter, options);
   }
 
@@ -145,7 +139,7 @@ export class ReconnectingClient implements MqttClient, ConnectionHost {
     return this.pump.publish(topic, payload, options);
   }
 
-  stats(): MqttClientStats {
+  stats() {
     const { outbox } = this.pump;
     return {
       sent: this.pump.sent,
