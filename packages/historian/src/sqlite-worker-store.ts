@@ -14,7 +14,9 @@ type Call = WriterRequest extends infer R
 /**
  * Starts the writer thread. Built output runs `sqlite-writer-thread.js` beside this file; from
  * source (tests, benches under tsx/vitest) the `.ts` file is loaded through tsx's API, since a
- * worker cannot take a `.ts` entry on Node 20.
+ * worker cannot take a `.ts` entry on Node 20. An eval'd worker resolves `tsx` from the working
+ * directory, so source runs start inside the repository (as vitest and the benches do); a
+ * `createRequire` path from here gives tsx's CommonJS API, whose `tsImport` fails under vitest.
  */
 function startWriter(file: string, settings: StoreSettings): Worker {
   const here = import.meta.url;
