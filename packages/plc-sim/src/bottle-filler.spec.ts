@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BottleFillerTagsSchema, encodeScan, parsePayload } from '@ot-mqtt/tag-model';
 import type { BottleFillerTags } from '@ot-mqtt/tag-model';
 import { createBottleFiller, SCAN_MS } from './bottle-filler.js';
-import type { BottleFiller } from './bottle-filler.js';
+import type { BottleFiller, BottleFillerOptions } from './bottle-filler.js';
+import type { Fault } from './fault.js';
 
 /** Steps scan by scan until `predicate` holds; fails with `what` after `maxMs` of simulated time. */
 function runUntil(
@@ -17,6 +18,19 @@ function runUntil(
     sim.step(SCAN_MS);
   }
   throw new Error(`not within ${maxMs} ms of simulated time: ${what}`);
+}
+
+/** A filler (seed `seed`) that ran normally for `afterMs`, then got `fault`. */
+function withFault(
+  fault: Fault,
+  seed: number,
+  afterMs: number,
+  options: BottleFillerOptions = {},
+): BottleFiller {
+  const sim = createBottleFiller({ seed, ...options });
+  if (afterMs > 0) sim.step(afterMs);
+  sim.inject(fault);
+  return sim;
 }
 
 describe('createBottleFiller', () => {
@@ -201,9 +215,7 @@ describe('createBottleFiller', () => {
 
   describe('fault injection', () => {
     it('jamValve: the bottle overfills, Overfill latches and the line faults red until repaired and reset', () => {
-      const sim = createBottleFiller({ seed: 21, capMissProbability: 0 });
-      sim.step(10_000);
-      sim.inject('jamValve');
+      const sim = withFault('jamValve', 21, 10_000, { capMissProbability: 0 });
       expect(sim.activeFaults).toEqual(['jamValve']);
       const tags = runUntil(sim, (t) => t.alarms.Overfill, 20_000, 'Overfill');
       expect(tags.status).toMatchObject({ Fault: true, SystemRunning: false, Ready: false });
@@ -226,8 +238,7 @@ describe('createBottleFiller', () => {
     });
 
     it('starveValve: the fill times out below target, Underfill latches and the bottle is rejected', () => {
-      const sim = createBottleFiller({ seed: 22, capMissProbability: 0 });
-      sim.inject('starveValve');
+      const sim = withFault('starveValve', 22, 0, { capMissProbability: 0 });
       const tags = runUntil(sim, (t) => t.alarms.Underfill, 30_000, 'Underfill');
       expect(tags.analog.FillLevel).toBeLessThan(93);
       expect(tags.outputs.IndicatorYellow).toBe(true);
@@ -242,8 +253,7 @@ describe('createBottleFiller', () => {
     });
 
     it('missCap: CapPresent stays false, CapMissing latches and uncapped bottles are rejected', () => {
-      const sim = createBottleFiller({ seed: 23, capMissProbability: 0 });
-      sim.inject('missCap');
+      const sim = withFault('missCap', 23, 0, { capMissProbability: 0 });
       const tags = runUntil(sim, (t) => t.alarms.CapMissing, 30_000, 'CapMissing');
       expect(tags.inputs.BottleAtCap).toBe(true);
       expect(tags.inputs.CapPresent).toBe(false);
@@ -255,9 +265,7 @@ describe('createBottleFiller', () => {
     });
 
     it('noBottles: NoBottle after 5 s with nothing to fill, clears by itself when bottles return', () => {
-      const sim = createBottleFiller({ seed: 24 });
-      sim.step(10_000);
-      sim.inject('noBottles');
+      const sim = withFault('noBottles', 24, 10_000);
       const tags = runUntil(sim, (t) => t.alarms.NoBottle, 60_000, 'NoBottle');
       expect(tags.inputs.BottleAtFill).toBe(false);
       expect(tags.inputs.BottlePresent).toBe(false);
@@ -271,9 +279,7 @@ describe('createBottleFiller', () => {
     });
 
     it('emptyTank: LowLevel and LowProductLevel, then a red tank-empty fault; resettable once refilled', () => {
-      const sim = createBottleFiller({ seed: 25 });
-      sim.step(5_000);
-      sim.inject('emptyTank');
+      const sim = withFault('emptyTank', 25, 5_000);
       const low = runUntil(sim, (t) => t.inputs.LowLevel, 60_000, 'LowLevel');
       expect(low.alarms.LowProductLevel).toBe(true);
       expect(low.inputs.HighLevel).toBe(false);
