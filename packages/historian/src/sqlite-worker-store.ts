@@ -36,9 +36,9 @@ function startWriter(file: string, settings: StoreSettings): Worker {
  * HTTP while it ingests 2,500 scans/s would spend a third of its loop committing. In WAL mode
  * readers never wait for the writer, and a read started after a write resolved sees that write.
  * Writes keep their order (one thread, one connection, arrival order); a write resolves only
- * after its COMMIT, as on the caller's thread. If the thread dies, pending and later writes
- * reject (the gateway holds the acknowledgements back and retries) and the next write starts a
- * new thread.
+ * after its COMMIT, as on the caller's thread. If the thread dies, the writes pending on it
+ * reject (the gateway holds their acknowledgements back and retries; one that had committed is
+ * then recognised as a redelivery) and the next write starts a new thread.
  */
 export async function openSqliteWorkerStore(
   path: string,
@@ -85,7 +85,11 @@ export async function openSqliteWorkerStore(
         live = undefined;
         current = undefined;
       }
-      fail(new Error(`SQLite writer thread exited (${code}); the write was not committed`));
+      fail(
+        new Error(
+          `SQLite writer thread exited (${code}) before confirming the write (it may have committed: write it again, a stored scan is recognised)`,
+        ),
+      );
     });
     // Only a write in flight keeps the process alive (a caller awaiting it must see it settle).
     worker.unref();
