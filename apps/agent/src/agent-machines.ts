@@ -5,7 +5,7 @@ import type { Link } from './agent-links.js';
 import { createPackmlPublisher, type PackmlPublisher } from './commands/packml-publisher.js';
 import type { AgentConfig } from './config.js';
 import { scenariosByMachine } from './sim-scenarios.js';
-import { createScanPublisher, type PublishFn, type ScanPublisher } from './scan-publisher.js';
+import { createScanPublisher, type ScanPublisher } from './scan-publisher.js';
 
 /** One simulated machine: its simulator and the publishers of its scans and PackML state. */
 export interface AgentMachine {
@@ -18,8 +18,8 @@ export interface AgentMachine {
 
 /** What {@link createAgentMachines} reports to. */
 export interface MachineReporting {
-  /** Each scan message as its publish starts (metrics), if anyone listens. */
-  readonly onPublish?: ((publish: Promise<void>) => void) | undefined;
+  /** Each acknowledged scan message with its publish-to-PUBACK ms (metrics), if anyone listens. */
+  readonly onAcked?: ((ms: number) => void) | undefined;
   /** A message the client gave up on. */
   readonly onFailure: (error: unknown, topic: string, sequence: number) => void;
   readonly logger: Logger;
@@ -31,7 +31,7 @@ export function createAgentMachines(
   links: readonly Link[],
   reporting: MachineReporting,
 ): AgentMachine[] {
-  const { onPublish, onFailure, logger } = reporting;
+  const { onAcked, onFailure, logger } = reporting;
   const root = config.topicRoot;
   const scenarios = scenariosByMachine(config.scenario, config.fleet);
   const includeMachineLevel = config.fleet.includeMachineLevel;
@@ -45,14 +45,6 @@ export function createAgentMachines(
         ? plain
         : (topic: string, payload: string, options: { qos: 1; retain: boolean }) =>
             link.client.publish(topic, compressPayload(payload, compression), options);
-    const publish: PublishFn =
-      onPublish === undefined
-        ? scan
-        : (topic, payload, options) => {
-            const started = scan(topic, payload, options);
-            onPublish(started);
-            return started;
-          };
     return link.machineIds.map((id) => ({
       id,
       link,
@@ -62,7 +54,8 @@ export function createAgentMachines(
         ...scenarios.get(id)!.filler,
       }),
       publisher: createScanPublisher({
-        publish,
+        publish: scan,
+        ...(onAcked === undefined ? {} : { onAcked }),
         machineId: id,
         root,
         includeMachineLevel,

@@ -96,6 +96,26 @@ describe('scan publisher', () => {
     expect(failures).toEqual(['plc/bottlefiller/analog']);
   });
 
+  it('reports each acknowledged message with its publish-to-PUBACK time, and nothing for a failed one', async () => {
+    const { sent, publish } = fakeClient();
+    const acked: number[] = [];
+    const publisher = createScanPublisher({
+      publish,
+      onAcked: (ms) => acked.push(ms),
+      machineId: 'filler-01',
+      root: 'plc/bottlefiller',
+      onFailure: () => undefined,
+      onInvalid: () => undefined,
+    });
+    publisher.publish(idleTags(), new Date());
+    const before = performance.now();
+    while (performance.now() - before < 5); // the broker takes 5 ms
+    sent.forEach((s, i) => s.settle(i !== 3));
+    await flush();
+    expect(acked).toHaveLength(6);
+    for (const ms of acked) expect(ms).toBeGreaterThanOrEqual(5);
+  });
+
   it('skips a scan the tag model rejects instead of crashing, leaving a visible gap', () => {
     const { sent, publish } = fakeClient();
     const invalid: number[] = [];

@@ -37,6 +37,8 @@ export interface ScanPublisherOptions {
   readonly root: string;
   /** Fleet layout: machine id as a topic level (default false: the seed's seven topics). */
   readonly includeMachineLevel?: boolean;
+  /** Called for each acknowledged message with the ms from its publish to the PUBACK (metrics). */
+  readonly onAcked?: (ms: number) => void;
   /** Called for each message the client gives up on, with the topic and the error. */
   readonly onFailure: (error: unknown, topic: string, sequence: number) => void;
   /** Called when a scan cannot be encoded; the scan is skipped (its sequence number too). */
@@ -85,11 +87,14 @@ export function createScanPublisher(options: ScanPublisherOptions): ScanPublishe
       // One scan, one outcome: delivered when its last message is acknowledged, lost at the first failure.
       let pending = encoded.length;
       let failedScan = false;
+      const { onAcked } = options;
       for (const { topic, payload } of encoded) {
         messages++;
+        const startedAt = onAcked === undefined ? 0 : performance.now();
         options.publish(topic, payload, { qos: 1, retain: false }).then(
           () => {
             acked++;
+            onAcked?.(performance.now() - startedAt);
             if (--pending === 0 && !failedScan) delivered++;
           },
           (error: unknown) => {

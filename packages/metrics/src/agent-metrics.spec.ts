@@ -84,7 +84,12 @@ describe('agent metrics', () => {
     metrics.publishFailed('OUTBOX_FULL');
     metrics.publishFailed('whatever a message says');
     metrics.schedulerLag(0.003);
-    expect(await valueOf(registry, 'otmqtt_agent_publish_ack_seconds_count')).toBe(1);
+    // A caller that already waits for its publish reports the time itself.
+    metrics.publishAcknowledged(0.004);
+    expect(await valueOf(registry, 'otmqtt_agent_publish_ack_seconds_count')).toBe(2);
+    expect(
+      await valueOf(registry, 'otmqtt_agent_publish_ack_seconds_bucket', { le: '0.005' }),
+    ).toBe(2);
     expect(
       await valueOf(registry, 'otmqtt_agent_publish_failures_total', { code: 'OUTBOX_FULL' }),
     ).toBe(1);

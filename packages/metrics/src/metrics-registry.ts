@@ -39,10 +39,12 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): Registry
     // prom-client also exports nodejs_active_{handles,requests,resources}_total: gauges with a counter's
     // suffix (promtool rejects them) that repeat the unsuffixed gauges beside them. Left out.
     const defaults = new Registry();
-    // The event-loop lag monitor wakes the loop at this period: prom-client's 10 ms default cost an
-    // otherwise idle one-filler agent ~4 ms of CPU a second (+58 % per scan, tools/bench
-    // metrics-overhead); 100 ms is fine for a lag percentile scraped every 15 s.
-    collectDefaultMetrics({ register: defaults, eventLoopMonitoringPrecision: 100 });
+    // The event-loop lag monitor wakes the loop at this period, and each wake costs: prom-client's
+    // 10 ms default took an otherwise idle one-filler agent ~4 ms of CPU a second (+58 % per scan,
+    // tools/bench metrics-overhead), 100 ms still ~0.57 ms a second (~1.1 ms of the ~9.5 ms per 2 s
+    // scan, +12 %), 1 s ~0.1 ms (a bare Node process, 30 s windows, 2026-11-30). A 1 s period still
+    // records any stall as the delay of the tick it holds up; a 15 s scrape gets ~15 samples.
+    collectDefaultMetrics({ register: defaults, eventLoopMonitoringPrecision: 1000 });
     for (const { name, type } of defaults.getMetricsAsArray()) {
       const metric = defaults.getSingleMetric(name);
       if (metric !== undefined && !(String(type) === 'gauge' && name.endsWith('_total')))

@@ -75,10 +75,13 @@ export function startSparkplugAgent(
   const send = (message: SparkplugMessage, device = 0): Promise<void> => {
     const c = counts[device]!;
     c.messages++;
+    const startedAt = hooks === undefined ? 0 : performance.now();
     const publish = client.publish(message.topic, message.payload, { qos: 0, retain: false });
-    hooks?.onPublish(publish);
     const settled = publish.then(
-      () => void c.acked++,
+      () => {
+        c.acked++;
+        hooks?.onAcked(performance.now() - startedAt);
+      },
       (error: unknown) => {
         c.failed++;
         const code = (error as { code?: string }).code ?? 'ERROR';
