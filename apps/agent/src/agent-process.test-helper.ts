@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@ot-mqtt/broker';
 import { brokerTest, collectLines } from '@ot-mqtt/broker/testing';
 import { vi } from 'vitest';
 
@@ -78,6 +79,21 @@ export function spawnLines(command: string, args: string[], env: NodeJS.ProcessE
       ),
   };
 }
+
+/** The agent's broker variables for a test broker's plain MQTT listener (host and port, as documented). */
+export const brokerEnv = (broker: {
+  readonly host: string;
+  readonly ports: Readonly<Record<number, number>>;
+}): Record<string, string> => ({
+  MQTT_BROKER_HOST: broker.host,
+  MQTT_BROKER_PORT: String(broker.ports[1883]),
+});
+
+/** Broker variables naming a free port on which nothing listens: the whole run is an outage. */
+export const noBrokerEnv = async (): Promise<Record<string, string>> => ({
+  MQTT_BROKER_HOST: '127.0.0.1',
+  MQTT_BROKER_PORT: String(await freePort()),
+});
 
 /** Starts the built agent with only the given variables (plus PATH), so the developer's own env cannot leak in. */
 export function spawnAgent(env: Record<string, string>, args: string[] = []): Spawned {

@@ -4,7 +4,13 @@ import { freePort } from '@ot-mqtt/broker';
 import { createBrokerTest } from '@ot-mqtt/broker/testing';
 import { connect, type MqttClient } from 'mqtt';
 import { afterEach, beforeAll, describe, expect } from 'vitest';
-import { assertBuilt, killAll, spawnAgent, waitFor } from './agent-process.test-helper.js';
+import {
+  assertBuilt,
+  killAll,
+  spawnAgent,
+  waitFor,
+  brokerEnv,
+} from './agent-process.test-helper.js';
 
 const mtimeMs = (path: string): number => {
   try {
@@ -52,8 +58,7 @@ describe('agent when the broker is away or crashes', () => {
     const subscribedAt = Date.now();
 
     const agent = spawnAgent({
-      MQTT_BROKER_HOST: broker.host,
-      MQTT_BROKER_PORT: String(broker.ports[1883]),
+      ...brokerEnv(broker),
       PUBLISH_INTERVAL: '0.2',
       SUMMARY_INTERVAL: '0.3',
       TOPIC_ROOT: 'test/restart',

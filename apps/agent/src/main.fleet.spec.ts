@@ -8,6 +8,7 @@ import {
   killAll,
   spawnAgent,
   waitFor,
+  brokerEnv,
 } from './agent-process.test-helper.js';
 
 /** One message as the third-party subscriber printed it. */
@@ -42,8 +43,7 @@ describe('fleet mode against a real Mosquitto (issue 6)', () => {
   afterEach(killAll);
 
   const env = (broker: RunningMosquitto, root: string, extra: Record<string, string>) => ({
-    MQTT_BROKER_HOST: broker.host,
-    MQTT_BROKER_PORT: String(broker.ports[1883]),
+    ...brokerEnv(broker),
     PUBLISH_INTERVAL: '0.3',
     TOPIC_ROOT: root,
     SUMMARY_INTERVAL: '0',

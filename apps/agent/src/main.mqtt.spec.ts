@@ -8,6 +8,7 @@ import {
   spawnAgent,
   waitFor,
   type Spawned,
+  brokerEnv,
 } from './agent-process.test-helper.js';
 
 const sequenceOf = (payload: string): number | undefined =>
@@ -24,8 +25,7 @@ describe('agent against a real Mosquitto', () => {
     machineId: string,
     extra: Record<string, string> = {},
   ) => ({
-    MQTT_BROKER_HOST: broker.host,
-    MQTT_BROKER_PORT: String(broker.ports[1883]),
+    ...brokerEnv(broker),
     PUBLISH_INTERVAL: '0.1',
     MACHINE_ID: machineId,
     // Each test its own root, so tests sharing this broker never see each other's messages.

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { freePort } from '@ot-mqtt/broker';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, killAll, spawnAgent, waitFor } from './agent-process.test-helper.js';
+import {
+  assertBuilt,
+  killAll,
+  spawnAgent,
+  waitFor,
+  noBrokerEnv,
+} from './agent-process.test-helper.js';
 
 /** Resident memory of a process in MiB, from /proc (Linux). */
 const rssMiB = (pid: number): number => {
@@ -24,9 +29,7 @@ describe('one outbox budget for the whole agent (issue 9.3)', () => {
   it('200 per-filler connections, no broker, a 96 MiB heap: the oldest scans are dropped across the fleet, RSS stays under the budget plus a fixed overhead, the agent lives', async () => {
     const budgetMiB = 16;
     const agent = spawnAgent({
-      // Nothing listens there: the whole run is an outage.
-      MQTT_BROKER_HOST: '127.0.0.1',
-      MQTT_BROKER_PORT: String(await freePort()),
+      ...(await noBrokerEnv()),
       FILLER_COUNT: '200',
       CONNECTION_MODE: 'per-filler',
       PUBLISH_INTERVAL: '0.25',

@@ -5,6 +5,7 @@ import {
   killAll,
   spawnAgent,
   waitFor,
+  brokerEnv,
 } from './agent-process.test-helper.js';
 
 interface AlarmsPayload {
@@ -21,8 +22,7 @@ describe('agent SIM_SCENARIO against a real Mosquitto (issue 17)', () => {
   }) => {
     const { seen } = await subscribe('test/scenario/alarms');
     const agent = spawnAgent({
-      MQTT_BROKER_HOST: broker.host,
-      MQTT_BROKER_PORT: String(broker.ports[1883]),
+      ...brokerEnv(broker),
       PUBLISH_INTERVAL: '0.1',
       SIM_TIME_SCALE: '1000',
       SIM_SCENARIO: 'bad-shift',

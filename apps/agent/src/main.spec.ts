@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@ot-mqtt/broker';
-import { assertBuilt, killAll, spawnAgent } from './agent-process.test-helper.js';
+import { assertBuilt, killAll, spawnAgent, noBrokerEnv } from './agent-process.test-helper.js';
 import { ENV_VARS } from './env-vars.js';
 
 // Every variable invalid at once: the agent must name each one, so a user fixes them in one go.
@@ -85,8 +84,7 @@ describe.concurrent('agent command line', () => {
 
   it('keeps scanning with no broker, says why, and still stops cleanly on SIGTERM (exit 0), reporting what was never delivered', async () => {
     const agent = spawnAgent({
-      MQTT_BROKER_HOST: '127.0.0.1',
-      MQTT_BROKER_PORT: String(await freePort()),
+      ...(await noBrokerEnv()),
       PUBLISH_INTERVAL: '0.1',
       SUMMARY_INTERVAL: '0.2',
       SHUTDOWN_TIMEOUT: '1',
