@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HistorianStore } from '@ot-mqtt/historian';
 import type { AlarmEventPayload, Alarms, DataPayload } from '@ot-mqtt/tag-model';
@@ -6,7 +5,12 @@ import type { FastifyInstance } from 'fastify';
 import { createAlarmServer, type AlarmServer } from './alarm-server.js';
 import { createServer } from './create-server.js';
 import { someTags } from './gateway-process.test-helper.js';
-import { closeTestHistorian, openTestHistorian, ready, silent } from './api-test.test-helper.js';
+import {
+  closeTestHistorian,
+  openTestHistorian,
+  serverDeps,
+  silent,
+} from './api-test.test-helper.js';
 
 const T0 = Date.parse('2026-11-30T08:00:00.000Z');
 const ROOT = 'plc/bottlefiller';
@@ -45,15 +49,11 @@ describe('gateway alarm server: lifecycle, journal, acknowledge', () => {
       publish: (topic, payload) => published.push({ topic, payload }),
     });
     app = await createServer({
-      store,
-      log: silent,
-      ready,
+      ...serverDeps({ dir, store }),
       token: READ,
       operatorToken: OPERATOR,
       alarmServer: alarms,
       topicRoot: ROOT,
-      dashboardMqttUrl: undefined,
-      dashboardDir: join(dir, 'none'),
     });
   };
   const get = (url: string) =>

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@ot-mqtt/app-kit';
 import { openHistorian, type HistorianStore } from '@ot-mqtt/historian';
+import type { ServerDeps } from './create-server.js';
 
 /** A logger that prints nothing (tests assert on responses, not on log lines). */
 export const silent = createLogger({ level: 'error', out: () => undefined, err: () => undefined });
@@ -38,3 +39,17 @@ export async function closeTestHistorian(
   await history.store?.close();
   if (history.dir !== undefined) rmSync(history.dir, { recursive: true, force: true });
 }
+
+/**
+ * `createServer`'s dependencies for a spec of its routes: the historian's store, a silent log,
+ * always ready, no token, the default topic root, no dashboard build; override what the spec tests.
+ */
+export const serverDeps = (history: TestHistorian): ServerDeps => ({
+  store: history.store,
+  log: silent,
+  ready,
+  token: undefined,
+  topicRoot: 'plc/bottlefiller',
+  dashboardMqttUrl: undefined,
+  dashboardDir: join(history.dir, 'none'),
+});

@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HistorianStore, type ScanRecord } from '@ot-mqtt/historian';
 import type { FastifyInstance } from 'fastify';
 import { createServer } from './create-server.js';
 import { someTags } from './gateway-process.test-helper.js';
-import { closeTestHistorian, openTestHistorian, ready, silent } from './api-test.test-helper.js';
+import { closeTestHistorian, openTestHistorian, serverDeps } from './api-test.test-helper.js';
 
 const T0 = Date.parse('2026-11-30T00:00:00.000Z');
 const scan = (machineId: string, sequence: number, level: number, fault = false): ScanRecord => ({
@@ -32,15 +31,7 @@ describe('gateway REST API', () => {
     );
     await store.writeScans([scan('filler-02', 0, 10)]);
     await store.setConnection('filler-02', 'offline', T0 + 5_000);
-    const deps = {
-      store,
-      log: silent,
-      ready,
-      token: undefined,
-      topicRoot: 'plc/bottlefiller',
-      dashboardMqttUrl: 'ws://plant:9001',
-      dashboardDir: join(dir, 'none'),
-    };
+    const deps = { ...serverDeps({ dir, store }), dashboardMqttUrl: 'ws://plant:9001' };
     app = await createServer(deps);
     secured = await createServer({ ...deps, token: TOKEN });
   });

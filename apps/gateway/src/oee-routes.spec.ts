@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HistorianStore, type ScanRecord } from '@ot-mqtt/historian';
 import type { FastifyInstance } from 'fastify';
 import { createServer } from './create-server.js';
 import { someTags } from './gateway-process.test-helper.js';
-import { closeTestHistorian, openTestHistorian, ready, silent } from './api-test.test-helper.js';
+import { closeTestHistorian, openTestHistorian, serverDeps } from './api-test.test-helper.js';
 
 // A scripted run whose OEE is computed by hand: scans every 2 s from 06:00 to 08:10; the line
 // fills one bottle every 4 s of running time, rejects every 40th bottle, and is faulted (not
@@ -49,15 +48,7 @@ describe('GET /api/machines/{machineId}/oee', () => {
     ({ dir, store } = await openTestHistorian('gateway-oee-'));
     const scans = scenario();
     for (let i = 0; i < scans.length; i += 500) await store.writeScans(scans.slice(i, i + 500));
-    const deps = {
-      store,
-      log: silent,
-      ready,
-      token: undefined,
-      topicRoot: 'plc/bottlefiller',
-      dashboardMqttUrl: undefined,
-      dashboardDir: join(dir, 'none'),
-    };
+    const deps = serverDeps({ dir, store });
     const settings = {
       operatorToken: undefined,
       shiftHours: 8,

@@ -87,16 +87,26 @@ async function drainQueue(url: string, clientId: string, topic: string) {
 
 const numbers = (count: number) => Array.from({ length: count }, (_, i) => String(i));
 
+/**
+ * A persistent subscriber goes offline, `count` numbered messages are published for it, then
+ * `meanwhile` runs (a crash and restart: it returns the broker to reconnect to) and the
+ * subscriber drains its queue.
+ */
+async function queueWhileOffline(
+  broker: RunningMosquitto,
+  count: number,
+  meanwhile: (broker: RunningMosquitto) => Promise<RunningMosquitto> = async (b) => b,
+) {
+  await leavePersistentSubscriber(broker.url, 'historian-1', 'plc/bottlefiller/#');
+  await publishNumbered(broker.url, 'plc/bottlefiller/data', count);
+  const after = await meanwhile(broker);
+  return drainQueue(after.url, 'historian-1', 'plc/bottlefiller/data');
+}
+
 describe('config/mosquitto.conf: queue limits', () => {
   // 5,000 QoS 1 messages are 24 minutes of one filler (7 messages per 2 s scan) for a historian
   // or viewer that is offline with a persistent session.
   const COUNT = 5_000;
-  /** A persistent subscriber goes offline, COUNT numbered messages are published, it drains its queue. */
-  const queueWhileOffline = async (broker: RunningMosquitto) => {
-    await leavePersistentSubscriber(broker.url, 'historian-1', 'plc/bottlefiller/#');
-    await publishNumbered(broker.url, 'plc/bottlefiller/data', COUNT);
-    return drainQueue(broker.url, 'historian-1', 'plc/bottlefiller/data');
-  };
 
   it("with Mosquitto's default max_queued_messages (1000), an offline QoS 1 subscriber silently loses all but the oldest 1000", async ({
     startBroker,
@@ -104,7 +114,7 @@ describe('config/mosquitto.conf: queue limits', () => {
     const broker = await startBroker({
       configFile: await configWithDefaultsFor(['max_queued_messages', 'max_queued_bytes']),
     });
-    const { sessionPresent, received } = await queueWhileOffline(broker);
+    const { sessionPresent, received } = await queueWhileOffline(broker, COUNT);
 
     expect(sessionPresent).toBe(true);
     expect(received).toEqual(numbers(1000));
@@ -117,7 +127,7 @@ describe('config/mosquitto.conf: queue limits', () => {
     startBroker,
   }) => {
     const broker = await startBroker({ configFile: OUR_CONFIG });
-    const { sessionPresent, received } = await queueWhileOffline(broker);
+    const { sessionPresent, received } = await queueWhileOffline(broker, COUNT);
 
     expect(sessionPresent).toBe(true);
     expect(received).toEqual(numbers(COUNT));
@@ -127,6 +137,10 @@ describe('config/mosquitto.conf: queue limits', () => {
 
 describe('config/mosquitto.conf: persistence across a crash', () => {
   const COUNT = 200;
+  const crash = async (broker: RunningMosquitto) => {
+    await broker.kill();
+    return broker.restart();
+  };
 
   /** Resolves once Mosquitto has written its database after `sinceMs` (it saves synchronously). */
   async function waitForAutosave(broker: RunningMosquitto, sinceMs: number, timeoutMs: number) {
@@ -145,16 +159,7 @@ describe('config/mosquitto.conf: persistence across a crash', () => {
     const broker = await startBroker({
       configFile: await configWithDefaultsFor(['autosave_interval', 'autosave_on_changes']),
     });
-    await leavePersistentSubscriber(broker.url, 'historian-1', 'plc/bottlefiller/#');
-    await publishNumbered(broker.url, 'plc/bottlefiller/data', COUNT);
-
-    await broker.kill();
-    const restarted = await broker.restart();
-    const { sessionPresent, received } = await drainQueue(
-      restarted.url,
-      'historian-1',
-      'plc/bottlefiller/data',
-    );
+    const { sessionPresent, received } = await queueWhileOffline(broker, COUNT, crash);
 
     expect(sessionPresent).toBe(false);
     expect(received).toEqual([]);
@@ -164,19 +169,11 @@ describe('config/mosquitto.conf: persistence across a crash', () => {
     startBroker,
   }) => {
     const broker = await startBroker({ configFile: OUR_CONFIG });
-    await leavePersistentSubscriber(broker.url, 'historian-1', 'plc/bottlefiller/#');
-    await publishNumbered(broker.url, 'plc/bottlefiller/data', COUNT);
-    const acknowledgedAt = Date.now();
-    // The loss window: what was queued after the last save is gone after a crash. Wait it out.
-    await waitForAutosave(broker, acknowledgedAt, 15_000);
-
-    await broker.kill();
-    const restarted = await broker.restart();
-    const { sessionPresent, received } = await drainQueue(
-      restarted.url,
-      'historian-1',
-      'plc/bottlefiller/data',
-    );
+    const { sessionPresent, received } = await queueWhileOffline(broker, COUNT, async (b) => {
+      // The loss window: what was queued after the last save is gone after a crash. Wait it out.
+      await waitForAutosave(b, Date.now(), 15_000);
+      return crash(b);
+    });
 
     expect(sessionPresent).toBe(true);
     expect(received).toEqual(numbers(COUNT));
