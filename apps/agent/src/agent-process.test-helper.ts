@@ -106,11 +106,18 @@ export function spawnAgent(env: Record<string, string>, args: string[] = []): Sp
 
 /**
  * The broker fixtures plus `subscribe(filter, args?)`: a third-party `mosquitto_sub` (QoS 1) on the
- * file's broker, subscribed once it resolves, ended when the test ends.
+ * file's broker, subscribed once it resolves, ended when the test ends; the agents a test spawned
+ * are killed when it ends.
  */
-export const agentTest = brokerTest.extend('subscribe', async ({ broker, mosquittoSub }) => {
-  return async (filter: string, args: string[] = []) => {
-    const sub = await mosquittoSub({ url: broker.url, topics: [filter], args });
-    return { sub, seen: () => sub.messages() };
-  };
-});
+export const agentTest = brokerTest
+  .extend('subscribe', async ({ broker, mosquittoSub }) => {
+    return async (filter: string, args: string[] = []) => {
+      const sub = await mosquittoSub({ url: broker.url, topics: [filter], args });
+      return { sub, seen: () => sub.messages() };
+    };
+  })
+  // Every test ends with the agents it spawned killed, without an afterEach in each file.
+  // eslint-disable-next-line no-empty-pattern -- vitest reads fixture dependencies from the pattern
+  .extend('killsAgents', { auto: true }, async ({}, { onCleanup }) => {
+    onCleanup(killAll);
+  });

@@ -3,14 +3,8 @@ import { join } from 'node:path';
 import { freePort } from '@ot-mqtt/broker';
 import { createBrokerTest } from '@ot-mqtt/broker/testing';
 import { connect, type MqttClient } from 'mqtt';
-import { afterEach, beforeAll, describe, expect } from 'vitest';
-import {
-  assertBuilt,
-  killAll,
-  spawnAgent,
-  waitFor,
-  brokerEnv,
-} from './agent-process.test-helper.js';
+import { afterEach, describe, expect } from 'vitest';
+import { brokerEnv, killAll, spawnAgent, waitFor } from './agent-process.test-helper.js';
 
 const mtimeMs = (path: string): number => {
   try {
@@ -28,7 +22,6 @@ const it = createBrokerTest({ persistence: true });
 
 describe('agent when the broker is away or crashes', () => {
   let subscriber: MqttClient | undefined;
-  beforeAll(assertBuilt);
   afterEach(() => {
     killAll();
     subscriber?.end(true);

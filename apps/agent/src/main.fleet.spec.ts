@@ -1,15 +1,8 @@
 import type { RunningMosquitto } from '@ot-mqtt/broker';
 import type { SubMessage } from '@ot-mqtt/broker/testing';
 import { TOPIC_KINDS, parsePayload } from '@ot-mqtt/tag-model';
-import { afterEach, beforeAll, describe, expect, vi } from 'vitest';
-import {
-  agentTest as it,
-  assertBuilt,
-  killAll,
-  spawnAgent,
-  waitFor,
-  brokerEnv,
-} from './agent-process.test-helper.js';
+import { describe, expect, vi } from 'vitest';
+import { agentTest as it, brokerEnv, spawnAgent, waitFor } from './agent-process.test-helper.js';
 
 /** One message as the third-party subscriber printed it. */
 type Seen = Pick<SubMessage, 'retain' | 'topic' | 'payload'>;
@@ -39,9 +32,6 @@ const contiguous = (sequences: readonly number[]) =>
   sequences.every((s, i) => i === 0 || s === sequences[i - 1]! + 1);
 
 describe('fleet mode against a real Mosquitto (issue 6)', () => {
-  beforeAll(assertBuilt);
-  afterEach(killAll);
-
   const env = (broker: RunningMosquitto, root: string, extra: Record<string, string>) => ({
     ...brokerEnv(broker),
     PUBLISH_INTERVAL: '0.3',

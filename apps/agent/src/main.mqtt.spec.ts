@@ -1,14 +1,12 @@
 import type { RunningMosquitto } from '@ot-mqtt/broker';
 import { TOPIC_KINDS, parsePayload } from '@ot-mqtt/tag-model';
-import { afterEach, beforeAll, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   agentTest as it,
-  assertBuilt,
-  killAll,
+  brokerEnv,
   spawnAgent,
   waitFor,
   type Spawned,
-  brokerEnv,
 } from './agent-process.test-helper.js';
 
 const sequenceOf = (payload: string): number | undefined =>
@@ -17,9 +15,6 @@ const statusOf = (payload: string): string | undefined =>
   (JSON.parse(payload) as { status?: string }).status;
 
 describe('agent against a real Mosquitto', () => {
-  beforeAll(assertBuilt);
-  afterEach(killAll);
-
   const agentEnv = (
     broker: RunningMosquitto,
     machineId: string,

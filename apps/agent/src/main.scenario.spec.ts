@@ -1,21 +1,11 @@
-import { afterEach, beforeAll, describe, expect } from 'vitest';
-import {
-  agentTest as it,
-  assertBuilt,
-  killAll,
-  spawnAgent,
-  waitFor,
-  brokerEnv,
-} from './agent-process.test-helper.js';
+import { describe, expect } from 'vitest';
+import { agentTest as it, brokerEnv, spawnAgent, waitFor } from './agent-process.test-helper.js';
 
 interface AlarmsPayload {
   tags?: Record<string, boolean>;
 }
 
 describe('agent SIM_SCENARIO against a real Mosquitto (issue 17)', () => {
-  beforeAll(assertBuilt);
-  afterEach(killAll);
-
   it('a shipped bad shift at 1000× real time publishes its alarms within seconds', async ({
     broker,
     subscribe,
