@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   BRIDGE_CONFIG_DIR,
@@ -12,18 +12,12 @@ import {
   type SecureMosquitto,
   type SecureSetup,
 } from '@ot-mqtt/broker';
+import { collectLines } from '@ot-mqtt/broker/testing';
 import { ADDRESSES, type Netlab } from './netlab.js';
 
 /** The built agent: the lab runs exactly what `npx nx serve agent` runs. */
-export const AGENT_MAIN = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'apps',
-  'agent',
-  'dist',
-  'main.js',
+export const AGENT_MAIN = fileURLToPath(
+  new URL('../../../apps/agent/dist/main.js', import.meta.url),
 );
 
 /** The account of a fleet agent on one shared connection, and its machines (docs/security.md). */
@@ -127,15 +121,8 @@ export function startInNamespace(
   });
   running.add(child);
   const lines: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    let rest = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      const parts = (rest + chunk).split('\n');
-      rest = parts.pop() ?? '';
-      lines.push(...parts);
-    });
-  }
+  for (const stream of [child.stdout, child.stderr])
+    collectLines(stream, (line) => lines.push(line));
   const exited = new Promise<number | string>((res) =>
     child.once('close', (code, signal) => {
       running.delete(child);
