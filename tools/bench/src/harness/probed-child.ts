@@ -12,7 +12,7 @@ export interface ChildUsage {
 /** A Node child that reports its own CPU time and RSS on request ({@link spawnProbed}). */
 export interface ProbedChild {
   readonly pid: number;
-  /** Asks the child for its {@link ChildUsage} (rejects if it does not answer within 5 s). */
+  /** Asks the child for its {@link ChildUsage} (rejects if it does not answer within 30 s). */
   usage(): Promise<ChildUsage>;
   /** The last few KB of its stderr, for diagnostics. */
   stderr(): string;
@@ -20,14 +20,20 @@ export interface ProbedChild {
   stop(graceMs?: number): Promise<void>;
 }
 
-// Loaded into the child with --import, before its own code: on SIGUSR2 it writes
-// "<cpu µs> <rss bytes>" to fd 3. /proc's utime + stime count 10 ms ticks, too coarse for an agent
-// that uses a few hundred ms in a whole window; the child's own counter is exact to the µs.
+// Loaded into the child with --import, before its own code: says `ready` on fd 3 once its handler
+// is in place (a SIGUSR2 before that would kill the child, and a loaded machine can take seconds to
+// get there), then on each SIGUSR2 writes "<cpu µs> <rss bytes>". /proc's utime + stime count
+// 10 ms ticks, too coarse for an agent that uses a few hundred ms in a whole window; the child's
+// own counter is exact to the µs.
 const PROBE = `import { writeSync } from 'node:fs';
 process.on('SIGUSR2', () => {
   const { user, system } = process.cpuUsage();
   writeSync(3, user + system + ' ' + process.memoryUsage.rss() + '\\n');
-});`;
+});
+writeSync(3, 'ready\\n');`;
+
+const timeout = (message: string) =>
+  new Promise<never>((_, reject) => setTimeout(() => reject(new Error(message)), 30_000).unref());
 
 /** Runs `node <script>` with `env` added, the usage probe preloaded, stdout ignored. */
 export function spawnProbed(script: string, env: Readonly<Record<string, string>>): ProbedChild {
@@ -41,7 +47,10 @@ export function spawnProbed(script: string, env: Readonly<Record<string, string>
     err = (err + chunk.toString()).slice(-4096);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const waiting: Array<(line: string) => void> = [];
+  let ready = (): void => undefined;
+  const probeReady = new Promise<void>((resolve) => (ready = resolve));
+  // The first line is the probe's `ready`; each later one answers one usage() in order.
+  const waiting: Array<(line: string) => void> = [() => ready()];
   let buffered = '';
   (child.stdio[3] as Readable).on('data', (chunk: Buffer) => {
     buffered += chunk.toString();
@@ -53,19 +62,17 @@ export function spawnProbed(script: string, env: Readonly<Record<string, string>
   });
   return {
     pid: child.pid ?? -1,
-    usage: () =>
-      new Promise<ChildUsage>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`pid ${child.pid}: no usage report`)),
-          5000,
-        );
+    usage: async () => {
+      await Promise.race([probeReady, timeout(`pid ${child.pid}: the usage probe never started`)]);
+      const report = new Promise<ChildUsage>((resolve) => {
         waiting.push((line) => {
-          clearTimeout(timer);
           const [cpu, rss] = line.split(' ').map(Number);
           resolve({ cpuUs: cpu!, rssMb: rss! / 1024 / 1024 });
         });
         child.kill('SIGUSR2');
-      }),
+      });
+      return Promise.race([report, timeout(`pid ${child.pid}: no usage report`)]);
+    },
     stderr: () => err,
     async stop(graceMs = 3000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
