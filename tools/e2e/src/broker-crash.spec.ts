@@ -1,14 +1,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBrokerTest } from '@ot-mqtt/broker/testing';
-import { afterEach, beforeAll, describe, expect, vi } from 'vitest';
-import {
-  assertAlive,
-  assertBuilt,
-  killAll,
-  startAgent,
-  startViewer,
-} from './processes.test-helper.js';
+import { afterEach, describe, expect, vi } from 'vitest';
+import { assertAlive, killAll, startAgent, startViewer } from './processes.test-helper.js';
 import { completeScans, connected, events, records } from './viewer-output.test-helper.js';
 
 const mtimeMs = (path: string): number => {
@@ -22,7 +16,6 @@ const mtimeMs = (path: string): number => {
 // The project's development config, persistence on (it autosaves every 5 s).
 const it = createBrokerTest({ persistence: true });
 const poll = (timeout: number) => ({ timeout, interval: 25 });
-beforeAll(assertBuilt);
 afterEach(killAll);
 
 describe('the system across a broker crash', () => {

@@ -120,11 +120,22 @@ export function run(
 
 /** The built agent (`node apps/agent/dist/main.js`). */
 export const startAgent = (env: Record<string, string>, args: readonly string[] = []): Running =>
-  run('agent', process.execPath, [AGENT_MAIN, ...args], env);
+  startBuilt('agent', AGENT_MAIN, env, args);
 
 /** The built viewer (`node apps/viewer/dist/main.js`). */
 export const startViewer = (env: Record<string, string>, args: readonly string[] = []): Running =>
-  run('viewer', process.execPath, [VIEWER_MAIN, ...args], env);
+  startBuilt('viewer', VIEWER_MAIN, env, args);
+
+/** `node <main> …args`, failing first with the command that fixes it when the apps are not built. */
+function startBuilt(
+  name: string,
+  main: string,
+  env: Record<string, string>,
+  args: readonly string[],
+): Running {
+  assertBuilt();
+  return run(name, process.execPath, [main, ...args], env);
+}
 
 /** Lines parsed as JSON objects; other lines are skipped. */
 export function jsonLines(lines: readonly string[]): Record<string, unknown>[] {

@@ -3,14 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brokerTest as it, mosquittoPub } from '@ot-mqtt/broker/testing';
 import { PackmlPayloadSchema, parsePayload } from '@ot-mqtt/tag-model';
-import { afterEach, beforeAll, describe, expect, vi } from 'vitest';
-import {
-  assertAlive,
-  assertBuilt,
-  killAll,
-  startAgent,
-  startViewer,
-} from './processes.test-helper.js';
+import { afterEach, describe, expect, vi } from 'vitest';
+import { assertAlive, killAll, startAgent, startViewer } from './processes.test-helper.js';
 import {
   completeScans,
   connected,
@@ -23,7 +17,6 @@ import {
 // The whole system as a user runs it: the project's development broker config (both listeners),
 // the built agent publishing, the built viewer and mosquitto_sub subscribing. One broker for the
 // file; each test has its own topic root and client ids, so nothing leaks between tests.
-beforeAll(assertBuilt);
 afterEach(killAll);
 const poll = (timeout: number) => ({ timeout, interval: 25 });
 
