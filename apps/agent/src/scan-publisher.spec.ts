@@ -7,7 +7,11 @@ import {
   type TagMetadata,
 } from '@ot-mqtt/tag-model';
 import { describe, expect, it } from 'vitest';
-import { createScanPublisher, type PublishFn } from './scan-publisher.js';
+import {
+  createScanPublisher,
+  type PublishFn,
+  type ScanPublisherOptions,
+} from './scan-publisher.js';
 
 /** A valid scan built from the tag metadata: booleans off, numbers at the bottom of their range. */
 function idleTags(): BottleFillerTags {
@@ -45,16 +49,21 @@ function fakeClient() {
 
 const flush = () => new Promise<void>((r) => setImmediate(r));
 
+/** A publisher of filler-01 under plc/bottlefiller that ignores failures unless told otherwise. */
+const publisherOn = (publish: PublishFn, options: Partial<ScanPublisherOptions> = {}) =>
+  createScanPublisher({
+    publish,
+    machineId: 'filler-01',
+    root: 'plc/bottlefiller',
+    onFailure: () => undefined,
+    onInvalid: () => undefined,
+    ...options,
+  });
+
 describe('scan publisher', () => {
   it('publishes a scan as seven valid messages sharing one sequence number, data first', () => {
     const { sent, publish } = fakeClient();
-    const publisher = createScanPublisher({
-      publish,
-      machineId: 'filler-01',
-      root: 'plc/bottlefiller',
-      onFailure: () => undefined,
-      onInvalid: () => undefined,
-    });
+    const publisher = publisherOn(publish);
     publisher.publish(idleTags(), new Date('2025-03-01T08:30:00.000Z'));
     publisher.publish(idleTags(), new Date('2025-03-01T08:30:02.000Z'));
     expect(sent.map((s) => s.topic).slice(0, 7)).toEqual(
@@ -71,12 +80,8 @@ describe('scan publisher', () => {
   it('counts acknowledged and failed messages as the broker answers', async () => {
     const { sent, publish } = fakeClient();
     const failures: string[] = [];
-    const publisher = createScanPublisher({
-      publish,
-      machineId: 'filler-01',
-      root: 'plc/bottlefiller',
+    const publisher = publisherOn(publish, {
       onFailure: (_e, topic) => failures.push(topic),
-      onInvalid: () => undefined,
     });
     publisher.publish(idleTags(), new Date());
     publisher.publish(idleTags(), new Date());
@@ -99,13 +104,8 @@ describe('scan publisher', () => {
   it('reports each acknowledged message with its publish-to-PUBACK time, and nothing for a failed one', async () => {
     const { sent, publish } = fakeClient();
     const acked: number[] = [];
-    const publisher = createScanPublisher({
-      publish,
+    const publisher = publisherOn(publish, {
       onAcked: (ms) => acked.push(ms),
-      machineId: 'filler-01',
-      root: 'plc/bottlefiller',
-      onFailure: () => undefined,
-      onInvalid: () => undefined,
     });
     publisher.publish(idleTags(), new Date());
     const before = performance.now();
@@ -119,11 +119,7 @@ describe('scan publisher', () => {
   it('skips a scan the tag model rejects instead of crashing, leaving a visible gap', () => {
     const { sent, publish } = fakeClient();
     const invalid: number[] = [];
-    const publisher = createScanPublisher({
-      publish,
-      machineId: 'filler-01',
-      root: 'plc/bottlefiller',
-      onFailure: () => undefined,
+    const publisher = publisherOn(publish, {
       onInvalid: (_e, sequence) => invalid.push(sequence),
     });
     const bad = idleTags();
@@ -137,13 +133,9 @@ describe('scan publisher', () => {
 
   it('puts the machine id in the topic for fleets', () => {
     const { sent, publish } = fakeClient();
-    createScanPublisher({
-      publish,
+    publisherOn(publish, {
       machineId: 'filler-42',
-      root: 'plc/bottlefiller',
       includeMachineLevel: true,
-      onFailure: () => undefined,
-      onInvalid: () => undefined,
     }).publish(idleTags(), new Date());
     expect(sent[0]?.topic).toBe('plc/bottlefiller/filler-42/data');
   });
