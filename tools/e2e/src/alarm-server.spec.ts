@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { brokerTest as it, mosquittoPub, type MosquittoSub } from '@ot-mqtt/broker/testing';
 import { AlarmEventPayloadSchema, type AlarmEventPayload } from '@ot-mqtt/tag-model';
-import { afterEach, beforeAll, describe, expect, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, onTestFinished, vi } from 'vitest';
 import {
   assertAlive,
   assertBuilt,
@@ -71,9 +71,11 @@ async function startStack(
     topics: readonly string[];
     qos?: 0 | 1 | 2;
   }) => Promise<MosquittoSub>,
-): Promise<Stack & { cleanup(): void }> {
+): Promise<Stack> {
   const root = `e2e/alarms-${name}/plc/bottlefiller`;
   const dir = mkdtempSync(join(tmpdir(), 'e2e-alarms-'));
+  // The stack's processes are killed by afterEach; its folder goes when the test ends.
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   const events = await mosquittoSub({ url: broker.url, topics: [`${root}/alarms/events`], qos: 1 });
   const replies = await mosquittoSub({
     url: broker.url,
@@ -156,7 +158,6 @@ async function startStack(
       expect(await gateway.stop(30_000)).toBe(0);
       ({ gateway, url } = await startGateway(gatewayEnv));
     },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
   // The line runs and its scans are stored before anything is injected.
   await vi.waitFor(async () => {
@@ -179,6 +180,13 @@ type Row = {
 const alarmOf = async (stack: Stack, alarm: string) =>
   ((await stack.get('/api/alarms?state=all&machineId=filler-01')) as Row[]).find(
     (r) => r.alarm === alarm,
+  );
+
+/** Waits until the stack's alarm events topic carried an event with these fields. */
+const untilEvent = (stack: Stack, fields: Record<string, unknown>) =>
+  vi.waitFor(
+    () => expect(stack.seen()).toContainEqual(expect.objectContaining(fields)),
+    poll(10_000),
   );
 
 /** Waits until `alarm` of the stack's machine matches `expected` (state, active…). */
@@ -212,96 +220,80 @@ describe('gateway alarm server end to end (agent → Mosquitto → gateway → R
   }) => {
     const startedAt = new Date().toISOString();
     const stack = await startStack('ack', broker, mosquittoSub);
-    try {
-      expect(await stack.command('inject-fault', 'jamValve')).toMatchObject({ accepted: true });
-      await untilAlarm(stack, 'Overfill', {
-        state: 'unacknowledged-active',
-        active: true,
-        firstOut: true,
-      });
-      // Unacknowledged first in the default list.
-      expect(((await stack.get('/api/alarms')) as Row[])[0]).toMatchObject({ alarm: 'Overfill' });
-      await vi.waitFor(
-        () =>
-          expect(stack.seen()).toContainEqual(
-            expect.objectContaining({
-              alarm: 'Overfill',
-              event: 'raised',
-              machineId: 'filler-01',
-              firstOut: true,
-            }),
-          ),
-        poll(10_000),
-      );
+    expect(await stack.command('inject-fault', 'jamValve')).toMatchObject({ accepted: true });
+    await untilAlarm(stack, 'Overfill', {
+      state: 'unacknowledged-active',
+      active: true,
+      firstOut: true,
+    });
+    // Unacknowledged first in the default list.
+    expect(((await stack.get('/api/alarms')) as Row[])[0]).toMatchObject({ alarm: 'Overfill' });
+    await untilEvent(stack, {
+      alarm: 'Overfill',
+      event: 'raised',
+      machineId: 'filler-01',
+      firstOut: true,
+    });
 
-      const none = await stack.ack('Overfill');
-      expect(none).toMatchObject({ status: 401, body: { parameter: 'Authorization' } });
-      const wrong = await stack.ack('Overfill', 'not-the-operator-token');
-      expect(wrong.status).toBe(401);
-      const ok = await stack.ack('Overfill', OPERATOR);
-      expect(ok).toMatchObject({
-        status: 200,
-        body: { state: 'acknowledged-active', active: true, acknowledgedBy: 'anna' },
-      });
-      await vi.waitFor(
-        () =>
-          expect(stack.seen()).toContainEqual(
-            expect.objectContaining({
-              alarm: 'Overfill',
-              event: 'acknowledged',
-              user: 'anna',
-              state: 'acknowledged-active',
-            }),
-          ),
-        poll(10_000),
-      );
-      // Acknowledging never clears the latched PLC alarm: later scans still carry it.
-      const latest = async () =>
-        (await stack.get('/api/machines/filler-01/latest')) as {
-          sequence: number;
-          tags: Record<string, unknown>;
-        };
-      const at = (await latest()).sequence;
-      await vi.waitFor(
-        async () => expect((await latest()).sequence).toBeGreaterThan(at + 2),
-        poll(10_000),
-      );
-      expect((await latest()).tags['Overfill']).toBe(true);
-      expect(await alarmOf(stack, 'Overfill')).toMatchObject({ state: 'acknowledged-active' });
-
-      // Only the machine's reset does (after maintenance repaired the valve).
-      expect(await stack.command('clear-fault', 'jamValve')).toMatchObject({ accepted: true });
-      expect(await stack.command('reset')).toMatchObject({ accepted: true });
-      await untilAlarm(stack, 'Overfill', { state: 'normal', active: false });
-      // OEE over the stored scans: the fault (and the Idle after reset) cost availability.
-      const oee = (await stack.get(`/api/machines/filler-01/oee?from=${startedAt}`)) as {
-        window: { plannedMs: number; runMs: number; availability: number };
+    const none = await stack.ack('Overfill');
+    expect(none).toMatchObject({ status: 401, body: { parameter: 'Authorization' } });
+    const wrong = await stack.ack('Overfill', 'not-the-operator-token');
+    expect(wrong.status).toBe(401);
+    const ok = await stack.ack('Overfill', OPERATOR);
+    expect(ok).toMatchObject({
+      status: 200,
+      body: { state: 'acknowledged-active', active: true, acknowledgedBy: 'anna' },
+    });
+    await untilEvent(stack, {
+      alarm: 'Overfill',
+      event: 'acknowledged',
+      user: 'anna',
+      state: 'acknowledged-active',
+    });
+    // Acknowledging never clears the latched PLC alarm: later scans still carry it.
+    const latest = async () =>
+      (await stack.get('/api/machines/filler-01/latest')) as {
+        sequence: number;
+        tags: Record<string, unknown>;
       };
-      expect(oee.window.plannedMs).toBeGreaterThan(oee.window.runMs);
-      expect(oee.window.availability).toBeGreaterThan(0);
-      expect(oee.window.availability).toBeLessThan(1);
-      const journal = (await stack.get('/api/alarms/journal?alarm=Overfill')) as {
-        event: string;
-        state: string;
-      }[];
-      expect(journal.map((e) => [e.event, e.state])).toEqual([
-        ['raised', 'unacknowledged-active'],
-        ['acknowledged', 'acknowledged-active'],
-        ['cleared', 'normal'],
-      ]);
-      await vi.waitFor(
-        () =>
-          expect(
-            stack
-              .seen()
-              .filter((e) => e.alarm === 'Overfill')
-              .map((e) => e.event),
-          ).toEqual(['raised', 'acknowledged', 'cleared']),
-        poll(10_000),
-      );
-    } finally {
-      stack.cleanup();
-    }
+    const at = (await latest()).sequence;
+    await vi.waitFor(
+      async () => expect((await latest()).sequence).toBeGreaterThan(at + 2),
+      poll(10_000),
+    );
+    expect((await latest()).tags['Overfill']).toBe(true);
+    expect(await alarmOf(stack, 'Overfill')).toMatchObject({ state: 'acknowledged-active' });
+
+    // Only the machine's reset does (after maintenance repaired the valve).
+    expect(await stack.command('clear-fault', 'jamValve')).toMatchObject({ accepted: true });
+    expect(await stack.command('reset')).toMatchObject({ accepted: true });
+    await untilAlarm(stack, 'Overfill', { state: 'normal', active: false });
+    // OEE over the stored scans: the fault (and the Idle after reset) cost availability.
+    const oee = (await stack.get(`/api/machines/filler-01/oee?from=${startedAt}`)) as {
+      window: { plannedMs: number; runMs: number; availability: number };
+    };
+    expect(oee.window.plannedMs).toBeGreaterThan(oee.window.runMs);
+    expect(oee.window.availability).toBeGreaterThan(0);
+    expect(oee.window.availability).toBeLessThan(1);
+    const journal = (await stack.get('/api/alarms/journal?alarm=Overfill')) as {
+      event: string;
+      state: string;
+    }[];
+    expect(journal.map((e) => [e.event, e.state])).toEqual([
+      ['raised', 'unacknowledged-active'],
+      ['acknowledged', 'acknowledged-active'],
+      ['cleared', 'normal'],
+    ]);
+    await vi.waitFor(
+      () =>
+        expect(
+          stack
+            .seen()
+            .filter((e) => e.alarm === 'Overfill')
+            .map((e) => e.event),
+        ).toEqual(['raised', 'acknowledged', 'cleared']),
+      poll(10_000),
+    );
   });
 
   it('clear before ack: unacknowledged-returned-to-normal, kept across a gateway restart, then normal on ack', async ({
@@ -309,36 +301,32 @@ describe('gateway alarm server end to end (agent → Mosquitto → gateway → R
     mosquittoSub,
   }) => {
     const stack = await startStack('rtn', broker, mosquittoSub);
-    try {
-      await stack.command('inject-fault', 'jamValve');
-      await untilAlarm(stack, 'Overfill', { state: 'unacknowledged-active' });
-      await stack.command('clear-fault', 'jamValve');
-      await stack.command('reset');
-      await untilAlarm(stack, 'Overfill', {
-        state: 'unacknowledged-returned-to-normal',
-        active: false,
-      });
-      // The agent stops too: after the restart no scan tells the gateway the machine's topic
-      // layout; the journal does (the event below must reach the single-filler topic).
-      expect(await stack.agent.stop(30_000)).toBe(0);
-      await stack.restartGateway();
-      expect(await alarmOf(stack, 'Overfill')).toMatchObject({
-        state: 'unacknowledged-returned-to-normal',
-      });
-      const ok = await stack.ack('Overfill', OPERATOR);
-      expect(ok).toMatchObject({ status: 200, body: { state: 'normal', acknowledgedBy: 'anna' } });
-      await vi.waitFor(
-        () =>
-          expect(stack.seen().map((e) => [e.event, e.state])).toEqual([
-            ['raised', 'unacknowledged-active'],
-            ['cleared', 'unacknowledged-returned-to-normal'],
-            ['acknowledged', 'normal'],
-          ]),
-        poll(10_000),
-      );
-    } finally {
-      stack.cleanup();
-    }
+    await stack.command('inject-fault', 'jamValve');
+    await untilAlarm(stack, 'Overfill', { state: 'unacknowledged-active' });
+    await stack.command('clear-fault', 'jamValve');
+    await stack.command('reset');
+    await untilAlarm(stack, 'Overfill', {
+      state: 'unacknowledged-returned-to-normal',
+      active: false,
+    });
+    // The agent stops too: after the restart no scan tells the gateway the machine's topic
+    // layout; the journal does (the event below must reach the single-filler topic).
+    expect(await stack.agent.stop(30_000)).toBe(0);
+    await stack.restartGateway();
+    expect(await alarmOf(stack, 'Overfill')).toMatchObject({
+      state: 'unacknowledged-returned-to-normal',
+    });
+    const ok = await stack.ack('Overfill', OPERATOR);
+    expect(ok).toMatchObject({ status: 200, body: { state: 'normal', acknowledgedBy: 'anna' } });
+    await vi.waitFor(
+      () =>
+        expect(stack.seen().map((e) => [e.event, e.state])).toEqual([
+          ['raised', 'unacknowledged-active'],
+          ['cleared', 'unacknowledged-returned-to-normal'],
+          ['acknowledged', 'normal'],
+        ]),
+      poll(10_000),
+    );
   });
 
   it('first-out: the alarm that opened the cascade is marked, the one that followed is not', async ({
@@ -346,26 +334,22 @@ describe('gateway alarm server end to end (agent → Mosquitto → gateway → R
     mosquittoSub,
   }) => {
     const stack = await startStack('first', broker, mosquittoSub);
-    try {
-      await stack.command('inject-fault', 'jamValve');
-      await untilAlarm(stack, 'Overfill', { state: 'unacknowledged-active' });
-      // The tank drains (supply lost) while the line stands faulted: LowProductLevel follows.
-      await stack.command('inject-fault', 'emptyTank');
-      await untilAlarm(
-        stack,
-        'LowProductLevel',
-        {
-          state: 'unacknowledged-active',
-        },
-        60_000,
-      );
-      const rows = (await stack.get('/api/alarms')) as Row[];
-      expect(rows.map((r) => [r.alarm, r.firstOut])).toEqual([
-        ['LowProductLevel', false],
-        ['Overfill', true],
-      ]);
-    } finally {
-      stack.cleanup();
-    }
+    await stack.command('inject-fault', 'jamValve');
+    await untilAlarm(stack, 'Overfill', { state: 'unacknowledged-active' });
+    // The tank drains (supply lost) while the line stands faulted: LowProductLevel follows.
+    await stack.command('inject-fault', 'emptyTank');
+    await untilAlarm(
+      stack,
+      'LowProductLevel',
+      {
+        state: 'unacknowledged-active',
+      },
+      60_000,
+    );
+    const rows = (await stack.get('/api/alarms')) as Row[];
+    expect(rows.map((r) => [r.alarm, r.firstOut])).toEqual([
+      ['LowProductLevel', false],
+      ['Overfill', true],
+    ]);
   });
 });
