@@ -48,9 +48,8 @@ function connect(login?: BrokerLogin): void {
     config.mqttUrl,
     store,
     { onAlarmEvent: (m) => alarms.onEvent(m), onCommandReply: (m) => commands.onReply(m) },
-    // The naive baseline takes every message as its own task, as a page without the worker's
-    // batching would.
-    { ...(login ? { login } : {}), batchMs: renderMode === 'naive' ? 0 : 100 },
+    // The naive baseline: mqtt.js on the main thread, a task per message.
+    { ...(login ? { login } : {}), runIn: renderMode === 'naive' ? 'page' : 'worker' },
   );
 }
 

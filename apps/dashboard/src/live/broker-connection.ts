@@ -1,6 +1,6 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
 import { MqttClientError, type MqttMessage, type PublishOptions } from '@ot-mqtt/mqtt-client';
-import type { BrokerLogin, BrokerStatus } from './broker-link.js';
+import type { BrokerLogin, BrokerStatus, Channel } from './broker-link.js';
 import type { WorkerEvent, WorkerRequest } from './broker-worker-protocol.js';
 import type { FleetStore } from './fleet-store.js';
 
@@ -24,11 +24,25 @@ export interface BrokerConnection {
 export interface ConnectOptions {
   readonly login?: BrokerLogin;
   /**
-   * Messages reach the page in batches this far apart, ms (default 100: a few tasks a second
-   * instead of one per WebSocket frame; data age and staleness count from each message's own
-   * arrival). 0 hands each message over at once — the benchmark's naive baseline.
+   * `worker` (default): the connection runs in broker-worker.ts and messages reach the page in
+   * batches 100 ms apart — a few tasks a second instead of one per WebSocket frame (data age and
+   * staleness count from each message's own arrival). `page`: the connection runs on the page's
+   * main thread, a task per message — the benchmark's naive baseline.
    */
-  readonly batchMs?: number;
+  readonly runIn?: 'worker' | 'page';
+}
+
+/** Where the messages of a connection go on the page: the store, in arrival order, and the side channels. */
+function deliverTo(store: FleetStore, side: SideChannels) {
+  return (channel: Channel, topic: string, payload: Uint8Array, receivedAt: number) => {
+    if (channel === 'live') {
+      store.ingest(topic, payload, receivedAt);
+      return;
+    }
+    const message: MqttMessage = { topic, payload, qos: 0, retain: false, dup: false };
+    if (channel === 'alarm-event') side.onAlarmEvent(message);
+    else side.onCommandReply(message);
+  };
 }
 
 /**
@@ -41,6 +55,18 @@ export function connectBroker(
   side: SideChannels,
   options: ConnectOptions = {},
 ): BrokerConnection {
+  return options.runIn === 'page'
+    ? connectInPage(url, store, side, options.login)
+    : connectInWorker(url, store, side, options.login);
+}
+
+function connectInWorker(
+  url: string,
+  store: FleetStore,
+  side: SideChannels,
+  login: BrokerLogin | undefined,
+): BrokerConnection {
+  const deliver = deliverTo(store, side);
   const status = signal<BrokerStatus>({ status: 'connecting' });
   const worker = new Worker(new URL('./broker-worker.ts', import.meta.url), { type: 'module' });
   const send = (request: WorkerRequest) => worker.postMessage(request);
@@ -51,20 +77,7 @@ export function connectBroker(
     const data = event.data;
     switch (data.type) {
       case 'messages':
-        for (const m of data.messages) {
-          if (m.channel === 'live') store.ingest(m.topic, m.payload, m.receivedAt);
-          else {
-            const message: MqttMessage = {
-              topic: m.topic,
-              payload: m.payload,
-              qos: 0,
-              retain: false,
-              dup: false,
-            };
-            if (m.channel === 'alarm-event') side.onAlarmEvent(message);
-            else side.onCommandReply(message);
-          }
-        }
+        for (const m of data.messages) deliver(m.channel, m.topic, m.payload, m.receivedAt);
         break;
       case 'status':
         status.value = data.status;
@@ -97,8 +110,8 @@ export function connectBroker(
     type: 'open',
     url,
     root: store.topicRoot,
-    batchMs: options.batchMs ?? 100,
-    ...(options.login ? { login: options.login } : {}),
+    batchMs: 100,
+    ...(login ? { login } : {}),
   });
   return {
     status,
@@ -120,5 +133,36 @@ export function connectBroker(
       for (const call of pending.values()) call.reject(new Error('connection closed'));
       pending.clear();
     },
+  };
+}
+
+/** The naive baseline: mqtt.js on the main thread (loaded on demand: not in the first load). */
+function connectInPage(
+  url: string,
+  store: FleetStore,
+  side: SideChannels,
+  login: BrokerLogin | undefined,
+): BrokerConnection {
+  const deliver = deliverTo(store, side);
+  const status = signal<BrokerStatus>({ status: 'connecting' });
+  const link = import('./broker-link.js').then(({ openBrokerLink }) =>
+    openBrokerLink(
+      url,
+      store.topicRoot,
+      {
+        message: (channel, message, receivedAt) =>
+          deliver(channel, message.topic, message.payload, receivedAt),
+        status: (next) => (status.value = next),
+        refused: (filter, reason, at) =>
+          store.problem(filter, `subscription refused: ${reason}`, at),
+      },
+      login,
+    ),
+  );
+  return {
+    status,
+    publish: async (topic, payload, publishOptions) =>
+      (await link).publish(topic, payload, publishOptions),
+    close: async () => (await link).close(),
   };
 }

@@ -1,4 +1,5 @@
 import { parsePayload, TAGS, type BottleFillerTags } from '@ot-mqtt/tag-model';
+import { exampleConnection } from '@ot-mqtt/tag-model/testing';
 import { createBottleFiller } from '@ot-mqtt/plc-sim';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -114,13 +115,9 @@ describe('validateMessage (the page checks scans without zod)', () => {
   });
 
   it('connection payloads: the same verdict as parsePayload', () => {
-    const base = {
-      schemaVersion: 1,
-      status: 'online',
-      timestamp: '2026-01-15T08:30:00.000Z',
-      machineId: 'filler-0001',
-      publishIntervalMs: 2000,
-    };
+    const base = JSON.parse(
+      exampleConnection('online', { publishIntervalMs: 2000 }).payload,
+    ) as object;
     const cases = [
       base,
       { ...base, status: 'maybe' },

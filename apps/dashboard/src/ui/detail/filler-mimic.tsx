@@ -75,6 +75,7 @@ export function FillerMimic(props: {
     );
   }
   const on = (b: boolean) => (b ? 'mimic-on' : 'mimic-off');
+  const motor = (running: boolean) => (running ? 'mimic-running' : 'mimic-equipment');
   const level = t.analog.FillLevel / 100;
   return (
     <svg
@@ -94,42 +95,11 @@ export function FillerMimic(props: {
         class={t.outputs.FillValve ? 'mimic-valve-open' : 'mimic-valve-closed'}
       />
       <path d="M 270 205 L 320 205 L 320 222" class="mimic-pipe" />
-      {/* Bottle at the filler */}
-      <rect
-        x="305"
-        y="225"
-        width="30"
-        height="45"
-        rx="4"
-        class={t.inputs.BottleAtFill ? 'mimic-bottle' : 'mimic-bottle-absent'}
-      />
-      {t.inputs.BottleAtFill ? (
-        <rect x="307" y={268 - 41 * level} width="26" height={41 * level} class="mimic-product" />
-      ) : null}
-      {/* Capper */}
-      <rect
-        x="470"
-        y="175"
-        width="70"
-        height="45"
-        class={t.outputs.CappingMotor ? 'mimic-running' : 'mimic-equipment'}
-      />
-      <rect
-        x="490"
-        y="225"
-        width="30"
-        height="45"
-        rx="4"
-        class={t.inputs.BottleAtCap ? 'mimic-bottle' : 'mimic-bottle-absent'}
-      />
-      {/* Conveyor */}
-      <rect
-        x="230"
-        y="272"
-        width="420"
-        height="10"
-        class={t.outputs.ConveyorMotor ? 'mimic-running' : 'mimic-equipment'}
-      />
+      {/* Bottle at the filler, capper with its bottle, conveyor */}
+      <Bottle x={305} present={t.inputs.BottleAtFill} level={level} />
+      <rect x="470" y="175" width="70" height="45" class={motor(t.outputs.CappingMotor)} />
+      <Bottle x={490} present={t.inputs.BottleAtCap} />
+      <rect x="230" y="272" width="420" height="10" class={motor(t.outputs.ConveyorMotor)} />
       {[250, 330, 410, 490, 570, 630].map((x) => (
         <circle key={x} cx={x} cy="277" r="4" class="mimic-roller" />
       ))}
@@ -160,5 +130,25 @@ export function FillerMimic(props: {
         </text>
       ))}
     </svg>
+  );
+}
+
+/** A bottle on the line (an outline where none is), filled to `level` (0–1) when given. */
+function Bottle(props: { x: number; present: boolean; level?: number }) {
+  const { x, present, level } = props;
+  return (
+    <>
+      <rect
+        x={x}
+        y="225"
+        width="30"
+        height="45"
+        rx="4"
+        class={present ? 'mimic-bottle' : 'mimic-bottle-absent'}
+      />
+      {present && level !== undefined ? (
+        <rect x={x + 2} y={268 - 41 * level} width="26" height={41 * level} class="mimic-product" />
+      ) : null}
+    </>
   );
 }
