@@ -1,6 +1,6 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
 import { MqttClientError, type MqttMessage, type PublishOptions } from '@ot-mqtt/mqtt-client';
-import type { BrokerLogin, BrokerStatus, Channel } from './broker-link.js';
+import type { BrokerLink, BrokerLogin, BrokerStatus, LinkSink } from './broker-link.js';
 import type { WorkerEvent, WorkerRequest } from './broker-worker-protocol.js';
 import type { FleetStore } from './fleet-store.js';
 
@@ -32,22 +32,9 @@ export interface ConnectOptions {
   readonly runIn?: 'worker' | 'page';
 }
 
-/** Where the messages of a connection go on the page: the store, in arrival order, and the side channels. */
-function deliverTo(store: FleetStore, side: SideChannels) {
-  return (channel: Channel, topic: string, payload: Uint8Array, receivedAt: number) => {
-    if (channel === 'live') {
-      store.ingest(topic, payload, receivedAt);
-      return;
-    }
-    const message: MqttMessage = { topic, payload, qos: 0, retain: false, dup: false };
-    if (channel === 'alarm-event') side.onAlarmEvent(message);
-    else side.onCommandReply(message);
-  };
-}
-
 /**
- * Opens the page's broker connection in a dedicated worker (broker-worker.ts) and feeds what it
- * receives to `store` and `side`, in arrival order.
+ * Opens the page's broker connection — in a dedicated worker (broker-worker.ts) unless
+ * `options.runIn` says `page` — and feeds what it receives to `store` and `side`, in arrival order.
  */
 export function connectBroker(
   url: string,
@@ -55,19 +42,50 @@ export function connectBroker(
   side: SideChannels,
   options: ConnectOptions = {},
 ): BrokerConnection {
-  return options.runIn === 'page'
-    ? connectInPage(url, store, side, options.login)
-    : connectInWorker(url, store, side, options.login);
+  const status = signal<BrokerStatus>({ status: 'connecting' });
+  const sink: LinkSink = {
+    message(channel, topic, payload, receivedAt) {
+      if (channel === 'live') {
+        store.ingest(topic, payload, receivedAt);
+        return;
+      }
+      const message: MqttMessage = { topic, payload, qos: 0, retain: false, dup: false };
+      if (channel === 'alarm-event') side.onAlarmEvent(message);
+      else side.onCommandReply(message);
+    },
+    status: (next) => (status.value = next),
+    refused: (filter, reason, at) => store.problem(filter, `subscription refused: ${reason}`, at),
+  };
+  const link =
+    options.runIn === 'page'
+      ? linkInPage(url, store.topicRoot, sink, options.login)
+      : linkInWorker(url, store.topicRoot, sink, options.login);
+  return { status, publish: link.publish, close: link.close };
 }
 
-function connectInWorker(
+/** The naive baseline: mqtt.js on the main thread (loaded on demand: not in the first load). */
+function linkInPage(
   url: string,
-  store: FleetStore,
-  side: SideChannels,
+  root: string,
+  sink: LinkSink,
   login: BrokerLogin | undefined,
-): BrokerConnection {
-  const deliver = deliverTo(store, side);
-  const status = signal<BrokerStatus>({ status: 'connecting' });
+): BrokerLink {
+  const link = import('./broker-link.js').then(({ openBrokerLink }) =>
+    openBrokerLink(url, root, sink, login),
+  );
+  return {
+    publish: async (topic, payload, options) => (await link).publish(topic, payload, options),
+    close: async () => (await link).close(),
+  };
+}
+
+/** The link in broker-worker.ts, spoken to by messages (broker-worker-protocol.ts). */
+function linkInWorker(
+  url: string,
+  root: string,
+  sink: LinkSink,
+  login: BrokerLogin | undefined,
+): BrokerLink {
   const worker = new Worker(new URL('./broker-worker.ts', import.meta.url), { type: 'module' });
   const send = (request: WorkerRequest) => worker.postMessage(request);
   const pending = new Map<number, { resolve(): void; reject(error: Error): void }>();
@@ -77,13 +95,13 @@ function connectInWorker(
     const data = event.data;
     switch (data.type) {
       case 'messages':
-        for (const m of data.messages) deliver(m.channel, m.topic, m.payload, m.receivedAt);
+        for (const m of data.messages) sink.message(m.channel, m.topic, m.payload, m.receivedAt);
         break;
       case 'status':
-        status.value = data.status;
+        sink.status(data.status);
         break;
       case 'refused':
-        store.problem(data.filter, `subscription refused: ${data.reason}`, data.at);
+        sink.refused(data.filter, data.reason, data.at);
         break;
       case 'published': {
         const call = pending.get(data.id);
@@ -104,22 +122,15 @@ function connectInWorker(
   };
   worker.onerror = (event) => {
     event.preventDefault();
-    status.value = { status: 'closed', detail: `broker worker failed: ${event.message}` };
+    sink.status({ status: 'closed', detail: `broker worker failed: ${event.message}` });
   };
-  send({
-    type: 'open',
-    url,
-    root: store.topicRoot,
-    batchMs: 100,
-    ...(login ? { login } : {}),
-  });
+  send({ type: 'open', url, root, batchMs: 100, ...(login ? { login } : {}) });
   return {
-    status,
-    publish(topic, payload, publishOptions) {
+    publish(topic, payload, options) {
       const id = nextId++;
       return new Promise<void>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        send({ type: 'publish', id, topic, payload, options: publishOptions });
+        send({ type: 'publish', id, topic, payload, options });
       });
     },
     async close() {
@@ -133,36 +144,5 @@ function connectInWorker(
       for (const call of pending.values()) call.reject(new Error('connection closed'));
       pending.clear();
     },
-  };
-}
-
-/** The naive baseline: mqtt.js on the main thread (loaded on demand: not in the first load). */
-function connectInPage(
-  url: string,
-  store: FleetStore,
-  side: SideChannels,
-  login: BrokerLogin | undefined,
-): BrokerConnection {
-  const deliver = deliverTo(store, side);
-  const status = signal<BrokerStatus>({ status: 'connecting' });
-  const link = import('./broker-link.js').then(({ openBrokerLink }) =>
-    openBrokerLink(
-      url,
-      store.topicRoot,
-      {
-        message: (channel, message, receivedAt) =>
-          deliver(channel, message.topic, message.payload, receivedAt),
-        status: (next) => (status.value = next),
-        refused: (filter, reason, at) =>
-          store.problem(filter, `subscription refused: ${reason}`, at),
-      },
-      login,
-    ),
-  );
-  return {
-    status,
-    publish: async (topic, payload, publishOptions) =>
-      (await link).publish(topic, payload, publishOptions),
-    close: async () => (await link).close(),
   };
 }

@@ -1,9 +1,4 @@
-import {
-  createMqttClient,
-  type ConnectionState,
-  type MqttMessage,
-  type PublishOptions,
-} from '@ot-mqtt/mqtt-client';
+import { createMqttClient, type ConnectionState, type PublishOptions } from '@ot-mqtt/mqtt-client';
 import type { Subscription } from 'rxjs';
 
 /** The broker link as the connection indicator shows it. */
@@ -26,7 +21,7 @@ export type Channel = 'live' | 'alarm-event' | 'command-reply';
 
 /** Where a {@link BrokerLink} delivers what the broker sends. */
 export interface LinkSink {
-  message(channel: Channel, message: MqttMessage, receivedAt: number): void;
+  message(channel: Channel, topic: string, payload: Uint8Array, receivedAt: number): void;
   status(status: BrokerStatus): void;
   /** A subscription the broker refused (ACL), in words. */
   refused(filter: string, reason: string, at: number): void;
@@ -78,7 +73,7 @@ export function openBrokerLink(
       for (const filter of [`${root}/${kind}`, `${root}/+/${kind}`]) {
         subscriptions.push(
           client.observe(filter, { qos }).subscribe({
-            next: (message) => sink.message(channel, message, Date.now()),
+            next: (message) => sink.message(channel, message.topic, message.payload, Date.now()),
             error: (error: Error) => sink.refused(filter, error.message, Date.now()),
           }),
         );

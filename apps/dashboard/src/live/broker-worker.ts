@@ -36,15 +36,10 @@ scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
         request.url,
         request.root,
         {
-          message(channel, message, receivedAt) {
+          message(channel, topic, payload, receivedAt) {
             // A copy (Buffer#slice would share memory): the payload may be a view into a larger socket
             // buffer, and what is transferred is a whole ArrayBuffer.
-            queue.push({
-              channel,
-              topic: message.topic,
-              payload: new Uint8Array(message.payload),
-              receivedAt,
-            });
+            queue.push({ channel, topic, payload: new Uint8Array(payload), receivedAt });
             if (batchMs === 0) flush();
             else timer ??= setTimeout(flush, batchMs);
           },
