@@ -102,6 +102,38 @@ describe.runIf(available)('PostgreSQL', () => {
       expect((await a.scans('m1', { from: T0, to: T0 + 10_000 }, 10))?.length).toBe(4);
     }));
 
+  it('stores a late scan whose samples are already stored (same time, other sequence) once, without failing the batch', async () => {
+    // The one-statement path inserts samples without ON CONFLICT (1.8× cheaper); a sample already
+    // there fails that statement as a whole and the batch takes the locked path.
+    const db = await createTestDatabase();
+    const store = await openHistorian(db.url);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await store.writeScans([scan('m1', 0)]);
+      await store.writeScans([scan('m1', 5)]);
+      // Late (older than the reference): every tag stored, then again at the same time.
+      await store.writeScans([scan('m1', 10, {}, T0 - 2_000)]);
+      const result = await store.writeScans([scan('m1', 11, {}, T0 - 2_000)]);
+      expect(result).toMatchObject({ stored: 1, duplicates: 0 });
+      const stored = await store.scans('m1', { from: T0 - 10_000, to: T0 + 20_000 }, 10);
+      expect(stored?.map((s) => s.sequence)).toEqual([10, 11, 0, 5]);
+      const { rows } = await client.query<{ n: string; tags: string }>(
+        `SELECT count(*) AS n, count(DISTINCT tag) AS tags FROM sample
+          WHERE ts = to_timestamp($1::float8 / 1000)`,
+        [T0 - 2_000],
+      );
+      expect(rows[0]!.n).toBe(rows[0]!.tags);
+      expect(Number(rows[0]!.n)).toBeGreaterThan(0);
+      // And the one-statement path still serves the next batch.
+      expect(await store.writeScans([scan('m1', 12)])).toMatchObject({ stored: 1 });
+    } finally {
+      await client.end();
+      await store.close();
+      await db.drop();
+    }
+  });
+
   it('never prints the password of the database URL', () => {
     expect(redactUrl('postgres://gw:s3cret@db:5432/hist')).toBe('postgres://gw:***@db:5432/hist');
   });
