@@ -15,21 +15,32 @@ if (!available && process.env['CI']) {
 if (!available)
   console.warn('PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL tests skipped');
 
-/** Two stores on one fresh database, as two gateways sharing it. */
-async function withTwoGateways(
-  test: (a: HistorianStore, b: HistorianStore) => Promise<void>,
+/** Stores (gateways) on one fresh database, and a client of its own to look at the tables. */
+async function withGateways(
+  count: number,
+  test: (stores: HistorianStore[], client: pg.Client) => Promise<void>,
 ): Promise<void> {
   const db = await createTestDatabase();
-  const a = await openHistorian(db.url);
-  const b = await openHistorian(db.url);
+  const stores: HistorianStore[] = [];
+  const client = new pg.Client({ connectionString: db.url });
   try {
-    await test(a, b);
+    for (let i = 0; i < count; i++) stores.push(await openHistorian(db.url));
+    await client.connect();
+    await test(stores, client);
   } finally {
-    await a.close();
-    await b.close();
+    await client.end().catch(() => undefined);
+    for (const store of stores) await store.close();
     await db.drop();
   }
 }
+
+/** Two stores on one fresh database, as two gateways sharing it. */
+const withTwoGateways = (test: (a: HistorianStore, b: HistorianStore) => Promise<void>) =>
+  withGateways(2, ([a, b]) => test(a!, b!));
+
+/** One store on a fresh database, and a client of its own to look at the tables. */
+const withStoreAndClient = (test: (store: HistorianStore, client: pg.Client) => Promise<void>) =>
+  withGateways(1, ([store], client) => test(store!, client));
 
 describe.runIf(available)('PostgreSQL', () => {
   describeStoreContract('PostgreSQL', async () => {
@@ -37,12 +48,8 @@ describe.runIf(available)('PostgreSQL', () => {
     return { open: (options) => openHistorian(db.url, options), cleanup: db.drop };
   });
 
-  it('partitions scans and samples by UTC day, with BRIN indexes on time', async () => {
-    const db = await createTestDatabase();
-    const store = await openHistorian(db.url);
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
+  it('partitions scans and samples by UTC day, with BRIN indexes on time', () =>
+    withStoreAndClient(async (store, client) => {
       expect(store.engine).toBe('postgres');
       await store.writeScans([scan('m1', 0, {}, T0 - 3 * 86_400_000), scan('m1', 1)]);
       const { rows } = await client.query<{ relname: string }>(
@@ -64,12 +71,7 @@ describe.runIf(available)('PostgreSQL', () => {
       await store.enforceRetention(2, T0 + 1_000);
       const left = await client.query("SELECT 1 FROM pg_class WHERE relname = 'sample_p20261127'");
       expect(left.rows).toHaveLength(0);
-    } finally {
-      await client.end();
-      await store.close();
-      await db.drop();
-    }
-  });
+    }));
 
   it('lets two stores (two gateways) write the same machine concurrently without doubles', () =>
     withTwoGateways(async (a, b) => {
@@ -102,14 +104,10 @@ describe.runIf(available)('PostgreSQL', () => {
       expect((await a.scans('m1', { from: T0, to: T0 + 10_000 }, 10))?.length).toBe(4);
     }));
 
-  it('stores a late scan whose samples are already stored (same time, other sequence) once, without failing the batch', async () => {
+  it('stores a late scan whose samples are already stored (same time, other sequence) once, without failing the batch', () =>
     // The one-statement path inserts samples without ON CONFLICT (1.8× cheaper); a sample already
     // there fails that statement as a whole and the batch takes the locked path.
-    const db = await createTestDatabase();
-    const store = await openHistorian(db.url);
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
+    withStoreAndClient(async (store, client) => {
       await store.writeScans([scan('m1', 0)]);
       await store.writeScans([scan('m1', 5)]);
       // Late (older than the reference): every tag stored, then again at the same time.
@@ -127,12 +125,7 @@ describe.runIf(available)('PostgreSQL', () => {
       expect(Number(rows[0]!.n)).toBeGreaterThan(0);
       // And the one-statement path still serves the next batch.
       expect(await store.writeScans([scan('m1', 12)])).toMatchObject({ stored: 1 });
-    } finally {
-      await client.end();
-      await store.close();
-      await db.drop();
-    }
-  });
+    }));
 
   it('never prints the password of the database URL', () => {
     expect(redactUrl('postgres://gw:s3cret@db:5432/hist')).toBe('postgres://gw:***@db:5432/hist');
