@@ -1,4 +1,5 @@
 import type { AlarmEventPayload } from '@ot-mqtt/tag-model';
+import { brokerOptions } from './broker-options.js';
 import type { GatewayConfig } from './config.js';
 import { connectBrokers, type BrokerRetry } from './connect-brokers.js';
 import type { Logger } from '@ot-mqtt/app-kit';
@@ -33,11 +34,9 @@ export function startAlarmEventsPublisher(
     clientId,
     clean: true,
     protocolVersion: config.protocolVersion,
-    username: config.username,
-    password: config.password,
+    ...brokerOptions(config),
     reconnectPeriod: 1_000,
     connectTimeout: 10_000,
-    keepalive: 30,
   });
   client.on('connect', () => log.info('alarm events connected', { clientId }));
   client.on('error', (error) =>

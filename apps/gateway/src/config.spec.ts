@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envSpecProblems } from '@ot-mqtt/app-kit';
 import { ENV_VARS, helpText, parseConfig } from './config.js';
@@ -29,8 +32,78 @@ describe('gateway configuration', () => {
     expect(ok({ MQTT_BROKER_HOST: 'broker', MQTT_BROKER_PORT: '1884' }).mqttUrl).toBe(
       'mqtt://broker:1884',
     );
-    expect(ok({ MQTT_URL: 'mqtts://b:8883', MQTT_BROKER_HOST: 'x' }).mqttUrl).toBe(
-      'mqtts://b:8883',
+    const r = parseConfig({ MQTT_URL: 'mqtts://b:8883', MQTT_BROKER_HOST: 'x' }, []);
+    expect(r.kind === 'ok' && r.config.mqttUrl).toBe('mqtts://b:8883');
+    expect(r.kind === 'ok' && r.warnings).toEqual(['MQTT_BROKER_HOST is ignored: MQTT_URL is set']);
+  });
+
+  it('MQTT_TLS switches the default URL to mqtts:// on 8883; TLS files are read once, never printed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-config-tls-'));
+    try {
+      const pem = (name: string) => {
+        const file = join(dir, name);
+        writeFileSync(file, `-----BEGIN ${name}-----\n`);
+        return file;
+      };
+      const tls = ok({
+        MQTT_TLS: 'true',
+        MQTT_BROKER_HOST: 'broker.plant',
+        MQTT_CA_FILE: pem('ca'),
+        MQTT_CERT_FILE: pem('cert'),
+        MQTT_KEY_FILE: pem('key'),
+        MQTT_TLS_SERVERNAME: 'mqtt.plant',
+        MQTT_KEEPALIVE: '15',
+      });
+      expect(tls).toMatchObject({
+        mqttUrl: 'mqtts://broker.plant:8883',
+        keepaliveSeconds: 15,
+        tls: {
+          ca: '-----BEGIN ca-----\n',
+          cert: '-----BEGIN cert-----\n',
+          key: '-----BEGIN key-----\n',
+          servername: 'mqtt.plant',
+        },
+      });
+      expect(ok({ MQTT_TLS: 'true', MQTT_BROKER_PORT: '18883' }).mqttUrl).toBe(
+        'mqtts://localhost:18883',
+      );
+      expect(ok({})).toMatchObject({ mqttUrl: 'mqtt://localhost:1883', tls: undefined });
+      expect(ok({ MQTT_URL: 'mqtts://n1:8883,mqtts://n2:8883' }).tls).toEqual({});
+      expect(helpText()).toMatch(
+        /MQTT_BROKER_PORT[\s\S]*default: 1883 \(8883 with MQTT_TLS=true\)/,
+      );
+      // --help keeps its groups: the TLS variables beside the credentials, under Security.
+      const security = helpText().split('\nSecurity:\n')[1]!.split('\n\n')[0]!;
+      for (const name of [
+        'MQTT_PASSWORD_FILE',
+        'MQTT_TLS',
+        'MQTT_CA_FILE',
+        'MQTT_CERT_FILE',
+        'MQTT_KEY_FILE',
+        'MQTT_TLS_SERVERNAME',
+      ])
+        expect(security).toContain(`  ${name}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a missing CA file, TLS files without TLS, a certificate without its key: errors naming the variable', () => {
+    const errors = (env: Record<string, string>) => {
+      const r = parseConfig(env, []);
+      return r.kind === 'error' ? r.errors.join('\n') : 'accepted';
+    };
+    expect(errors({ MQTT_TLS: 'true', MQTT_CA_FILE: '/nonexistent/ca.crt' })).toMatch(
+      /^Invalid MQTT_CA_FILE="\/nonexistent\/ca\.crt": cannot read the file \(ENOENT\): no such file/,
+    );
+    expect(errors({ MQTT_CA_FILE: '/nonexistent/ca.crt' })).toMatch(
+      /Invalid MQTT_CA_FILE=.*is set but the connection is not TLS/,
+    );
+    expect(errors({ MQTT_URL: 'mqtt://b:1883', MQTT_TLS: 'true' })).toMatch(
+      /Invalid MQTT_TLS="true": contradicts MQTT_URL/,
+    );
+    expect(errors({ MQTT_TLS: 'true', MQTT_CERT_FILE: '/x.crt' })).toMatch(
+      /Invalid MQTT_CERT_FILE="\/x\.crt": needs MQTT_KEY_FILE/,
     );
   });
 

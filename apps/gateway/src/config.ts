@@ -5,10 +5,16 @@ import {
   METRICS_ENV,
   MQTT_BROKER_HOST,
   MQTT_BROKER_PORT,
+  MQTT_CA_FILE,
+  MQTT_CERT_FILE,
   MQTT_CLIENT_ID,
+  MQTT_KEEPALIVE,
+  MQTT_KEY_FILE,
   MQTT_PASSWORD,
   MQTT_PASSWORD_FILE,
   MQTT_PROTOCOL_VERSION,
+  MQTT_TLS,
+  MQTT_TLS_SERVERNAME,
   MQTT_URL,
   MQTT_USERNAME,
   boolean,
@@ -18,10 +24,12 @@ import {
   host,
   parseArgv,
   parseEnv,
+  resolveMqttConnection,
   textRule,
   wholeNumber,
   type EnvName,
   type LogLevel,
+  type MqttConnection,
 } from '@ot-mqtt/app-kit';
 import { DEFAULT_HISTORIAN_DB, isPostgresUrl } from '@ot-mqtt/historian';
 import { DEFAULT_TOPIC_ROOT, topicRootProblem } from '@ot-mqtt/tag-model';
@@ -51,11 +59,7 @@ const decimal = (min: number, max: number): z.ZodType<number, string> =>
  */
 export const ENV_VARS = [
   { ...MQTT_BROKER_HOST, description: 'Broker host (ignored when MQTT_URL is set).' },
-  {
-    ...MQTT_BROKER_PORT,
-    description: 'Broker port (ignored when MQTT_URL is set).',
-    defaultText: '1883',
-  },
+  { ...MQTT_BROKER_PORT, description: 'Broker port (ignored when MQTT_URL is set).' },
   {
     ...MQTT_URL,
     description:
@@ -79,9 +83,26 @@ export const ENV_VARS = [
     description: 'MQTT protocol level of the ingest connections (4 for brokers without MQTT 5).',
     default: 5 as 4 | 5,
   },
+  {
+    ...MQTT_KEEPALIVE,
+    description:
+      'MQTT keepalive of every connection (ingest and alarm events) in seconds: how soon a silent broker is noticed.',
+    // What the gateway used before the variable existed (the shared default is 60 s).
+    default: 30,
+  },
   MQTT_USERNAME,
   MQTT_PASSWORD,
   MQTT_PASSWORD_FILE,
+  MQTT_TLS,
+  MQTT_CA_FILE,
+  MQTT_CERT_FILE,
+  MQTT_KEY_FILE,
+  {
+    ...MQTT_TLS_SERVERNAME,
+    description:
+      'Name every broker certificate must carry, when it differs from the host connected to (e.g. an IP address).',
+    defaultText: "(each broker's own host, also for every node of an MQTT_URL list)",
+  },
   envVar({
     name: 'TOPIC_ROOT',
     group: 'Ingest',
@@ -241,6 +262,13 @@ export interface GatewayConfig {
   readonly username: string | undefined;
   /** Broker password (never printed). */
   readonly password: string | undefined;
+  /** MQTT keepalive of every connection, seconds. */
+  readonly keepaliveSeconds: number;
+  /**
+   * TLS material (file contents read once at start, never printed): present exactly when the
+   * connection is TLS (`MQTT_TLS`, or an mqtts:// or wss:// `MQTT_URL`).
+   */
+  readonly tls: MqttConnection['tls'];
   /** Client id prefix of the ingest connections. */
   readonly clientId: string;
   /** Topic root. */
@@ -289,7 +317,12 @@ export interface GatewayConfig {
 
 /** Outcome of {@link parseConfig}. */
 export type ConfigResult =
-  | { readonly kind: 'ok'; readonly config: GatewayConfig }
+  | {
+      readonly kind: 'ok';
+      readonly config: GatewayConfig;
+      /** Valid settings without effect (e.g. MQTT_BROKER_HOST beside MQTT_URL): one log line each. */
+      readonly warnings: readonly string[];
+    }
   | { readonly kind: 'help' }
   | { readonly kind: 'error'; readonly errors: readonly string[] };
 
@@ -306,15 +339,9 @@ export function parseConfig(
   const parsed = parseEnv(ENV_VARS, env);
   const { values: v, given: g } = parsed;
 
-  // The broker rules of @ot-mqtt/app-kit's resolveMqttConnection, for the variables the gateway honours.
-  if (g.MQTT_PASSWORD !== undefined && g.MQTT_PASSWORD_FILE !== undefined)
-    parsed.fail('MQTT_PASSWORD_FILE', 'set together with MQTT_PASSWORD: choose one');
-  else if (g.MQTT_USERNAME === undefined && (g.MQTT_PASSWORD ?? g.MQTT_PASSWORD_FILE) !== undefined)
-    parsed.fail(
-      g.MQTT_PASSWORD !== undefined ? 'MQTT_PASSWORD' : 'MQTT_PASSWORD_FILE',
-      'is set without MQTT_USERNAME (MQTT sends a password only with a user name)',
-    );
-  const password = firstLineOf(parsed, 'MQTT_PASSWORD_FILE') ?? g.MQTT_PASSWORD;
+  // The broker rules shared with the agent and viewer (URL or host/port/TLS, credentials, TLS
+  // files read here, once): an unreadable file is an error against its variable, so exit 2.
+  const connection = resolveMqttConnection(parsed);
 
   let token = g.GATEWAY_TOKEN;
   const tokenFile = firstLineOf(parsed, 'GATEWAY_TOKEN_FILE');
@@ -330,10 +357,13 @@ export function parseConfig(
   const shareGroup = v.GATEWAY_SHARE_GROUP === 'none' ? undefined : v.GATEWAY_SHARE_GROUP;
   return {
     kind: 'ok',
+    warnings: parsed.warnings,
     config: {
-      mqttUrl: g.MQTT_URL ?? `mqtt://${v.MQTT_BROKER_HOST}:${v.MQTT_BROKER_PORT}`,
-      username: g.MQTT_USERNAME,
-      password,
+      mqttUrl: (connection.urls ?? [connection.url]).join(','),
+      username: connection.username,
+      password: connection.password,
+      keepaliveSeconds: connection.keepaliveSeconds,
+      tls: connection.tls,
       clientId: v.MQTT_CLIENT_ID,
       topicRoot: v.TOPIC_ROOT,
       protocolVersion: v.MQTT_PROTOCOL_VERSION,

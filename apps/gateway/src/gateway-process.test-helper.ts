@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import mqtt from 'mqtt';
+import mqtt, { type IClientOptions } from 'mqtt';
 import { encodeScan, type BottleFillerTags } from '@ot-mqtt/tag-model';
 import { exampleTags } from '@ot-mqtt/tag-model/testing';
 import { vi } from 'vitest';
@@ -169,11 +169,15 @@ export function someTags(level = 50, fault = false): BottleFillerTags {
   });
 }
 
-/** A QoS 1 publisher of `data` messages (fleet topics), each publish resolved on PUBACK. */
-export async function createPublisher(brokerUrl: string) {
+/**
+ * A QoS 1 publisher of `data` messages (fleet topics), each publish resolved on PUBACK; `options`
+ * add a login or TLS material.
+ */
+export async function createPublisher(brokerUrl: string, options: IClientOptions = {}) {
   const client = await mqtt.connectAsync(brokerUrl, {
     clientId: `test-pub-${process.pid}-${Math.random()}`,
     clean: true,
+    ...options,
   });
   const start = Date.now() - 3_600_000;
   return {

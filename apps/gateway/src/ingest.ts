@@ -1,6 +1,7 @@
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import { formatPayloadError, parsePayload, type DataPayload } from '@ot-mqtt/tag-model';
 import type { CommitQueue } from './commit-queue.js';
+import { brokerOptions } from './broker-options.js';
 import type { GatewayConfig } from './config.js';
 import { brokerOf, connectBrokers, type BrokerRetry } from './connect-brokers.js';
 import type { Logger } from '@ot-mqtt/app-kit';
@@ -200,11 +201,9 @@ export function startIngest(
             },
           }
         : {}),
-      username: config.username,
-      password: config.password,
+      ...brokerOptions(config),
       reconnectPeriod: 1_000,
       connectTimeout: 10_000,
-      keepalive: 30,
       // We subscribe ourselves, only when the broker has no session for us.
       resubscribe: false,
     });

@@ -13,6 +13,7 @@ if (parsed.kind === 'error') {
 }
 const config = parsed.config;
 const log = createLogger({ level: config.logLevel, format: config.logFormat });
+for (const warning of parsed.warnings) log.warn(warning);
 
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 try {
