@@ -24,10 +24,10 @@ const MACHINE = 'filler-tls';
 // The production profile as Docker runs it (TLS only, the dev PKI's private CA, passwords, the
 // ACL's `gateway` account), plus its optional client-certificate listener.
 describe('gateway process against the TLS production profile', () => {
+  const gateways: GatewayProcess[] = [];
   let dir: string;
   let secrets: SecureSetup;
   let broker: SecureMosquitto;
-  const gateways: GatewayProcess[] = [];
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gateway-tls-'));
     secrets = await setupSecure({ dir: join(dir, 'secrets'), machines: [MACHINE] });
