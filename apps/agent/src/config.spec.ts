@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type AgentConfig, type ReadTextFile } from './config.js';
+import { filesInMemory } from '@ot-mqtt/app-kit/testing';
+import { loadConfig, type AgentConfig } from './config.js';
 import { ENV_VARS } from './env-vars.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,19 +8,14 @@ import { join } from 'node:path';
 import { PLAUSIBLE_SHIFT } from '@ot-mqtt/plc-sim';
 import { scenariosByMachine } from './sim-scenarios.js';
 
-const files: Record<string, string> = {
+const readFile = filesInMemory({
   '/secrets/pw': 's3cret-from-file\n',
   '/certs/ca.pem': 'CA PEM',
   '/certs/agent.pem': 'CERT PEM',
   '/certs/agent.key': 'KEY PEM',
   '/secrets/filler-0001.password': 'pw-1\n',
   '/secrets/filler-0002.password': 'pw-2\n',
-};
-const readFile: ReadTextFile = (path) => {
-  const text = files[path];
-  if (text === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
-  return text;
-};
+});
 
 function ok(env: Record<string, string>): AgentConfig {
   const result = loadConfig(env, readFile);
@@ -62,39 +58,24 @@ describe('agent configuration', () => {
     });
   });
 
-  it('reads the documented variables', () => {
-    const config = ok({
-      MQTT_BROKER_HOST: 'broker.plant.local',
-      MQTT_BROKER_PORT: '11883',
-      PUBLISH_INTERVAL: '0.25',
-      MACHINE_ID: 'filler-07',
-      SIM_SEED: '42',
-      SIM_TIME_SCALE: '10',
-      TOPIC_ROOT: 'site1/line2/filler',
-      LOG_LEVEL: 'DEBUG',
-      LOG_FORMAT: 'json',
-      SUMMARY_INTERVAL: '0',
-      OUTBOX_MAX_MESSAGES: '500',
-      OUTBOX_OVERFLOW: 'reject-new',
-      OUTBOX_BUDGET_MB: '16',
-      SHUTDOWN_TIMEOUT: '1.5',
-      MQTT_KEEPALIVE: '30',
-    });
-    expect(config).toMatchObject({
-      url: 'mqtt://broker.plant.local:11883',
-      clientId: 'ot-mqtt-agent-filler-07',
-      machineId: 'filler-07',
-      publishIntervalMs: 250,
-      seed: 42,
-      timeScale: 10,
-      topicRoot: 'site1/line2/filler',
-      logLevel: 'debug',
-      logFormat: 'json',
-      summaryIntervalMs: 0,
-      outbox: { maxMessages: 500, overflow: 'reject-new', budgetBytes: 16 * 1024 * 1024 },
-      shutdownTimeoutMs: 1500,
-      keepaliveSeconds: 30,
-    });
+  it.each([
+    ['MQTT_BROKER_HOST', 'broker.plant.local', { url: 'mqtt://broker.plant.local:1883' }],
+    ['MQTT_BROKER_PORT', '11883', { url: 'mqtt://localhost:11883' }],
+    ['MQTT_KEEPALIVE', '30', { keepaliveSeconds: 30 }],
+    ['PUBLISH_INTERVAL', '0.25', { publishIntervalMs: 250 }],
+    ['MACHINE_ID', 'filler-07', { machineId: 'filler-07', clientId: 'ot-mqtt-agent-filler-07' }],
+    ['SIM_SEED', '42', { seed: 42 }],
+    ['SIM_TIME_SCALE', '10', { timeScale: 10 }],
+    ['TOPIC_ROOT', 'site1/line2/filler', { topicRoot: 'site1/line2/filler' }],
+    ['LOG_LEVEL', 'DEBUG', { logLevel: 'debug' }],
+    ['LOG_FORMAT', 'json', { logFormat: 'json' }],
+    ['SUMMARY_INTERVAL', '0', { summaryIntervalMs: 0 }],
+    ['OUTBOX_MAX_MESSAGES', '500', { outbox: { maxMessages: 500 } }],
+    ['OUTBOX_OVERFLOW', 'reject-new', { outbox: { overflow: 'reject-new' } }],
+    ['OUTBOX_BUDGET_MB', '16', { outbox: { budgetBytes: 16 * 1024 * 1024 } }],
+    ['SHUTDOWN_TIMEOUT', '1.5', { shutdownTimeoutMs: 1500 }],
+  ])('reads %s=%j', (name, value, expected) => {
+    expect(ok({ [name]: value })).toMatchObject(expected);
   });
 
   it('treats an empty value as unset, as a compose file with VAR= intends', () => {
@@ -118,46 +99,39 @@ describe('agent configuration', () => {
     });
   });
 
-  it.each([
-    ['MQTT_BROKER_HOST', 'mqtt://broker', 'host name'],
-    ['MQTT_BROKER_HOST', 'bad host', 'host name'],
-    ['MQTT_BROKER_PORT', 'abc', '1-65535'],
-    ['MQTT_BROKER_PORT', '0', '1-65535'],
-    ['MQTT_BROKER_PORT', '70000', '1-65535'],
-    ['MQTT_BROKER_PORT', '1883.5', '1-65535'],
-    ['MQTT_URL', 'localhost:1883', 'mqtt://'],
-    ['MQTT_URL', 'http://broker:80', 'mqtt://'],
-    ['MQTT_CLIENT_ID', 'has space', 'printable ASCII'],
-    ['MQTT_CLIENT_ID', 'x'.repeat(129), '1-128'],
-    ['MQTT_KEEPALIVE', '-1', '0-65535'],
-    ['MQTT_TLS', 'maybe', 'true or false'],
-    ['MACHINE_ID', 'filler/01', 'letters, digits'],
-    ['MACHINE_ID', '+', 'letters, digits'],
-    ['PUBLISH_INTERVAL', 'fast', 'greater than 0'],
-    ['PUBLISH_INTERVAL', '0', 'greater than 0'],
-    ['PUBLISH_INTERVAL', '-2', 'greater than 0'],
-    ['PUBLISH_INTERVAL', '1e3', 'greater than 0'],
-    ['PUBLISH_INTERVAL', '0.001', 'greater than 0'],
-    ['SIM_SEED', '-5', '0-4294967295'],
-    ['SIM_SEED', '4294967296', '0-4294967295'],
-    ['SIM_TIME_SCALE', '0', 'greater than 0'],
-    ['SIM_TIME_SCALE', '5000', 'at most 1000'],
-    [
-      'SIM_SCENARIO',
-      '/no/such/shift.yaml',
-      'cannot read the scenario file /no/such/shift.yaml (ENOENT)',
-    ],
-    ['TOPIC_ROOT', 'plc/#', 'without wildcards'],
-    ['TOPIC_ROOT', '/plc/bottlefiller', 'empty levels'],
-    ['TOPIC_ROOT', 'plc/bottlefiller/', 'empty levels'],
-    ['TOPIC_ROOT', '$SYS/x', 'leading $'],
-    ['OUTBOX_MAX_MESSAGES', '0', '1-10000000'],
-    ['OUTBOX_OVERFLOW', 'drop-newest', 'drop-oldest or reject-new'],
-    ['SHUTDOWN_TIMEOUT', '301', '0-300'],
-    ['LOG_LEVEL', 'verbose', 'error, warn, info or debug'],
-    ['LOG_FORMAT', 'xml', 'text or json'],
-    ['SUMMARY_INTERVAL', 'often', '0-86400'],
-  ])('rejects %s=%j naming the variable, the value and what is allowed', (name, value, allowed) => {
+  // Each variable with the values it refuses and what its message says is allowed.
+  const REFUSED: ReadonlyArray<
+    readonly [name: string, values: readonly string[], allowed: string]
+  > = [
+    ['MQTT_BROKER_HOST', ['mqtt://broker', 'bad host'], 'host name'],
+    ['MQTT_BROKER_PORT', ['abc', '0', '70000', '1883.5'], '1-65535'],
+    ['MQTT_URL', ['localhost:1883', 'http://broker:80'], 'mqtt://'],
+    ['MQTT_CLIENT_ID', ['has space'], 'printable ASCII'],
+    ['MQTT_CLIENT_ID', ['x'.repeat(129)], '1-128'],
+    ['MQTT_KEEPALIVE', ['-1'], '0-65535'],
+    ['MQTT_TLS', ['maybe'], 'true or false'],
+    ['MACHINE_ID', ['filler/01', '+'], 'letters, digits'],
+    ['PUBLISH_INTERVAL', ['fast', '0', '-2', '1e3', '0.001'], 'greater than 0'],
+    ['SIM_SEED', ['-5', '4294967296'], '0-4294967295'],
+    ['SIM_TIME_SCALE', ['0'], 'greater than 0'],
+    ['SIM_TIME_SCALE', ['5000'], 'at most 1000'],
+    ['SIM_SCENARIO', ['/no/such.yaml'], 'cannot read the scenario file /no/such.yaml (ENOENT)'],
+    ['TOPIC_ROOT', ['plc/#'], 'without wildcards'],
+    ['TOPIC_ROOT', ['/plc/bottlefiller', 'plc/bottlefiller/'], 'empty levels'],
+    ['TOPIC_ROOT', ['$SYS/x'], 'leading $'],
+    ['OUTBOX_MAX_MESSAGES', ['0'], '1-10000000'],
+    ['OUTBOX_OVERFLOW', ['drop-newest'], 'drop-oldest or reject-new'],
+    ['SHUTDOWN_TIMEOUT', ['301'], '0-300'],
+    ['LOG_LEVEL', ['verbose'], 'error, warn, info or debug'],
+    ['LOG_FORMAT', ['xml'], 'text or json'],
+    ['SUMMARY_INTERVAL', ['often'], '0-86400'],
+  ];
+
+  it.each(
+    REFUSED.flatMap(([name, values, allowed]) =>
+      values.map((value) => [name, value, allowed] as const),
+    ),
+  )('rejects %s=%j naming the variable, the value and what is allowed', (name, value, allowed) => {
     const [message, ...more] = errorsOf({ [name]: value });
     expect(more).toEqual([]);
     expect(message).toContain(`${name}=${JSON.stringify(value)}`);
@@ -265,7 +239,7 @@ describe('agent configuration', () => {
     });
 
     it('switches to mqtts:// on port 8883 with MQTT_TLS=true and loads the PEM files', () => {
-      const config = ok({
+      const { url, tls } = ok({
         MQTT_TLS: 'true',
         MQTT_BROKER_HOST: '10.0.0.5',
         MQTT_CA_FILE: '/certs/ca.pem',
@@ -273,8 +247,8 @@ describe('agent configuration', () => {
         MQTT_KEY_FILE: '/certs/agent.key',
         MQTT_TLS_SERVERNAME: 'broker.plant.local',
       });
-      expect(config.url).toBe('mqtts://10.0.0.5:8883');
-      expect(config.tls).toEqual({
+      expect(url).toBe('mqtts://10.0.0.5:8883');
+      expect(tls).toEqual({
         ca: 'CA PEM',
         cert: 'CERT PEM',
         key: 'KEY PEM',
@@ -362,9 +336,9 @@ describe('agent configuration', () => {
 });
 
 describe('per-filler identities ({machineId} in MQTT_USERNAME, MQTT_PASSWORD_FILE, MQTT_CLIENT_ID)', () => {
+  const perFillerMode = { FILLER_COUNT: '2', CONNECTION_MODE: 'per-filler' };
   const perFiller = {
-    FILLER_COUNT: '2',
-    CONNECTION_MODE: 'per-filler',
+    ...perFillerMode,
     MQTT_USERNAME: '{machineId}',
     MQTT_PASSWORD_FILE: '/secrets/{machineId}.password',
   };
@@ -379,12 +353,7 @@ describe('per-filler identities ({machineId} in MQTT_USERNAME, MQTT_PASSWORD_FIL
   });
 
   it('a shared MQTT_PASSWORD goes with every filler user name', () => {
-    const { fleet } = ok({
-      FILLER_COUNT: '2',
-      CONNECTION_MODE: 'per-filler',
-      MQTT_USERNAME: 'gw-{machineId}',
-      MQTT_PASSWORD: 'x',
-    });
+    const { fleet } = ok({ ...perFillerMode, MQTT_USERNAME: 'gw-{machineId}', MQTT_PASSWORD: 'x' });
     expect(fleet.identities).toEqual([
       { username: 'gw-filler-0001', password: 'x' },
       { username: 'gw-filler-0002', password: 'x' },

@@ -1,13 +1,9 @@
 import { envSpecProblems } from '@ot-mqtt/app-kit';
+import { filesInMemory } from '@ot-mqtt/app-kit/testing';
 import { describe, expect, it } from 'vitest';
 import { ENV, loadConfig } from './config.js';
 
-const files: Record<string, string> = { '/run/secrets/pw': 's3cret\n', '/ca.pem': 'PEM' };
-const readFile = (path: string) => {
-  const text = files[path];
-  if (text === undefined) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
-  return text;
-};
+const readFile = filesInMemory({ '/run/secrets/pw': 's3cret\n', '/ca.pem': 'PEM' });
 
 describe('broker-exporter configuration', () => {
   it('documents its real defaults', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { filesInMemory } from '@ot-mqtt/app-kit/testing';
 import {
   helpText,
   mqttFilterProblem,
@@ -10,7 +11,11 @@ import {
 
 // Loaded lazily as main.ts does (the module-boundary rule insists); main.ts hands the same check in.
 const { assertValidFilter } = await import('@ot-mqtt/mqtt-client');
-const checks: ConfigChecks = { filterProblem: (f) => mqttFilterProblem(assertValidFilter, f) };
+const checks: ConfigChecks = {
+  filterProblem: (f) => mqttFilterProblem(assertValidFilter, f),
+  // The password and PEM files the tests name; any other path is missing (ENOENT).
+  readFile: filesInMemory({ '/pw': 'hunter2\n', '/ca.pem': 'CA', '/empty': '' }),
+};
 
 function ok(env: Record<string, string>, argv: string[] = []): ViewerConfig {
   const result = parseConfig(env, argv, checks);
@@ -152,43 +157,34 @@ describe('viewer configuration', () => {
 });
 
 describe('configuration files', () => {
-  const files: Record<string, string> = { '/pw': 'hunter2\n', '/ca.pem': 'CA', '/empty': '' };
-  const read = (path: string) => {
-    const content = files[path];
-    if (content === undefined) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
-    return content;
-  };
-  const withFiles = (env: Record<string, string>) => parseConfig(env, [], { readFile: read });
-
   it('reads the password from the first line of MQTT_PASSWORD_FILE', () => {
-    const result = withFiles({
+    const { connection } = ok({
       MQTT_USERNAME: 'viewer',
       MQTT_PASSWORD_FILE: '/pw',
       MQTT_TLS: 'true',
       MQTT_CA_FILE: '/ca.pem',
     });
-    expect(result).toMatchObject({
-      kind: 'ok',
-      config: { connection: { username: 'viewer', password: 'hunter2', tls: { ca: 'CA' } } },
+    expect(connection).toMatchObject({
+      username: 'viewer',
+      password: 'hunter2',
+      tls: { ca: 'CA' },
     });
   });
 
   it('names the variable and path of a missing or empty file', () => {
-    const result = withFiles({
-      MQTT_TLS: 'true',
-      MQTT_CA_FILE: '/missing.pem',
-      MQTT_CERT_FILE: '/empty',
-      MQTT_KEY_FILE: '/ca.pem',
-    });
-    expect(result).toEqual({
-      kind: 'error',
-      errors: [
-        expect.stringContaining(
-          'MQTT_CA_FILE="/missing.pem": cannot read the file (ENOENT): no such file',
-        ),
-        expect.stringContaining('MQTT_CERT_FILE="/empty": the file is empty'),
-      ],
-    });
+    expect(
+      errors({
+        MQTT_TLS: 'true',
+        MQTT_CA_FILE: '/missing.pem',
+        MQTT_CERT_FILE: '/empty',
+        MQTT_KEY_FILE: '/ca.pem',
+      }),
+    ).toEqual([
+      expect.stringContaining(
+        'MQTT_CA_FILE="/missing.pem": cannot read the file (ENOENT): no such file',
+      ),
+      expect.stringContaining('MQTT_CERT_FILE="/empty": the file is empty'),
+    ]);
   });
 
   it('warns (without refusing) of a topic root or filter a NATS cluster would refuse', () => {

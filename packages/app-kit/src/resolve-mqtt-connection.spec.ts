@@ -1,21 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { MQTT_ENV } from './mqtt-env.js';
 import { parseEnv } from './parse-env.js';
-import { resolveMqttConnection, type ReadTextFile } from './resolve-mqtt-connection.js';
+import { resolveMqttConnection } from './resolve-mqtt-connection.js';
+import { filesInMemory } from './testing/index.js';
 
-const files: Record<string, string> = {
+const readFile = filesInMemory({
   '/pw': 's3cret\n',
   '/ca.pem': 'CA PEM',
   '/c.pem': 'CERT',
   '/k.pem': 'KEY',
   '/empty': '',
   '/blank-first-line': '\nx',
-};
-const readFile: ReadTextFile = (path) => {
-  const text = files[path];
-  if (text === undefined) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
-  return text;
-};
+});
 
 function resolve(env: Record<string, string>) {
   const parsed = parseEnv(MQTT_ENV, env);

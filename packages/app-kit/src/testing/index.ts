@@ -1,0 +1,1 @@
+export { filesInMemory } from './files-in-memory.js';
