@@ -3,20 +3,8 @@ import {
   LOG_FORMAT,
   LOG_LEVEL,
   METRICS_ENV,
-  MQTT_BROKER_HOST,
-  MQTT_BROKER_PORT,
-  MQTT_CA_FILE,
-  MQTT_CERT_FILE,
-  MQTT_CLIENT_ID,
-  MQTT_KEEPALIVE,
-  MQTT_KEY_FILE,
-  MQTT_PASSWORD,
-  MQTT_PASSWORD_FILE,
+  MQTT_ENV,
   MQTT_PROTOCOL_VERSION,
-  MQTT_TLS,
-  MQTT_TLS_SERVERNAME,
-  MQTT_URL,
-  MQTT_USERNAME,
   boolean,
   envVar,
   filePath,
@@ -25,6 +13,7 @@ import {
   parseArgv,
   parseEnv,
   resolveMqttConnection,
+  restateEnv,
   textRule,
   wholeNumber,
   type EnvName,
@@ -58,50 +47,41 @@ const decimal = (min: number, max: number): z.ZodType<number, string> =>
  * variables of `@ot-mqtt/app-kit` (the subset the gateway honours) and the gateway's own.
  */
 export const ENV_VARS = [
-  { ...MQTT_BROKER_HOST, description: 'Broker host (ignored when MQTT_URL is set).' },
-  { ...MQTT_BROKER_PORT, description: 'Broker port (ignored when MQTT_URL is set).' },
-  {
-    ...MQTT_URL,
-    description:
-      'Full broker URL; overrides host and port. Several (the nodes of a cluster): every connection starts on the first and moves to the next at each reconnect.',
-    allowed: `${MQTT_URL.allowed}; ws/wss ones with one path`,
-    // mqtt.js's `servers` failover takes one WebSocket path for all (connect-brokers.ts).
-    schema: MQTT_URL.schema.refine(
-      (list) => new Set(list.split(',').filter(isWebSocketUrl).map(pathOf)).size <= 1,
-      'ws/wss entries with different paths',
-    ),
-  },
-  {
-    ...MQTT_CLIENT_ID,
-    description:
-      'Client id prefix: ingest connection n uses <id>-<n>, each with a persistent session. Give each gateway its own.',
-    default: 'ot-mqtt-gateway',
-    defaultText: 'ot-mqtt-gateway',
-  },
+  ...restateEnv(MQTT_ENV, {
+    MQTT_BROKER_HOST: { description: 'Broker host (ignored when MQTT_URL is set).' },
+    MQTT_BROKER_PORT: { description: 'Broker port (ignored when MQTT_URL is set).' },
+    MQTT_URL: {
+      description:
+        'Full broker URL; overrides host and port. Several (the nodes of a cluster): every connection starts on the first and moves to the next at each reconnect.',
+      // mqtt.js's `servers` failover takes one WebSocket path for all (connect-brokers.ts).
+      refine: {
+        check: (list) => new Set(list.split(',').filter(isWebSocketUrl).map(pathOf)).size <= 1,
+        message: 'ws/wss entries with different paths',
+        allowed: 'ws/wss ones with one path',
+      },
+    },
+    MQTT_CLIENT_ID: {
+      description:
+        'Client id prefix: ingest connection n uses <id>-<n>, each with a persistent session. Give each gateway its own.',
+      default: 'ot-mqtt-gateway',
+    },
+    MQTT_KEEPALIVE: {
+      description:
+        'MQTT keepalive of every connection (ingest and alarm events) in seconds: how soon a silent broker is noticed.',
+      // What the gateway used before the variable existed (the shared default is 60 s).
+      default: 30,
+    },
+    MQTT_TLS_SERVERNAME: {
+      description:
+        'Name every broker certificate must carry, when it differs from the host connected to (e.g. an IP address).',
+      defaultText: "(each broker's own host, also for every node of an MQTT_URL list)",
+    },
+  }),
+  // Gateway-only: the viewer lets its user choose too, but defaults to 4.
   {
     ...MQTT_PROTOCOL_VERSION,
     description: 'MQTT protocol level of the ingest connections (4 for brokers without MQTT 5).',
     default: 5 as 4 | 5,
-  },
-  {
-    ...MQTT_KEEPALIVE,
-    description:
-      'MQTT keepalive of every connection (ingest and alarm events) in seconds: how soon a silent broker is noticed.',
-    // What the gateway used before the variable existed (the shared default is 60 s).
-    default: 30,
-  },
-  MQTT_USERNAME,
-  MQTT_PASSWORD,
-  MQTT_PASSWORD_FILE,
-  MQTT_TLS,
-  MQTT_CA_FILE,
-  MQTT_CERT_FILE,
-  MQTT_KEY_FILE,
-  {
-    ...MQTT_TLS_SERVERNAME,
-    description:
-      'Name every broker certificate must carry, when it differs from the host connected to (e.g. an IP address).',
-    defaultText: "(each broker's own host, also for every node of an MQTT_URL list)",
   },
   envVar({
     name: 'TOPIC_ROOT',

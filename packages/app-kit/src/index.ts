@@ -52,7 +52,7 @@ export {
 } from './mqtt-env.js';
 export { METRICS_ENV, METRICS_HOST, METRICS_MAX_MACHINES, METRICS_PORT } from './metrics-env.js';
 export { restateEnv } from './restate-env.js';
-export type { EnvWording } from './restate-env.js';
+export type { EnvRestatement, EnvRestatements, RestatedEnv } from './restate-env.js';
 export { resolveMqttConnection } from './resolve-mqtt-connection.js';
 export type {
   MqttConnection,

@@ -13,8 +13,8 @@ import { oneOf } from './env-schemas.js';
 
 // The broker variables every app shares. Names and defaults are the architecture document's
 // (MQTT_BROKER_HOST, MQTT_BROKER_PORT) or were documented by the first release: a contract.
-// An app may restate `description`/`defaultText` where its meaning differs (e.g. its client id),
-// never the rule.
+// An app may restate its own words, its own default and a narrower rule (restateEnv), never a
+// wider rule: every value an app accepts is one the shared rule accepts too.
 
 /** `MQTT_BROKER_HOST`: broker host (architecture document; default `localhost`). */
 export const MQTT_BROKER_HOST = envVar({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { envSpecProblems } from './env-var.js';
+import { documentedDefault, envSpecProblems } from './env-var.js';
 import { METRICS_ENV } from './metrics-env.js';
-import { MQTT_CLIENT_ID, MQTT_ENV } from './mqtt-env.js';
+import { MQTT_CLIENT_ID, MQTT_ENV, MQTT_URL } from './mqtt-env.js';
 import { parseEnv } from './parse-env.js';
 import { restateEnv } from './restate-env.js';
 
@@ -21,6 +21,35 @@ describe('restateEnv', () => {
     expect(parseEnv(own, { MQTT_CLIENT_ID: 'has space' }).errors.map((e) => e.variable)).toEqual([
       'MQTT_CLIENT_ID',
     ]);
+  });
+
+  it("gives a shared variable the app's own default, documented as itself", () => {
+    const own = restateEnv(MQTT_ENV, {
+      MQTT_CLIENT_ID: { default: 'my-bridge' },
+      MQTT_KEEPALIVE: { default: 30 },
+    });
+    expect(envSpecProblems(own)).toEqual([]);
+    expect(documentedDefault(own.find((v) => v.name === 'MQTT_CLIENT_ID')!)).toBe('my-bridge');
+    const { values } = parseEnv(own, {});
+    // Typed as defaulted: no `undefined` to handle.
+    const clientId: string = values.MQTT_CLIENT_ID;
+    expect([clientId, values.MQTT_KEEPALIVE]).toEqual(['my-bridge', 30]);
+    expect(parseEnv(MQTT_ENV, {}).values.MQTT_CLIENT_ID).toBeUndefined();
+  });
+
+  it('narrows a rule, never widens it: both checks apply and `allowed` says so', () => {
+    const [url] = restateEnv([MQTT_URL] as const, {
+      MQTT_URL: {
+        refine: { check: (u) => u.startsWith('mqtts:'), message: 'not TLS', allowed: 'TLS only' },
+      },
+    });
+    expect(url.allowed).toBe(`${MQTT_URL.allowed}; TLS only`);
+    const errors = (value: string) =>
+      parseEnv([url], { MQTT_URL: value }).errors.map((e) => e.message);
+    expect(errors('mqtts://broker:8883')).toEqual([]);
+    expect(errors('mqtt://broker:1883').join()).toContain('not TLS');
+    // The shared rule still applies to what the app's check would let through.
+    expect(errors('http://broker').join()).toContain('scheme http: is not supported');
   });
 });
 
