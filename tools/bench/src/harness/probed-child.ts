@@ -7,13 +7,18 @@ export interface ChildUsage {
   readonly cpuUs: number;
   /** Resident memory now, in MB. */
   readonly rssMb: number;
+  /** V8 heap in use now (live objects and not yet collected garbage), in MB. */
+  readonly heapUsedMb: number;
 }
 
 /** A Node child that reports its own CPU time and RSS on request ({@link spawnProbed}). */
 export interface ProbedChild {
   readonly pid: number;
-  /** Asks the child for its {@link ChildUsage} (rejects if it does not answer within 30 s). */
-  usage(): Promise<ChildUsage>;
+  /**
+   * Asks the child for its {@link ChildUsage} (rejects if it does not answer within 30 s);
+   * `afterGc`: after two full garbage collections in the child (its memory retained).
+   */
+  usage(afterGc?: boolean): Promise<ChildUsage>;
   /** The last few KB of its stderr, for diagnostics. */
   stderr(): string;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
@@ -22,14 +27,23 @@ export interface ProbedChild {
 
 // Loaded into the child with --import, before its own code: says `ready` on fd 3 once its handler
 // is in place (a SIGUSR2 before that would kill the child, and a loaded machine can take seconds to
-// get there), then on each SIGUSR2 writes "<cpu µs> <rss bytes>". /proc's utime + stime count
-// 10 ms ticks, too coarse for an agent that uses a few hundred ms in a whole window; the child's
-// own counter is exact to the µs.
+// get there), then on each SIGUSR2 writes "<cpu µs> <rss bytes> <heap used bytes>". /proc's utime +
+// stime count 10 ms ticks, too coarse for an agent that uses a few hundred ms in a whole window; the
+// child's own counter is exact to the µs. SIGWINCH (ignored by default, so harmless before the
+// handler) first runs two full garbage collections, then reports the same line: what the process
+// retains, without its heap's sawtooth of not yet collected garbage.
 const PROBE = `import { writeSync } from 'node:fs';
-process.on('SIGUSR2', () => {
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+const report = () => {
   const { user, system } = process.cpuUsage();
-  writeSync(3, user + system + ' ' + process.memoryUsage.rss() + '\\n');
-});
+  const { rss, heapUsed } = process.memoryUsage();
+  writeSync(3, user + system + ' ' + rss + ' ' + heapUsed + '\\n');
+};
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+process.on('SIGUSR2', report);
+process.on('SIGWINCH', () => { gc(); gc(); report(); });
 writeSync(3, 'ready\\n');`;
 
 const timeout = (message: string) =>
@@ -62,14 +76,14 @@ export function spawnProbed(script: string, env: Readonly<Record<string, string>
   });
   return {
     pid: child.pid ?? -1,
-    usage: async () => {
+    usage: async (afterGc = false) => {
       await Promise.race([probeReady, timeout(`pid ${child.pid}: the usage probe never started`)]);
       const report = new Promise<ChildUsage>((resolve) => {
         waiting.push((line) => {
-          const [cpu, rss] = line.split(' ').map(Number);
-          resolve({ cpuUs: cpu!, rssMb: rss! / 1024 / 1024 });
+          const [cpu, rss, heap] = line.split(' ').map(Number);
+          resolve({ cpuUs: cpu!, rssMb: rss! / 1024 / 1024, heapUsedMb: heap! / 1024 / 1024 });
         });
-        child.kill('SIGUSR2');
+        child.kill(afterGc ? 'SIGWINCH' : 'SIGUSR2');
       });
       return Promise.race([report, timeout(`pid ${child.pid}: no usage report`)]);
     },
