@@ -46,72 +46,41 @@ export const SCAN_ENVELOPE = {
   sequence: SequenceSchema,
 };
 
-function envelope<T extends z.ZodType>(tags: T, title: string, description: string) {
+/**
+ * The payload of one scan topic: its tags in the envelope, titled `<Kind>Payload` and described
+ * as `<what> (topic plc/bottlefiller/<kind>).` in the JSON Schemas.
+ */
+function scanPayload<T extends z.ZodType>(kind: string, tags: T, what: string) {
+  const title = `${kind[0]!.toUpperCase()}${kind.slice(1)}Payload`;
+  const description = `${what} (topic plc/bottlefiller/${kind}).`;
   return z.strictObject({ ...SCAN_ENVELOPE, tags }).meta({ title, description });
 }
 
+/** The payload of each scan topic: the whole tag set (`data`) or one group, in the envelope. */
+const SCAN_PAYLOAD_SCHEMAS = {
+  data: scanPayload('data', BottleFillerTagsSchema, 'Complete tag set of one PLC scan'),
+  inputs: scanPayload('inputs', InputsSchema, 'Input tags of one PLC scan'),
+  outputs: scanPayload('outputs', OutputsSchema, 'Output tags of one PLC scan'),
+  analog: scanPayload('analog', AnalogSchema, 'Analog tags of one PLC scan in engineering units'),
+  status: scanPayload('status', StatusSchema, 'Status tags of one PLC scan'),
+  counters: scanPayload('counters', CountersSchema, 'Counter tags of one PLC scan'),
+  alarms: scanPayload('alarms', AlarmsSchema, 'Alarm tags of one PLC scan'),
+};
+
 /** Payload of `plc/bottlefiller/data`: the complete tag set of one scan in the envelope. */
-export const DataPayloadSchema = envelope(
-  BottleFillerTagsSchema,
-  'DataPayload',
-  'Complete tag set of one PLC scan (topic plc/bottlefiller/data).',
-);
-/** Payload of `plc/bottlefiller/data`. */
-export type DataPayload = z.infer<typeof DataPayloadSchema>;
-
+export const DataPayloadSchema = SCAN_PAYLOAD_SCHEMAS.data;
 /** Payload of `plc/bottlefiller/inputs`. */
-export const InputsPayloadSchema = envelope(
-  InputsSchema,
-  'InputsPayload',
-  'Input tags of one PLC scan (topic plc/bottlefiller/inputs).',
-);
-/** Payload of `plc/bottlefiller/inputs`. */
-export type InputsPayload = z.infer<typeof InputsPayloadSchema>;
-
+export const InputsPayloadSchema = SCAN_PAYLOAD_SCHEMAS.inputs;
 /** Payload of `plc/bottlefiller/outputs`. */
-export const OutputsPayloadSchema = envelope(
-  OutputsSchema,
-  'OutputsPayload',
-  'Output tags of one PLC scan (topic plc/bottlefiller/outputs).',
-);
-/** Payload of `plc/bottlefiller/outputs`. */
-export type OutputsPayload = z.infer<typeof OutputsPayloadSchema>;
-
+export const OutputsPayloadSchema = SCAN_PAYLOAD_SCHEMAS.outputs;
 /** Payload of `plc/bottlefiller/analog`. */
-export const AnalogPayloadSchema = envelope(
-  AnalogSchema,
-  'AnalogPayload',
-  'Analog tags of one PLC scan in engineering units (topic plc/bottlefiller/analog).',
-);
-/** Payload of `plc/bottlefiller/analog`. */
-export type AnalogPayload = z.infer<typeof AnalogPayloadSchema>;
-
+export const AnalogPayloadSchema = SCAN_PAYLOAD_SCHEMAS.analog;
 /** Payload of `plc/bottlefiller/status`. */
-export const StatusPayloadSchema = envelope(
-  StatusSchema,
-  'StatusPayload',
-  'Status tags of one PLC scan (topic plc/bottlefiller/status).',
-);
-/** Payload of `plc/bottlefiller/status`. */
-export type StatusPayload = z.infer<typeof StatusPayloadSchema>;
-
+export const StatusPayloadSchema = SCAN_PAYLOAD_SCHEMAS.status;
 /** Payload of `plc/bottlefiller/counters`. */
-export const CountersPayloadSchema = envelope(
-  CountersSchema,
-  'CountersPayload',
-  'Counter tags of one PLC scan (topic plc/bottlefiller/counters).',
-);
-/** Payload of `plc/bottlefiller/counters`. */
-export type CountersPayload = z.infer<typeof CountersPayloadSchema>;
-
+export const CountersPayloadSchema = SCAN_PAYLOAD_SCHEMAS.counters;
 /** Payload of `plc/bottlefiller/alarms`. */
-export const AlarmsPayloadSchema = envelope(
-  AlarmsSchema,
-  'AlarmsPayload',
-  'Alarm tags of one PLC scan (topic plc/bottlefiller/alarms).',
-);
-/** Payload of `plc/bottlefiller/alarms`. */
-export type AlarmsPayload = z.infer<typeof AlarmsPayloadSchema>;
+export const AlarmsPayloadSchema = SCAN_PAYLOAD_SCHEMAS.alarms;
 
 /** Whether the publishing agent is connected: `online` on connect, `offline` as last will or on shutdown. */
 // A literal union rather than z.enum: same validation and JSON Schema (`enum`), without z.enum's
@@ -157,32 +126,26 @@ export type ConnectionPayload = z.infer<typeof ConnectionPayloadSchema>;
  * ```
  */
 export const PAYLOAD_SCHEMAS = {
-  data: DataPayloadSchema,
-  inputs: InputsPayloadSchema,
-  outputs: OutputsPayloadSchema,
-  analog: AnalogPayloadSchema,
-  status: StatusPayloadSchema,
-  counters: CountersPayloadSchema,
-  alarms: AlarmsPayloadSchema,
+  ...SCAN_PAYLOAD_SCHEMAS,
   connection: ConnectionPayloadSchema,
 } as const;
 
 /** The decoded payload type of each message kind. */
-export interface PayloadByKind {
-  /** Complete dataset. */
-  readonly data: DataPayload;
-  /** Input tags. */
-  readonly inputs: InputsPayload;
-  /** Output tags. */
-  readonly outputs: OutputsPayload;
-  /** Analog tags. */
-  readonly analog: AnalogPayload;
-  /** Status tags. */
-  readonly status: StatusPayload;
-  /** Counter tags. */
-  readonly counters: CountersPayload;
-  /** Alarm tags. */
-  readonly alarms: AlarmsPayload;
-  /** Agent connection state. */
-  readonly connection: ConnectionPayload;
-}
+export type PayloadByKind = {
+  readonly [K in keyof typeof PAYLOAD_SCHEMAS]: z.infer<(typeof PAYLOAD_SCHEMAS)[K]>;
+};
+
+/** Payload of `plc/bottlefiller/data`. */
+export type DataPayload = PayloadByKind['data'];
+/** Payload of `plc/bottlefiller/inputs`. */
+export type InputsPayload = PayloadByKind['inputs'];
+/** Payload of `plc/bottlefiller/outputs`. */
+export type OutputsPayload = PayloadByKind['outputs'];
+/** Payload of `plc/bottlefiller/analog`. */
+export type AnalogPayload = PayloadByKind['analog'];
+/** Payload of `plc/bottlefiller/status`. */
+export type StatusPayload = PayloadByKind['status'];
+/** Payload of `plc/bottlefiller/counters`. */
+export type CountersPayload = PayloadByKind['counters'];
+/** Payload of `plc/bottlefiller/alarms`. */
+export type AlarmsPayload = PayloadByKind['alarms'];

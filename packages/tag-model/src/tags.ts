@@ -25,33 +25,31 @@ function groupSchema<G extends Record<string, TagMetadata>>(group: G) {
   return z.strictObject(shape);
 }
 
+// One schema per group of TAGS; the types follow, all inferred.
+
 /** Input tags (6 booleans): the sensors the PLC reads. */
 export const InputsSchema = groupSchema(TAGS.inputs);
-/** Input tags of one scan. */
-export type Inputs = z.infer<typeof InputsSchema>;
-
 /** Output tags (6 booleans): the actuators and lights the PLC drives. */
 export const OutputsSchema = groupSchema(TAGS.outputs);
-/** Output tags of one scan. */
-export type Outputs = z.infer<typeof OutputsSchema>;
-
 /** Analog tags (5 REALs) in engineering units, each within its engineering range. */
 export const AnalogSchema = groupSchema(TAGS.analog);
-/** Analog tags of one scan. */
-export type Analog = z.infer<typeof AnalogSchema>;
-
 /** Status tags (5 booleans): the machine's state. */
 export const StatusSchema = groupSchema(TAGS.status);
-/** Status tags of one scan. */
-export type Status = z.infer<typeof StatusSchema>;
-
 /** Counter tags (3 non-negative integers). */
 export const CountersSchema = groupSchema(TAGS.counters);
-/** Counter tags of one scan. */
-export type Counters = z.infer<typeof CountersSchema>;
-
 /** Alarm tags (5 booleans): true while the alarm is active. */
 export const AlarmsSchema = groupSchema(TAGS.alarms);
+
+/** Input tags of one scan. */
+export type Inputs = z.infer<typeof InputsSchema>;
+/** Output tags of one scan. */
+export type Outputs = z.infer<typeof OutputsSchema>;
+/** Analog tags of one scan. */
+export type Analog = z.infer<typeof AnalogSchema>;
+/** Status tags of one scan. */
+export type Status = z.infer<typeof StatusSchema>;
+/** Counter tags of one scan. */
+export type Counters = z.infer<typeof CountersSchema>;
 /** Alarm tags of one scan. */
 export type Alarms = z.infer<typeof AlarmsSchema>;
 
