@@ -5,7 +5,7 @@ export default defineProject({
   ssr: { resolve: { conditions: ['@ot-mqtt/source'] } },
   test: {
     name: 'dashboard',
-    include: ['src/**/*.spec.ts', 'e2e/**/*.spec.ts'],
+    include: ['{src,e2e}/**/*.spec.ts'],
     // The end-to-end files drive a real Chromium against real Mosquitto, agent and gateway
     // processes on a shared 2-core machine.
     testTimeout: 120_000,

@@ -5,7 +5,7 @@ export default defineProject({
   ssr: { resolve: { conditions: ['@ot-mqtt/source'] } },
   test: {
     name: 'broker',
-    include: ['src/**/*.spec.ts', 'scripts/**/*.spec.ts'],
+    include: ['{src,scripts}/**/*.spec.ts'],
     // Real Mosquitto processes, autosave windows and child apps on a shared 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -41,21 +41,29 @@ describe('topic and filter validation', () => {
 
 describe('topic matching (MQTT §4.7)', () => {
   it.each([
+    // + is exactly one level, an empty one included.
     ['a/+/c', 'a/b/c', true],
     ['a/+/c', 'a/b/d', false],
     ['a/+', 'a/b/c', false],
+    ['+', '', true],
+    ['a//b', 'a//b', true],
+    // # is the parent level and any number below it.
     ['a/#', 'a', true],
     ['a/#', 'a/b/c', true],
     ['#', 'a/b', true],
-    ['#', '$SYS/x', false],
-    ['+/x', '$SYS/x', false],
-    ['$SYS/#', '$SYS/x', true],
-    ['+', '', true],
-    ['a//b', 'a//b', true],
-    ['$share/g/a/+', 'a/b', true],
-    ['$share/g/a/+', 'g/a/b', false],
   ])('%j matches %j: %s', (filter, topic, expected) => {
     expect(topicMatches(filter, topic)).toBe(expected);
+  });
+
+  it('matches a topic starting with $ only by a filter that does not start with a wildcard (§4.7.2)', () => {
+    expect(topicMatches('#', '$SYS/x')).toBe(false);
+    expect(topicMatches('+/x', '$SYS/x')).toBe(false);
+    expect(topicMatches('$SYS/#', '$SYS/x')).toBe(true);
+  });
+
+  it('matches a shared subscription by the filter after its share name', () => {
+    expect(topicMatches('$share/g/a/+', 'a/b')).toBe(true);
+    expect(topicMatches('$share/g/a/+', 'g/a/b')).toBe(false);
   });
 
   const level = fc.stringMatching(/^[a-z0-9]{0,3}$/);

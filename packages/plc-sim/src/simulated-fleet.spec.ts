@@ -1,22 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { createBottleFiller } from './bottle-filler.js';
 import type { WallClockStep } from './fleet-clock.js';
-import { startSimulatedFleet, type FleetScan } from './simulated-fleet.js';
+import {
+  startSimulatedFleet,
+  type FleetScan,
+  type SimulatedFleetOptions,
+} from './simulated-fleet.js';
 import { virtualFleetClock } from './virtual-fleet-clock.test-helper.js';
 
 const DAY = 86_400_000;
 const fillers = () => ['a', 'b'].map((machineId) => createBottleFiller({ machineId, seed: 7 }));
 
+/**
+ * Fillers `a` and `b` scanned every second on a virtual clock the test advances, unless `options`
+ * say otherwise.
+ */
+function startOnVirtualClock(options: Partial<SimulatedFleetOptions> = {}) {
+  const v = virtualFleetClock();
+  const all = fillers();
+  const fleet = startSimulatedFleet({
+    fillers: all,
+    intervalMs: 1000,
+    clock: v.clock,
+    onScan: () => {},
+    ...options,
+  });
+  return { v, fleet, fillers: all };
+}
+
 describe('simulated fleet', () => {
   it('steps each filler by monotonic time × timeScale, whatever the wall clock does', () => {
-    const v = virtualFleetClock();
     const scans: FleetScan[] = [];
     const steps: WallClockStep[] = [];
-    const fleet = startSimulatedFleet({
-      fillers: fillers(),
-      intervalMs: 1000,
+    const { v, fleet } = startOnVirtualClock({
       timeScale: 10,
-      clock: v.clock,
       onScan: (scan) => scans.push(scan),
       onWallClockStep: (step) => steps.push(step),
     });
@@ -38,14 +55,7 @@ describe('simulated fleet', () => {
   });
 
   it('catchUp steps one filler to now between scans, so a command applies at its arrival', () => {
-    const v = virtualFleetClock();
-    const all = fillers();
-    const fleet = startSimulatedFleet({
-      fillers: all,
-      intervalMs: 2000,
-      clock: v.clock,
-      onScan: () => {},
-    });
+    const { v, fleet, fillers: all } = startOnVirtualClock({ intervalMs: 2000 });
     v.advance(1);
     v.advance(1200);
     fleet.catchUp(0);
@@ -56,13 +66,9 @@ describe('simulated fleet', () => {
   });
 
   it('stops a filler whose scan throws, and goes on with the others', () => {
-    const v = virtualFleetClock();
     const stopped: number[] = [];
     const scanned: number[] = [];
-    const fleet = startSimulatedFleet({
-      fillers: fillers(),
-      intervalMs: 1000,
-      clock: v.clock,
+    const { v, fleet } = startOnVirtualClock({
       onScan: ({ index }) => {
         if (index === 1) throw new Error('boom');
         scanned.push(index);

@@ -31,8 +31,7 @@ describe('ISA-18.2 alarm lifecycle', () => {
         firstOut: true,
       },
     ]);
-    const ack = alarms.acknowledge('filler-01', 'Overfill', 'operator-1', T0 + 5000);
-    expect(ack).toMatchObject({
+    expect(alarms.acknowledge('filler-01', 'Overfill', 'operator-1', T0 + 5000)).toMatchObject({
       ok: true,
       event: {
         type: 'acknowledged',
@@ -85,8 +84,7 @@ describe('ISA-18.2 alarm lifecycle', () => {
       clearedAt: T0 + 2000,
       acknowledgedAt: undefined,
     });
-    const ack = alarms.acknowledge('filler-01', 'NoBottle', 'shift-lead', T0 + 4000);
-    expect(ack).toMatchObject({
+    expect(alarms.acknowledge('filler-01', 'NoBottle', 'shift-lead', T0 + 4000)).toMatchObject({
       ok: true,
       record: { state: 'normal', acknowledgedBy: 'shift-lead' },
     });
