@@ -31,64 +31,31 @@ const def = (
  * Mosquitto 2's `$SYS/broker/…` topics and the metric each becomes (the `load/…` moving averages are
  * {@link parseSysTopic}'s own family, `otmqtt_broker_load_per_minute{kind,window}`).
  */
+// One row per topic, aligned: a table is read down its columns.
+// prettier-ignore
 export const SYS_METRICS: readonly SysMetricDefinition[] = [
-  def('clients/connected', 'clients_connected', 'gauge', 'Clients connected now'),
-  def(
-    'clients/disconnected',
-    'clients_disconnected',
-    'gauge',
-    'Persistent sessions of clients not connected now',
-  ),
-  def('clients/total', 'clients', 'gauge', 'Clients with a session (connected or not)'),
-  def('clients/maximum', 'clients_maximum', 'gauge', 'Most clients connected at once since start'),
-  def('clients/expired', 'clients_expired_total', 'counter', 'Persistent sessions expired'),
-  def(
-    'messages/received',
-    'messages_received_total',
-    'counter',
-    'MQTT packets of any type received',
-  ),
-  def('messages/sent', 'messages_sent_total', 'counter', 'MQTT packets of any type sent'),
-  def(
-    'messages/stored',
-    'messages_stored',
-    'gauge',
-    'Messages held in the store (retained + queued)',
-  ),
-  def('store/messages/count', 'store_messages', 'gauge', 'Messages held in the store'),
-  def('store/messages/bytes', 'store_messages_bytes', 'gauge', 'Payload bytes held in the store'),
-  def(
-    'publish/messages/received',
-    'publish_messages_received_total',
-    'counter',
-    'PUBLISH messages received',
-  ),
-  def('publish/messages/sent', 'publish_messages_sent_total', 'counter', 'PUBLISH messages sent'),
-  def(
-    'publish/messages/dropped',
-    'publish_messages_dropped_total',
-    'counter',
-    'PUBLISH messages dropped (queue limits of offline or slow clients)',
-  ),
-  def(
-    'publish/bytes/received',
-    'publish_received_bytes_total',
-    'counter',
-    'PUBLISH payload bytes received',
-  ),
-  def('publish/bytes/sent', 'publish_sent_bytes_total', 'counter', 'PUBLISH payload bytes sent'),
-  def('bytes/received', 'received_bytes_total', 'counter', 'Bytes received'),
-  def('bytes/sent', 'sent_bytes_total', 'counter', 'Bytes sent'),
-  def('subscriptions/count', 'subscriptions', 'gauge', 'Subscriptions active'),
-  def('retained messages/count', 'retained_messages', 'gauge', 'Retained messages'),
-  def('heap/current', 'heap_bytes', 'gauge', 'Heap in use (builds with memory tracking)'),
-  def(
-    'heap/maximum',
-    'heap_maximum_bytes',
-    'gauge',
-    'Largest heap since start (builds with memory tracking)',
-  ),
-  def('uptime', 'uptime_seconds', 'gauge', 'Seconds since the broker started'),
+  def('clients/connected',         'clients_connected',               'gauge',   'Clients connected now'),
+  def('clients/disconnected',      'clients_disconnected',            'gauge',   'Persistent sessions of clients not connected now'),
+  def('clients/total',             'clients',                         'gauge',   'Clients with a session (connected or not)'),
+  def('clients/maximum',           'clients_maximum',                 'gauge',   'Most clients connected at once since start'),
+  def('clients/expired',           'clients_expired_total',           'counter', 'Persistent sessions expired'),
+  def('messages/received',         'messages_received_total',         'counter', 'MQTT packets of any type received'),
+  def('messages/sent',             'messages_sent_total',             'counter', 'MQTT packets of any type sent'),
+  def('messages/stored',           'messages_stored',                 'gauge',   'Messages held in the store (retained + queued)'),
+  def('store/messages/count',      'store_messages',                  'gauge',   'Messages held in the store'),
+  def('store/messages/bytes',      'store_messages_bytes',            'gauge',   'Payload bytes held in the store'),
+  def('publish/messages/received', 'publish_messages_received_total', 'counter', 'PUBLISH messages received'),
+  def('publish/messages/sent',     'publish_messages_sent_total',     'counter', 'PUBLISH messages sent'),
+  def('publish/messages/dropped',  'publish_messages_dropped_total',  'counter', 'PUBLISH messages dropped (queue limits of offline or slow clients)'),
+  def('publish/bytes/received',    'publish_received_bytes_total',    'counter', 'PUBLISH payload bytes received'),
+  def('publish/bytes/sent',        'publish_sent_bytes_total',        'counter', 'PUBLISH payload bytes sent'),
+  def('bytes/received',            'received_bytes_total',            'counter', 'Bytes received'),
+  def('bytes/sent',                'sent_bytes_total',                'counter', 'Bytes sent'),
+  def('subscriptions/count',       'subscriptions',                   'gauge',   'Subscriptions active'),
+  def('retained messages/count',   'retained_messages',               'gauge',   'Retained messages'),
+  def('heap/current',              'heap_bytes',                      'gauge',   'Heap in use (builds with memory tracking)'),
+  def('heap/maximum',              'heap_maximum_bytes',              'gauge',   'Largest heap since start (builds with memory tracking)'),
+  def('uptime',                    'uptime_seconds',                  'gauge',   'Seconds since the broker started'),
 ];
 
 /** The family of the `$SYS/broker/load/…/{1min,5min,15min}` moving averages. */
