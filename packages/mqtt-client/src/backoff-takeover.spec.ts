@@ -5,10 +5,9 @@ import { FAST_RECONNECT, first, reach } from './test-support.test-helper.js';
 
 describe('backoff reset and session takeover', () => {
   it('restarts the backoff from the initial delay only after a connection stayed up stableAfterMs', async ({
-    freshBroker,
+    crashableBroker: broker,
     makeClient: make,
   }) => {
-    let broker = freshBroker;
     // A manual clock: the test decides when timers fire, and reads the delays asked for.
     const timers: Array<{ ms: number; run: () => void; handle: object }> = [];
     const clock = {
@@ -47,12 +46,12 @@ describe('backoff reset and session takeover', () => {
     await broker.kill();
     delays.push(await fire(retry, 'retry 1')); // refused (broker down)
     delays.push(await fire(retry, 'retry 2'));
-    broker = await broker.restart();
+    await broker.restart();
     delays.push(await fire(retry, 'retry 3'));
     await reach(c, 'connected');
     await broker.kill(); // dropped again before stableAfterMs: no reset
     delays.push(await fire(retry, 'retry 4')); // refused
-    broker = await broker.restart();
+    await broker.restart();
     delays.push(await fire(retry, 'retry 5'));
     await reach(c, 'connected');
     await fire((ms) => ms === stableAfterMs, 'stable timer'); // now it has been up long enough

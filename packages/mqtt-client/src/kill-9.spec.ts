@@ -9,7 +9,7 @@ const it = createClientTest({
 
 describe('reconnecting through broker crashes (kill -9, persistence on)', () => {
   it('kill -9 of the broker (3×) while 1,200 QoS 1 messages are published: every number the broker had not acknowledged arrives', async ({
-    freshBroker,
+    crashableBroker: broker,
     makeClient: make,
   }) => {
     // Mosquitto writes its database only at autosave or clean shutdown, so a kill -9 forgets every
@@ -19,7 +19,6 @@ describe('reconnecting through broker crashes (kill -9, persistence on)', () => 
     // What the client must guarantee is the rest: whatever the broker had not acknowledged when it
     // died is kept and re-sent. So a missing number fails the test unless its PUBACK reached the
     // publisher before a kill, moments before it — the broker's loss, counted and shown.
-    let broker = freshBroker;
     const url = broker.url;
     const sub = make({ url, clientId: 'kill9-sub', reconnect: FAST_RECONNECT });
     const counts = new Map<number, number>();
@@ -48,7 +47,7 @@ describe('reconnecting through broker crashes (kill -9, persistence on)', () => 
       await expect.poll(() => pub.stats().acknowledged).toBeGreaterThanOrEqual(at);
       killedAt.push(Date.now());
       await broker.kill();
-      broker = await broker.restart();
+      await broker.restart();
     }
     await Promise.all(published);
     // Acknowledged before a kill (the broker's to keep) within a generous bound of its last turn.

@@ -7,10 +7,9 @@ const it = createClientTest({ extra: 'log_type all' });
 
 describe('reconnecting through broker crashes and restarts', () => {
   it('broker restarted without persistence: subscriptions come back once, the outbox is republished in order', async ({
-    freshBroker,
+    crashableBroker: broker,
     makeClient: make,
   }) => {
-    let broker = freshBroker;
     const c = make({ url: broker.url, clientId: 'np-client', reconnect: FAST_RECONNECT });
     const events: ClientEvent[] = [];
     c.events$.subscribe((e) => events.push(e));
@@ -24,7 +23,7 @@ describe('reconnecting through broker crashes and restarts', () => {
     await first(c.state$, (s) => s.status === 'reconnecting');
     const offline = [1, 2, 3, 4, 5].map((i) => c.publish('np/a', `offline-${i}`, { qos: 1 }));
     expect(c.stats().outboxDepth).toBe(5);
-    broker = await broker.restart();
+    await broker.restart();
     await Promise.all(offline);
     await expect.poll(() => got.filter((g) => g.startsWith('offline')).length).toBe(5);
 
