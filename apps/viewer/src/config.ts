@@ -8,6 +8,7 @@ import {
   envVar,
   formatEnvHelp,
   oneOf,
+  oneOfNumbers,
   parseArgv,
   parseEnv,
   resolveMqttConnection,
@@ -109,7 +110,7 @@ export const VARIABLES = [
     group: 'Topics',
     description: 'QoS of the subscription.',
     allowed: '0 or 1',
-    schema: oneOf(['0', '1'] as const).transform((v) => (v === '1' ? 1 : 0) as 0 | 1),
+    schema: oneOfNumbers([0, 1] as const),
     default: 1 as 0 | 1,
   }),
   envVar({

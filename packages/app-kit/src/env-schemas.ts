@@ -80,6 +80,22 @@ export const oneOf = <const T extends readonly [string, ...string[]]>(
     string
   >;
 
+/**
+ * One of a few numbers, written as digits (`MQTT_PROTOCOL_VERSION=5` reads as `5`).
+ *
+ * @example
+ * ```ts
+ * import { oneOfNumbers } from '@ot-mqtt/app-kit';
+ * oneOfNumbers([4, 5] as const).parse('5'); // 5, typed 4 | 5
+ * ```
+ */
+export const oneOfNumbers = <const T extends readonly [number, ...number[]]>(
+  values: T,
+): z.ZodType<T[number], string> =>
+  oneOf(values.map(String) as [string, ...string[]]).transform(
+    (v) => Number(v) as T[number],
+  ) as z.ZodType<T[number], string>;
+
 const TRUE = ['true', '1', 'yes', 'on'];
 const FALSE = ['false', '0', 'no', 'off'];
 

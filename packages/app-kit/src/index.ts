@@ -24,6 +24,7 @@ export {
   filePath,
   host,
   oneOf,
+  oneOfNumbers,
   seconds,
   text,
   textRule,

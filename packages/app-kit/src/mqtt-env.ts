@@ -6,10 +6,10 @@ import {
   clientId,
   filePath,
   host,
+  oneOfNumbers,
   text,
   wholeNumber,
 } from './env-schemas.js';
-import { oneOf } from './env-schemas.js';
 
 // The broker variables every app shares. Names and defaults are the architecture document's
 // (MQTT_BROKER_HOST, MQTT_BROKER_PORT) or were documented by the first release: a contract.
@@ -86,7 +86,7 @@ export const MQTT_PROTOCOL_VERSION = envVar({
   group: 'Broker',
   description: 'MQTT protocol level.',
   allowed: '4 (MQTT 3.1.1) or 5 (MQTT 5)',
-  schema: oneOf(['4', '5'] as const).transform((v) => (v === '5' ? 5 : 4) as 4 | 5),
+  schema: oneOfNumbers([4, 5] as const),
   default: 4 as 4 | 5,
 });
 

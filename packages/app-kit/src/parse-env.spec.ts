@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { envVar, envSpecProblems } from './env-var.js';
-import { seconds } from './env-schemas.js';
+import { oneOfNumbers, seconds } from './env-schemas.js';
 import { LOG_FORMAT, LOG_LEVEL } from './log-env.js';
 import { MQTT_ENV, MQTT_PASSWORD } from './mqtt-env.js';
 import { parseEnv } from './parse-env.js';
@@ -83,5 +83,13 @@ describe('envSpecProblems', () => {
       'PUBLISH_INTERVAL: the documented default "2.5" is not the real default 2',
       'LOG_LEVEL is listed twice',
     ]);
+  });
+});
+
+describe('oneOfNumbers', () => {
+  it('reads one of its numbers from digits and refuses the rest, naming them', () => {
+    const level = oneOfNumbers([4, 5] as const);
+    expect(level.parse(' 5 ')).toBe(5);
+    expect(level.safeParse('3').error?.issues[0]?.message).toBe('not one of 4, 5');
   });
 });
