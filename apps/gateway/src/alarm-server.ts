@@ -18,6 +18,11 @@ import type { Logger } from '@ot-mqtt/app-kit';
 /** Publishes one alarm event (QoS 1, not retained); never throws. */
 export type PublishAlarmEvent = (topic: string, payload: AlarmEventPayload) => void;
 
+/** What the alarm server reads of a scan. */
+export type AlarmScan = Pick<DataPayload, 'machineId' | 'timestamp'> & {
+  readonly tags: Pick<DataPayload['tags'], 'alarms'>;
+};
+
 /** Options of {@link createAlarmServer}. */
 export interface AlarmServerOptions {
   /** Where the journal lives. */
@@ -47,8 +52,11 @@ export type AckOutcome =
 
 /** The gateway as ISA-18.2 alarm server: lifecycle per machine, journal, events. */
 export interface AlarmServer {
-  /** Feeds one committed scan (and the topic it came on, for the machine level of the events topic). */
-  onScan(scan: DataPayload, topic: string): Promise<void>;
+  /**
+   * Feeds one committed scan — its machine, time and alarm tags are all it reads — and the topic it
+   * came on, for the machine level of the events topic.
+   */
+  onScan(scan: AlarmScan, topic: string): Promise<void>;
   /** An operator's acknowledgement: journalled and published; never clears an active alarm. */
   acknowledge(machineId: string, alarm: string, user: string, at?: number): Promise<AckOutcome>;
   /** Current records of every machine (or one). */

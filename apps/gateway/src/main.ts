@@ -38,6 +38,13 @@ if (!config.token && !['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
 }
 
 let stopping = false;
+void gateway.ingestDied.then((error) => {
+  if (stopping) return;
+  // Nothing the ingest held was acknowledged: a restart (by the supervisor) gets it all again.
+  log.error('ingest thread died: exiting', { error: error.message });
+  process.exit(1);
+});
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;

@@ -10,10 +10,9 @@ import {
   type MetricsServer,
 } from '@ot-mqtt/metrics';
 import { createMachineTracker, type TrackerEvent } from '@ot-mqtt/scan-monitor';
-import type { MqttClient } from 'mqtt';
-import type { CommitObserver, CommitQueue } from './commit-queue.js';
+import type { InstrumentableClient } from '@ot-mqtt/metrics';
+import type { CommitObserver, CommitStatus } from './commit-queue.js';
 import type { GatewayConfig } from './config.js';
-import { instrumentableMqttJs } from './instrumentable-mqtt-js.js';
 import type { IngestObserver } from './ingest.js';
 
 /** What the gateway reports to, and the endpoint. */
@@ -30,7 +29,10 @@ export interface GatewayMetricsWiring {
     seconds: number,
   ) => void;
   /** Exports the ingest connections and the commit queue's lag, and serves `/metrics`. */
-  serve(clients: readonly MqttClient[], queue: CommitQueue): Promise<MetricsServer>;
+  serve(
+    clients: readonly InstrumentableClient[],
+    queue: { status(): CommitStatus },
+  ): Promise<MetricsServer>;
   /** Stops the stale check and the endpoint. */
   close(): Promise<void>;
 }
@@ -50,7 +52,7 @@ export function createGatewayMetricsWiring(
   const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
   const registry = createMetricsRegistry({ app: 'gateway', version });
   const ingest = createIngestMetrics({ registry, maxMachines: settings.maxMachines });
-  let queue: CommitQueue | undefined;
+  let queue: { status(): CommitStatus } | undefined;
   const gateway = createGatewayMetrics({
     registry,
     tables: ['scans', 'samples'],
@@ -96,7 +98,7 @@ export function createGatewayMetricsWiring(
       gateway.httpRequest(method, route, status, seconds),
     async serve(clients, commitQueue) {
       queue = commitQueue;
-      instrumentMqttClients(registry, clients.map(instrumentableMqttJs));
+      instrumentMqttClients(registry, clients);
       server = await startMetricsServer({ registry, port: settings.port, host: settings.host });
       return server;
     },

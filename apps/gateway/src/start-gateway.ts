@@ -1,26 +1,33 @@
 import { openHistorian, type HistorianStore } from '@ot-mqtt/historian';
 import { startAlarmEventsPublisher } from './alarm-events-publisher.js';
 import { createAlarmServer, type AlarmServer } from './alarm-server.js';
-import { CommitQueue } from './commit-queue.js';
+import type { CommitStatus } from './commit-queue.js';
 import type { GatewayConfig } from './config.js';
 import { createServer } from './create-server.js';
-import { startIngest, type Ingest } from './ingest.js';
+import type { IngestStatus } from './ingest.js';
+import { startIngestThread } from './start-ingest-thread.js';
+import { storeOptions } from './store-options.js';
 import type { Logger } from '@ot-mqtt/app-kit';
 
 /** A running gateway. */
 export interface Gateway {
   /** Base URL of the HTTP API, e.g. `http://127.0.0.1:8080`. */
   readonly url: string;
-  /** The store (for tests and embedding). */
+  /** The HTTP thread's store (reads, the alarm journal, retention; for tests and embedding). */
   readonly store: HistorianStore;
-  /** The commit queue's counters. */
-  readonly queue: CommitQueue;
-  /** The MQTT side. */
-  readonly ingest: Ingest;
+  /** The ingest thread's commit queue: its newest counters (at most 50 ms old). */
+  readonly queue: { status(): CommitStatus };
+  /** The MQTT side, on the ingest thread: its newest counters (at most 50 ms old). */
+  readonly ingest: { status(): IngestStatus };
   /** The alarm server (lifecycle, journal, events). */
   readonly alarms: AlarmServer;
   /** `http://host:port/metrics` when METRICS_PORT is set. */
   readonly metricsUrl: string | undefined;
+  /**
+   * Settles with the reason if the ingest thread dies while the gateway runs (`main.ts` exits then:
+   * nothing it held was acknowledged, and a supervisor's restart gets it all again).
+   */
+  readonly ingestDied: Promise<Error>;
   /** Stops HTTP, MQTT (nothing held is acknowledged) and the store. */
   close(): Promise<void>;
 }
@@ -29,14 +36,8 @@ const HOUR = 3_600_000;
 
 /** Opens the store, starts the MQTT ingest and the HTTP server. */
 export async function startGateway(config: GatewayConfig, log: Logger): Promise<Gateway> {
-  const store = await openHistorian(config.db, {
-    deadbandPercent: config.deadbandPercent,
-    heartbeatMs: config.heartbeatMs,
-    // better-sqlite3 commits synchronously (≈0.15 ms per scan): on this thread, 2,500 scans/s kept
-    // the event loop committing a third of the time and every HTTP request waited behind it
-    // (docs/historian.md, "Serving while storing"). PostgreSQL ignores it.
-    writerThread: true,
-  });
+  // Opened (and migrated) here first; the ingest thread opens its own handle on the same database.
+  const store = await openHistorian(config.db, storeOptions(config));
   log.info('historian open', { engine: store.engine, location: store.location });
   const { port: metricsPort } = config.metrics;
   const metrics =
@@ -46,7 +47,6 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
           ...config.metrics,
           port: metricsPort,
         });
-  const queue = new CommitQueue(store, log, metrics?.commits);
   const alarmEvents = startAlarmEventsPublisher(config, log);
   const alarms = await createAlarmServer({
     store,
@@ -54,7 +54,33 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     topicRoot: config.topicRoot,
     publish: alarmEvents.publish,
   });
-  const ingest = startIngest(config, queue, log, alarms.onScan, metrics?.ingest);
+  // MQTT ingest on a thread of its own (start-ingest-thread.ts): this thread answers HTTP, keeps
+  // the alarm server (fed the committed scans' alarm tags) and enforces retention.
+  const ingestThread = await startIngestThread(config, log, {
+    onCommitted: async (scans) => {
+      try {
+        await Promise.all(
+          scans.map((s) =>
+            alarms.onScan(
+              { machineId: s.machineId, timestamp: s.timestamp, tags: { alarms: s.alarms } },
+              s.topic,
+            ),
+          ),
+        );
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    ...(metrics ? { metrics: { ingest: metrics.ingest, commits: metrics.commits } } : {}),
+  }).catch(async (error: unknown) => {
+    await alarms.close();
+    await alarmEvents.close();
+    await store.close();
+    throw error;
+  });
+  const queue = { status: () => ingestThread.queueStatus() };
+  const ingest = { status: () => ingestThread.status() };
 
   let lastCheck: { at: number; ok: boolean; error?: string } = { at: 0, ok: false };
   const ready = async () => {
@@ -110,7 +136,7 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
   let metricsUrl: string | undefined;
   if (metrics) {
     try {
-      metricsUrl = (await metrics.serve(ingest.clients, queue)).url;
+      metricsUrl = (await metrics.serve(ingestThread.clients, queue)).url;
     } catch (error) {
       // As the viewer and agent: the history matters more than its figures.
       log.warn('metrics not served', {
@@ -157,15 +183,16 @@ export async function startGateway(config: GatewayConfig, log: Logger): Promise<
     ingest,
     alarms,
     metricsUrl,
+    ingestDied: ingestThread.died,
     async close() {
       clearInterval(retentionTimer);
       clearInterval(statsTimer);
       await metrics?.close();
       await server.close();
-      await ingest.close();
+      // The ingest first: its last commits' alarm transitions still reach the alarm server.
+      await ingestThread.close();
       await alarms.close();
       await alarmEvents.close();
-      await queue.close();
       await store.close();
     },
   };

@@ -21,7 +21,8 @@ type Call = WriterRequest extends infer R
 function startWriter(file: string, settings: StoreSettings): Worker {
   const here = import.meta.url;
   const workerData = { file, settings };
-  if (here.endsWith('.ts')) {
+  // tsx's `tsImport` loads modules with a `?tsx-namespace=…` query: the path decides, not the URL.
+  if (new URL(here).pathname.endsWith('.ts')) {
     const entry = new URL('./sqlite-writer-thread.ts', here).href;
     const code = `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))`;
     return new Worker(code, { eval: true, workerData });
