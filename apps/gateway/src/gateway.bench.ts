@@ -3,7 +3,7 @@
 // /latest p99 at 100 requests/s beside /healthz, idle and during the fleet's ingest, with the load
 // generators and the fleet's publisher in child processes. `npx nx run gateway:bench`.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -192,6 +192,8 @@ async function latencyBench(url: string, machine: string, during: string, second
   for (const kind of ['autocannon', 'paced'] as const) {
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
+    const cpu0 = cpuTicks();
+    const t0 = Date.now();
     const [healthz, latest] = (await load({
       kind,
       url,
@@ -200,14 +202,38 @@ async function latencyBench(url: string, machine: string, during: string, second
       seconds,
     })) as PathLatency[];
     loop.disable();
+    const cpu = cpuShare(cpu0, cpuTicks(), Date.now() - t0);
     const stall = (ns: number) => Math.max(0, ns / 1e6 - 1).toFixed(1);
     const met = latest!.p99 <= GOAL_P99_MS && latest!.errors === 0;
     verdicts.push(`${during}, ${kind}: /latest p99 ${latest!.p99} ms → ${met ? 'met' : 'not met'}`);
     report(
-      `| /latest at ${LATENCY_RATE} req/s, ${kind === 'paced' ? 'evenly paced open loop' : 'autocannon'}, ${seconds} s, ${during} (load ${loadAverage()}) | **p99 ${latest!.p99} ms** (goal ≤ ${GOAL_P99_MS} ms: ${met ? 'met' : 'not met'}), p50 ${latest!.p50} ms, max ${latest!.max} ms, ${latest!.errors} errors of ${latest!.requests} | /healthz same run: p99 ${healthz!.p99} ms, p50 ${healthz!.p50} ms; gateway event loop stalled p99 ${stall(loop.percentile(99))} ms, max ${stall(loop.max)} ms |`,
+      `| /latest at ${LATENCY_RATE} req/s, ${kind === 'paced' ? 'evenly paced open loop' : 'autocannon'}, ${seconds} s, ${during} (load ${loadAverage()}) | **p99 ${latest!.p99} ms** (goal ≤ ${GOAL_P99_MS} ms: ${met ? 'met' : 'not met'}), p50 ${latest!.p50} ms, max ${latest!.max} ms, ${latest!.errors} errors of ${latest!.requests} | /healthz same run: p99 ${healthz!.p99} ms, p50 ${healthz!.p50} ms; gateway event loop stalled p99 ${stall(loop.percentile(99))} ms, max ${stall(loop.max)} ms; CPU of the HTTP thread ${cpu.main} %, of the whole gateway process ${cpu.process} % |`,
     );
   }
 }
+
+/**
+ * CPU clock ticks (user + system) of this process and of its main thread — the one that answers
+ * HTTP — from /proc (Linux; Node 20 has no per-thread CPU call). Unlike latencies, a thread's CPU
+ * time hardly depends on how busy the rest of the machine is. Zeros elsewhere.
+ */
+function cpuTicks(): { process: number; main: number } {
+  const ticks = (path: string) => {
+    try {
+      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+      const rest = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
+      return Number(rest[11]) + Number(rest[12]);
+    } catch {
+      return 0;
+    }
+  };
+  return { process: ticks('/proc/self/stat'), main: ticks(`/proc/self/task/${process.pid}/stat`) };
+}
+/** CPU use between two {@link cpuTicks} over `ms`, in % of one core (100 ticks a second). */
+const cpuShare = (a: ReturnType<typeof cpuTicks>, b: ReturnType<typeof cpuTicks>, ms: number) => ({
+  main: Math.round(((b.main - a.main) * 10 * 100) / ms),
+  process: Math.round(((b.process - a.process) * 10 * 100) / ms),
+});
 
 const loadAverage = () =>
   loadavg()
