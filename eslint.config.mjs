@@ -56,6 +56,16 @@ export default tseslint.config(
       { sourceTag: 'scope:metrics', onlyDependOnLibsWithTags: [] },
     ]),
   },
+  // Infra may use the broker infra's process helpers (findExecutable, runServeCli) and no library;
+  // Nx infers infra/mosquitto as an "app" (it has a serve target), so it is allowed by name.
+  {
+    files: ['infra/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.bench.ts', '**/*.test-helper.ts'],
+    rules: boundaries(
+      [{ sourceTag: 'type:infra', onlyDependOnLibsWithTags: [] }],
+      ['@ot-mqtt/broker'],
+    ),
+  },
   // scan-monitor runs in browsers too (the web dashboard bundles it): no Node built-ins.
   {
     files: ['packages/scan-monitor/src/**/*.ts'],

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, chown, mkdtemp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adaptConfig, resolveConfigPath } from './adapt-config.js';
+import { findExecutable } from './find-executable.js';
 import { freePort } from './free-port.js';
 import { parseListeners, schemeOf, type ListenerInfo } from './listeners.js';
 import { waitForPort } from './wait-for-port.js';
@@ -21,11 +21,8 @@ export const MOSQUITTO_CANDIDATES = [
 ];
 
 /** Path of the Mosquitto binary on this machine, or `undefined` if none is installed. */
-export function findMosquitto(): string | undefined {
-  const fromEnv = process.env['MOSQUITTO_BIN'];
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
-  return MOSQUITTO_CANDIDATES.find((p) => existsSync(p));
-}
+export const findMosquitto = (): string | undefined =>
+  findExecutable('MOSQUITTO_BIN', MOSQUITTO_CANDIDATES);
 
 /** Options of {@link startMosquitto}. */
 export interface StartMosquittoOptions {

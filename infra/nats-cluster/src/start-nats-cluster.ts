@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findExecutable } from '@ot-mqtt/broker';
 import { freePorts } from './free-ports.js';
 import { mqttAnswers } from './mqtt-answers.js';
 import { natsNodeConfig, type NodePorts } from './node-config.js';
@@ -15,11 +15,8 @@ export const NATS_SERVER_CANDIDATES = [
 ];
 
 /** Path of the `nats-server` binary on this machine, or `undefined` when none is installed. */
-export function findNatsServer(): string | undefined {
-  const fromEnv = process.env['NATS_SERVER_BIN'];
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
-  return NATS_SERVER_CANDIDATES.find((path) => existsSync(path));
-}
+export const findNatsServer = (): string | undefined =>
+  findExecutable('NATS_SERVER_BIN', NATS_SERVER_CANDIDATES);
 
 /** Options of {@link startNatsCluster}. */
 export interface StartNatsClusterOptions {
