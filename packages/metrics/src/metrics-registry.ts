@@ -1,4 +1,39 @@
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
+import eventLoopLag from 'prom-client/lib/metrics/eventLoopLag.js';
+import heapSizeAndUsed from 'prom-client/lib/metrics/heapSizeAndUsed.js';
+import heapSpacesSizeAndUsed from 'prom-client/lib/metrics/heapSpacesSizeAndUsed.js';
+import osMemoryHeap from 'prom-client/lib/metrics/osMemoryHeap.js';
+import processCpuTotal from 'prom-client/lib/metrics/processCpuTotal.js';
+import processHandles from 'prom-client/lib/metrics/processHandles.js';
+import processMaxFileDescriptors from 'prom-client/lib/metrics/processMaxFileDescriptors.js';
+import processOpenFileDescriptors from 'prom-client/lib/metrics/processOpenFileDescriptors.js';
+import processRequests from 'prom-client/lib/metrics/processRequests.js';
+import processResources from 'prom-client/lib/metrics/processResources.js';
+import processStartTime from 'prom-client/lib/metrics/processStartTime.js';
+import version from 'prom-client/lib/metrics/version.js';
+
+/**
+ * prom-client's `collectDefaultMetrics` without `nodejs_gc_duration_seconds`: that histogram is fed
+ * by a `PerformanceObserver` on GC entries, and on Node 20 every GC then builds a performance entry
+ * (with deprecated getters made per entry) and runs a callback — 14 ms of a one-filler agent's
+ * 423 ms of CPU in 70 s (`--cpu-prof`, 2026-11-30), about half of the ~0.4 ms a second its
+ * metrics cost it. No dashboard
+ * or alert reads it; `nodejs_heap_*` and `nodejs_eventloop_lag_*` still show a GC-bound process.
+ */
+const PROCESS_METRICS = [
+  processCpuTotal,
+  processStartTime,
+  osMemoryHeap,
+  processOpenFileDescriptors,
+  processMaxFileDescriptors,
+  eventLoopLag,
+  processResources,
+  processHandles,
+  processRequests,
+  heapSizeAndUsed,
+  heapSpacesSizeAndUsed,
+  version,
+];
 
 /** Options of {@link createMetricsRegistry}. */
 export interface MetricsRegistryOptions {
@@ -8,7 +43,8 @@ export interface MetricsRegistryOptions {
   readonly version?: string;
   /**
    * Also collect Node's process metrics (`process_cpu_seconds_total`, `process_resident_memory_bytes`,
-   * `nodejs_eventloop_lag_seconds`, heap, GC…) under their standard names (default: true).
+   * `nodejs_eventloop_lag_seconds`, heap…) under their standard names (default: true): prom-client's
+   * default metrics but the GC duration histogram, whose observer costs CPU at every collection.
    */
   readonly processMetrics?: boolean;
 }
@@ -44,7 +80,8 @@ export function createMetricsRegistry(options: MetricsRegistryOptions): Registry
     // tools/bench metrics-overhead), 100 ms still ~0.57 ms a second (~1.1 ms of the ~9.5 ms per 2 s
     // scan, +12 %), 1 s ~0.1 ms (a bare Node process, 30 s windows, 2026-11-30). A 1 s period still
     // records any stall as the delay of the tick it holds up; a 15 s scrape gets ~15 samples.
-    collectDefaultMetrics({ register: defaults, eventLoopMonitoringPrecision: 1000 });
+    for (const register of PROCESS_METRICS)
+      register(defaults, { eventLoopMonitoringPrecision: 1000 });
     for (const { name, type } of defaults.getMetricsAsArray()) {
       const metric = defaults.getSingleMetric(name);
       if (metric !== undefined && !(String(type) === 'gauge' && name.endsWith('_total')))
