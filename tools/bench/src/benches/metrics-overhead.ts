@@ -131,14 +131,19 @@ export async function runMetricsOverhead(ctx: BenchContext): Promise<string> {
   const run = startRun();
   const fleets = ctx.smoke ? [1, 20] : envList('BENCH_METRICS_FILLERS', [1, 1000]);
   // Three rounds each, so the median is a middle round, not an average of two. A one-filler agent
-  // uses ~0.3 s of CPU in a minute: 35 s windows; a 1,000-filler one seconds: 15 s. ~5 minutes (the fleet settles 40 s).
+  // uses ~0.3 s of CPU in a minute: 35 s windows; a 1,000-filler one seconds: 15 s. ~8 minutes
+  // (each round settles past the agent's start-up first: 60 s, the fleet 40 s).
   const plan = (fillers: number) =>
     ctx.smoke
       ? { rounds: 2, settleMs: 2000, windowMs: 2000 }
       : fillers < 100
         ? {
             rounds: envNumber('BENCH_METRICS_ROUNDS', 3),
-            settleMs: envNumber('BENCH_SETTLE_MS', 8000),
+            // V8's memory reducer shrinks a freshly started, then nearly idle heap with three full
+            // GCs (~100 ms of CPU each, marking included) somewhere 15–45 s after start, at a
+            // different moment in each twin: a 35 s window from 8 s caught some of one twin's and
+            // not the other's (±70 % of a one-filler agent's CPU). From 60 s the agent is steady.
+            settleMs: envNumber('BENCH_SETTLE_MS', 60_000),
             windowMs: envNumber('BENCH_METRICS_WINDOW_MS', 35_000),
           }
         : {
@@ -226,7 +231,7 @@ export async function runMetricsOverhead(ctx: BenchContext): Promise<string> {
     'Paired rounds: each round runs two agents from apps/agent/dist at once against the bench broker, one with METRICS_PORT and one without (which starts first alternates), so the machine’s load weighs on both alike; each figure is the median over the rounds of the within-round comparison, with its spread (min … max).',
     `Per round: settle, then a window in which CPU is each agent’s own process.cpuUsage() (µs, read through a preloaded probe; /proc’s 10 ms ticks were too coarse for a one-filler agent), divided by the scans scheduled (fillers × window / ${INTERVAL_MS / 1000} s); RSS the median of one VmRSS reading a second; after the window both run two full GCs (the probe, on SIGWINCH) and report RSS and heap in use — the RSS goal is judged on that retained figure, since a running fleet agent's RSS follows its GC sawtooth (its heap swings between ~40 and ~220 MB); then, its twin stopped, 20 sequential scrapes of /metrics.`,
     'Each twin has its own MQTT_CLIENT_ID and MACHINE_ID prefix (as long as the seed’s): with the defaults, both connected as the same client and kept taking each other’s session over.',
-    'Tuning: BENCH_METRICS_ROUNDS / BENCH_METRICS_WINDOW_MS / BENCH_SETTLE_MS for small fleets (default 3 rounds of 35 s after 8 s), BENCH_METRICS_FLEET_ROUNDS / BENCH_METRICS_FLEET_WINDOW_MS / BENCH_FLEET_SETTLE_MS for ≥ 100 fillers (3 of 15 s after 40 s), BENCH_METRICS_FILLERS (default 1,1000).',
+    'Tuning: BENCH_METRICS_ROUNDS / BENCH_METRICS_WINDOW_MS / BENCH_SETTLE_MS for small fleets (default 3 rounds of 35 s after 60 s), BENCH_METRICS_FLEET_ROUNDS / BENCH_METRICS_FLEET_WINDOW_MS / BENCH_FLEET_SETTLE_MS for ≥ 100 fillers (3 of 15 s after 40 s), BENCH_METRICS_FILLERS (default 1,1000).',
   );
   return finishRun(ctx, run, {
     name: 'metrics-overhead',
