@@ -4,6 +4,7 @@
 import http from 'node:http';
 import autocannon from 'autocannon';
 import mqtt from 'mqtt';
+import { percentile } from '@ot-mqtt/scan-monitor';
 import { encodeScan } from '@ot-mqtt/tag-model';
 import { someTags } from './gateway-process.test-helper.js';
 
@@ -109,16 +110,14 @@ async function runPaced(job: HttpJob) {
     tick();
   });
   agent.destroy();
-  const at = (sorted: number[], q: number) =>
-    Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN) * 10) /
-    10;
+  const at = (sorted: number[], p: number) => Math.round(percentile(sorted, p) * 10) / 10;
   return job.paths.map((path, i): PathLatency => {
     const sorted = latencies[i]!.sort((a, b) => a - b);
     return {
       path,
-      p50: at(sorted, 0.5),
-      p99: at(sorted, 0.99),
-      max: at(sorted, 1),
+      p50: at(sorted, 50),
+      p99: at(sorted, 99),
+      max: at(sorted, 100),
       requests: sorted.length + errors[i]!,
       errors: errors[i]!,
     };

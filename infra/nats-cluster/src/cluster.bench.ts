@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { startMosquitto } from '@ot-mqtt/broker';
 import { createMqttClient } from '@ot-mqtt/mqtt-client';
+import { percentile } from '@ot-mqtt/scan-monitor';
 import mqtt from 'mqtt';
 import { appMain } from './app-process.test-helper.js';
 import { startNatsCluster, type NatsCluster } from './start-nats-cluster.js';
@@ -20,8 +21,6 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
 /** QoS 1, 200-byte payloads, at most 100 unacknowledged: messages per second the subscriber got. */
 async function throughput(pubUrl: string, subUrl: string): Promise<number> {
@@ -91,8 +90,8 @@ async function fleet(agentUrl: string, subUrl: string, fillers: number): Promise
     fillers,
     offered: Math.round((fillers * WINDOW_MS) / 2_000),
     received: sorted.length,
-    p50: percentile(sorted, 0.5),
-    p99: percentile(sorted, 0.99),
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
   };
 }
 

@@ -22,6 +22,7 @@ export type { TrackerEvent } from './tracker-event.js';
 export type { PlausibilityOptions, SuspectReason } from './plausibility.js';
 
 export { createLatencyWindow } from './latency-window.js';
+export { percentile } from './percentile.js';
 export type { LatencyWindow } from './latency-window.js';
 export { createRateCounter } from './rate-counter.js';
 export type { RateCounter } from './rate-counter.js';

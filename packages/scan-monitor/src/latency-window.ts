@@ -1,3 +1,5 @@
+import { percentile } from './percentile.js';
+
 /** Percentiles of the last `size` latency samples. */
 export interface LatencyWindow {
   /** Adds one sample in milliseconds; the oldest falls out once the window is full. */
@@ -54,10 +56,7 @@ export function createLatencyWindow(size = 1000): LatencyWindow {
       return count;
     },
     percentile(p) {
-      if (count === 0) return undefined;
-      const sorted = ring.slice(0, count).sort();
-      const rank = Math.min(count, Math.max(1, Math.ceil((p / 100) * count)));
-      return sorted[rank - 1];
+      return count === 0 ? undefined : percentile(ring.slice(0, count).sort(), p);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { BenchContext } from './harness/bench-context.js';
 import { runBrokerConfig } from './benches/broker-config.js';
 import { runClientOverhead } from './benches/client-overhead.js';
+import { runCodec } from './benches/codec.js';
 import { runFleet } from './benches/fleet.js';
 import { runFootprint } from './benches/footprint.js';
 import { runMetricsOverhead } from './benches/metrics-overhead.js';
@@ -16,6 +17,7 @@ export const BENCHES: Readonly<Record<string, (ctx: BenchContext) => Promise<str
   'payload-formats': runPayloadFormats,
   'broker-config': runBrokerConfig,
   'metrics-overhead': runMetricsOverhead,
+  codec: runCodec,
 };
 
 async function main(argv: readonly string[]): Promise<void> {

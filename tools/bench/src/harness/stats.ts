@@ -1,3 +1,5 @@
+import { percentile } from '@ot-mqtt/scan-monitor';
+
 /** Percentiles and summaries of recorded samples (never of running averages). */
 export interface Summary {
   readonly count: number;
@@ -9,12 +11,8 @@ export interface Summary {
   readonly mean: number;
 }
 
-/** Nearest-rank percentile of an ascending array (`p` in 0..100); NaN when empty. */
-export function percentile(sorted: ArrayLike<number>, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? Number.NaN;
-}
+// One nearest-rank rule for every figure, the live monitors' included.
+export { percentile };
 
 /** Summary of the samples (copied and sorted; the input is left as is). */
 export function summarize(samples: ArrayLike<number>): Summary {
