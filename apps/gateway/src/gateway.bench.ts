@@ -51,19 +51,23 @@ async function publishAll(prefix: string): Promise<number> {
   return t0;
 }
 
+interface SustainedRun {
+  /** Machine-id prefix of this run's scans (keeps runs apart in one database). */
+  readonly prefix: string;
+  /** Scans per second, published evenly paced by a child process. */
+  readonly rate: number;
+  readonly seconds: number;
+  /** Also measure /latest and /healthz while it runs. */
+  readonly latency: boolean;
+}
+
 /**
  * Sustained ingest: the fleet's rate (5,000 fillers at 2 s = 2,500 scans/s) published paced for
  * `seconds` by a child process; the gateway keeps up when its lag (age of the oldest uncommitted
  * scan) stays flat and everything is stored within a second or two of the last publish. With
  * `latency`, /latest and /healthz are measured while it runs.
  */
-async function sustained(
-  gw: Gateway,
-  prefix: string,
-  rate: number,
-  seconds: number,
-  latency: boolean,
-) {
+async function sustained(gw: Gateway, { prefix, rate, seconds, latency }: SustainedRun) {
   const total = rate * seconds;
   const before = gw.queue.status().stored;
   let maxLagMs = 0;
@@ -163,13 +167,12 @@ async function gatewayIngest(engine: string, db: string, connections: number): P
     );
     if (connections === 4) {
       if (engine === 'SQLite') await latencyBench(gw.url, `${engine}4-0`, 'gateway idle');
-      await sustained(
-        gw,
-        `${engine}-paced`,
-        SUSTAINED_RATE,
-        SUSTAINED_SECONDS,
-        engine === 'SQLite',
-      );
+      await sustained(gw, {
+        prefix: `${engine}-paced`,
+        rate: SUSTAINED_RATE,
+        seconds: SUSTAINED_SECONDS,
+        latency: engine === 'SQLite',
+      });
     }
     return ms;
   } finally {
