@@ -48,17 +48,16 @@ describe('Sparkplug topics', () => {
     ).toThrow(/node message/u);
   });
 
-  it('parses only well-formed Sparkplug topics', () => {
-    for (const topic of [
-      'plc/bottlefiller/data',
-      'spBv1.0/g/NBIRTH/e/d',
-      'spBv1.0/g/DDATA/e',
-      'spBv1.0/g/XDATA/e',
-      'spBv1.0/g//e',
-      'spBv1.0/STATE/a/b',
-      'spBv1.0/g/DDATA/e/d/extra',
-    ])
-      expect(parseSparkplugTopic(topic), topic).toBeUndefined();
+  it.each([
+    ['not in the spBv1.0 namespace', 'plc/bottlefiller/data'],
+    ['a node message with a device id', 'spBv1.0/g/NBIRTH/e/d'],
+    ['a device message without one', 'spBv1.0/g/DDATA/e'],
+    ['an unknown message type', 'spBv1.0/g/XDATA/e'],
+    ['an empty level', 'spBv1.0/g//e'],
+    ['STATE with two host levels', 'spBv1.0/STATE/a/b'],
+    ['a level too many', 'spBv1.0/g/DDATA/e/d/extra'],
+  ])('does not parse a topic %s (%s)', (_why, topic) => {
+    expect(parseSparkplugTopic(topic)).toBeUndefined();
   });
 
   it('encodes the 3.0 STATE JSON and ignores the 2.2 text form', () => {
