@@ -111,7 +111,7 @@ export const VARIABLES = [
     description: 'QoS of the subscription.',
     allowed: '0 or 1',
     schema: oneOfNumbers([0, 1] as const),
-    default: 1 as 0 | 1,
+    default: 1,
   }),
   envVar({
     name: 'VIEWER_MODE',

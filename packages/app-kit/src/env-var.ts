@@ -87,7 +87,8 @@ export type EnvGiven<S extends EnvSpec> = {
  * ```
  */
 export function envVar<const N extends string, T>(
-  spec: EnvVar<N, T> & { readonly default: T },
+  // The schema alone says what T is: a default of `1` must not widen `0 | 1` to `number`.
+  spec: Omit<EnvVar<N, T>, 'default'> & { readonly default: NoInfer<T> },
 ): EnvVarWithDefault<N, T>;
 export function envVar<const N extends string, T>(spec: EnvVar<N, T>): EnvVar<N, T>;
 export function envVar<const N extends string, T>(spec: EnvVar<N, T>): EnvVar<N, T> {

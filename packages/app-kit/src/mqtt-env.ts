@@ -87,7 +87,7 @@ export const MQTT_PROTOCOL_VERSION = envVar({
   description: 'MQTT protocol level.',
   allowed: '4 (MQTT 3.1.1) or 5 (MQTT 5)',
   schema: oneOfNumbers([4, 5] as const),
-  default: 4 as 4 | 5,
+  default: 4,
 });
 
 /** `MQTT_USERNAME`: user name for broker authentication. */
