@@ -5,12 +5,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchReport } from './harness/report.js';
 import { BENCHES } from './main.js';
 
+// What a bench's printout must also show, beyond its title (the checks the plc-sim benches' own
+// smoke specs made before they moved here in issue 10).
+const PRINTS: Readonly<Record<string, readonly string[]>> = {
+  'scan-cost': [
+    'baseline: empty loop',
+    'encodeScan (7 payloads)',
+    'fleet of 50',
+    'goal:',
+    'heap per filler',
+  ],
+  'shift-report': ['bad-shift', 'steady', 'downtime by cause', '× real time', 'over 2 seeds'],
+};
+
 // Smoke runs: every bench end to end in seconds (real Mosquitto, real child processes), checking
 // that the harness works and writes its report. Figures from a smoke run mean nothing, so nothing
 // here asserts on speed.
 describe('npm run bench -- --smoke', () => {
   let reportDir: string;
-  const lines: string[] = [];
 
   beforeAll(async () => {
     reportDir = await mkdtemp(join(tmpdir(), 'ot-mqtt-bench-'));
@@ -21,6 +33,7 @@ describe('npm run bench -- --smoke', () => {
 
   for (const [name, run] of Object.entries(BENCHES)) {
     it(`${name} runs in smoke mode, prints its table and writes reports/bench/${name}.json with the machine description`, async () => {
+      const lines: string[] = [];
       const path = await run({
         smoke: true,
         reportDir,
@@ -38,7 +51,9 @@ describe('npm run bench -- --smoke', () => {
       expect(report.baseline).not.toBe('');
       // Every goal is either measured or says why not; none is silently dropped.
       for (const goal of report.goals) expect(goal.measured).not.toBe('');
-      expect(lines.join('\n')).toContain(report.title);
+      const printed = lines.join('\n');
+      expect(printed).toContain(report.title);
+      for (const text of PRINTS[name] ?? []) expect(printed).toContain(text);
     }, 120_000);
   }
 });

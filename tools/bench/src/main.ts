@@ -6,6 +6,8 @@ import { runFleet } from './benches/fleet.js';
 import { runFootprint } from './benches/footprint.js';
 import { runMetricsOverhead } from './benches/metrics-overhead.js';
 import { runPayloadFormats } from './benches/payload-formats.js';
+import { runScanCost } from './benches/scan-cost.js';
+import { runShiftReport } from './benches/shift-report.js';
 import { runViewerIngest } from './benches/viewer-ingest.js';
 
 /** The benches in the order `npm run bench` runs them. */
@@ -18,6 +20,8 @@ export const BENCHES: Readonly<Record<string, (ctx: BenchContext) => Promise<str
   'broker-config': runBrokerConfig,
   'metrics-overhead': runMetricsOverhead,
   codec: runCodec,
+  'scan-cost': runScanCost,
+  'shift-report': runShiftReport,
 };
 
 async function main(argv: readonly string[]): Promise<void> {
