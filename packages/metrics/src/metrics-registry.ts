@@ -1,3 +1,6 @@
+// Named here, not only found by this package's tsconfig: the apps type-check this file from source.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient wildcard module cannot be imported
+/// <reference path="./prom-client-metrics.d.ts" />
 import { Gauge, Registry } from 'prom-client';
 import eventLoopLag from 'prom-client/lib/metrics/eventLoopLag.js';
 import heapSizeAndUsed from 'prom-client/lib/metrics/heapSizeAndUsed.js';
