@@ -70,10 +70,38 @@ export function createPostgresBatchWriter(
       [...rows].map(([id, m]) => [id, { lastTs: m.lastTs, reference: m.reference }]),
     );
 
+  /**
+   * Creates (if new) and reads, unlocked, the rows of machines this writer has not cached, in one
+   * round trip, so that a machine's first batch takes the one-statement path too: the statement's
+   * version check catches another gateway writing the row in between (the batch then takes the
+   * locked path). Before, every batch with an unseen machine took the five round trips of the
+   * locked path (25 % of the batches of `historian:bench`'s 5,000-machine ingest).
+   */
+  const prime = async (names: readonly string[]): Promise<void> => {
+    const { rows } = await pool.query<MachineRow>(
+      `WITH ins AS (
+         INSERT INTO machine (machine_id) SELECT unnest($1::text[])
+         ON CONFLICT (machine_id) DO NOTHING
+         RETURNING id, machine_id, version, last_ts, reference
+       )
+       SELECT id, machine_id, version, ${EPOCH_MS('last_ts')} AS last_ts, reference FROM ins
+       UNION ALL
+       SELECT id, machine_id, version, ${EPOCH_MS('last_ts')}, reference
+         FROM machine WHERE machine_id = ANY($1::text[])`,
+      [names],
+    );
+    // A row another gateway committed after this statement's snapshot is in neither part: its
+    // machine stays uncached and the batch takes the locked path.
+    for (const m of rows) remember(m.machine_id, cachedOf(m));
+  };
+
   const oneStatement = async (
     scans: readonly NormalizedScan[],
     received: number,
   ): Promise<WriteResult | undefined> => {
+    const unseen = new Set<string>();
+    for (const s of scans) if (!cache.has(s.machineId)) unseen.add(s.machineId);
+    if (unseen.size > 0) await prime([...unseen]);
     const rows = new Map<string, CachedMachine>();
     for (const s of scans) {
       const cached = cache.get(s.machineId);
@@ -134,28 +162,12 @@ export function createPostgresBatchWriter(
       );
       // Locked in id order: two gateways with overlapping batches wait, never deadlock, and
       // each sees the other's deadband reference.
-      const { rows: machines } = await client.query<{
-        id: number;
-        machine_id: string;
-        version: string;
-        last_ts: number | null;
-        reference: MachineReference | null;
-      }>(
-        `SELECT id, machine_id, version, (extract(epoch FROM last_ts) * 1000)::float8 AS last_ts, reference
+      const { rows: machines } = await client.query<MachineRow>(
+        `SELECT id, machine_id, version, ${EPOCH_MS('last_ts')} AS last_ts, reference
            FROM machine WHERE machine_id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
         [names],
       );
-      const rows = new Map<string, CachedMachine>(
-        machines.map((m) => [
-          m.machine_id,
-          {
-            id: m.id,
-            version: Number(m.version),
-            lastTs: m.last_ts === null ? null : Math.round(m.last_ts),
-            reference: m.reference ?? {},
-          },
-        ]),
-      );
+      const rows = new Map<string, CachedMachine>(machines.map((m) => [m.machine_id, cachedOf(m)]));
       const idOf = (machineId: string) => rows.get(machineId)!.id;
       const { rows: inserted } = await client.query<{ machine: number; ts: number; seq: string }>(
         `INSERT INTO scan (machine, ts, seq, received)
@@ -201,6 +213,24 @@ export function createPostgresBatchWriter(
   return async (scans, received) =>
     (await oneStatement(scans, received)) ?? (await locked(scans, received));
 }
+
+/** A machine row as the writer reads it (`last_ts` in epoch ms). */
+interface MachineRow {
+  id: number;
+  machine_id: string;
+  version: string;
+  last_ts: number | null;
+  reference: MachineReference | null;
+}
+
+const EPOCH_MS = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
+
+const cachedOf = (m: MachineRow): CachedMachine => ({
+  id: m.id,
+  version: Number(m.version),
+  lastTs: m.last_ts === null ? null : Math.round(m.last_ts),
+  reference: m.reference ?? {},
+});
 
 /**
  * INSERT of the planned samples; parameters `$n…$n+3` from {@link sampleParams}. `onConflict`
