@@ -37,6 +37,14 @@ describe('createMetricsRegistry', () => {
     expect(ours.sort()).toEqual(expected.sort());
   });
 
+  it('leaves the event-loop lag monitor out when asked: the agent measures its scans’ lag itself (issue 14)', () => {
+    const monitor = vi.spyOn(perfHooks, 'monitorEventLoopDelay');
+    const registry = createMetricsRegistry({ app: 'agent', eventLoopLag: false });
+    expect(monitor).not.toHaveBeenCalled();
+    expect(registry.getSingleMetric('nodejs_eventloop_lag_p99_seconds')).toBeUndefined();
+    expect(registry.getSingleMetric('process_cpu_seconds_total')).toBeDefined();
+  });
+
   it('without process metrics, starts no monitor at all', () => {
     const monitor = vi.spyOn(perfHooks, 'monitorEventLoopDelay');
     createMetricsRegistry({ app: 'agent', processMetrics: false });
