@@ -55,8 +55,8 @@ export function alarmJournalCsv(
     event: string;
     state: string;
     firstOut: boolean;
-    user?: string;
-    raisedAt?: string;
+    user?: string | undefined;
+    raisedAt?: string | undefined;
   }[],
 ): string {
   return csv(

@@ -12,8 +12,8 @@ export function brokerOptions(
 ): IClientOptions {
   const { tls } = config;
   return {
-    username: config.username,
-    password: config.password,
+    ...(config.username === undefined ? {} : { username: config.username }),
+    ...(config.password === undefined ? {} : { password: config.password }),
     keepalive: config.keepaliveSeconds,
     ...(tls === undefined
       ? {}

@@ -1,13 +1,18 @@
 import { freePort } from '@ot-mqtt/broker';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMqttClient, type ClientEvent, type MqttClient } from './index.js';
+import {
+  createMqttClient,
+  type ClientEvent,
+  type MqttClient,
+  type OutboxOptions,
+} from './index.js';
 
 // A broker that is not there: everything published stays in the outbox.
 const clients: MqttClient[] = [];
-async function offlineClient(outbox: Parameters<typeof createMqttClient>[0]['outbox']) {
+async function offlineClient(outbox?: OutboxOptions) {
   const c = createMqttClient({
     url: `mqtt://127.0.0.1:${await freePort()}`,
-    outbox,
+    ...(outbox === undefined ? {} : { outbox }),
     reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000 },
   });
   clients.push(c);

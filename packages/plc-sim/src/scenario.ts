@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { BottleFillerOptions } from './bottle-filler.js';
 import { FAULTS } from './fault.js';
+import { definedOnly } from './internal/defined-only.js';
 import { DISTURBANCE_CAUSES, PLAUSIBLE_SHIFT } from './shift-options.js';
 import { SHIPPED_SCENARIO_FILES } from './shipped-scenario-files.js';
 import type { DisturbanceCause, DisturbanceRate, ShiftOptions } from './shift-options.js';
@@ -182,7 +183,8 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
   ][]) {
     const before = disturbances[cause];
     if (rate === null) disturbances[cause] = null;
-    else if (before !== undefined && before !== null) disturbances[cause] = { ...before, ...rate };
+    else if (before !== undefined && before !== null)
+      disturbances[cause] = { ...before, ...definedOnly(rate) };
     else if (rate.mtbfMinutes === undefined || rate.mttrSeconds === undefined) {
       throw new ScenarioError(
         `${source}: disturbances.${cause}: needs mtbfMinutes and mttrSeconds (base none)`,
@@ -196,13 +198,15 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
     }
   }
   const drifts =
-    file.drifts === null ? undefined : { ...(base.drifts ?? NO_DRIFTS), ...file.drifts };
+    file.drifts === null
+      ? undefined
+      : { ...(base.drifts ?? NO_DRIFTS), ...definedOnly(file.drifts) };
   const operator =
     file.operator === null
       ? undefined
       : file.operator === undefined
         ? base.operator
-        : { ...DEFAULT_OPERATOR, ...file.operator };
+        : { ...DEFAULT_OPERATOR, ...definedOnly(file.operator) };
   const shift: ShiftOptions = {
     disturbances,
     fillSpreadPct: file.fillSpreadPct ?? base.fillSpreadPct ?? 0,
@@ -227,7 +231,7 @@ export function parseScenario(text: string, source = 'scenario'): Scenario {
     name: file.name ?? source,
     filler: {
       ...(file.start?.running === undefined ? {} : { autoStart: file.start.running }),
-      ...(file.line === undefined ? {} : { line: file.line }),
+      ...(file.line === undefined ? {} : { line: definedOnly(file.line) }),
       ...(file.capMissProbability === undefined
         ? {}
         : { capMissProbability: file.capMissProbability }),

@@ -40,9 +40,9 @@ export function toMqttJsOptions(o: ResolvedOptions, node: BrokerNode): IClientOp
           },
         }
       : {}),
-    ...(tls?.ca === undefined ? {} : { ca: tls.ca as IClientOptions['ca'] }),
-    ...(tls?.cert === undefined ? {} : { cert: tls.cert as IClientOptions['cert'] }),
-    ...(tls?.key === undefined ? {} : { key: tls.key as IClientOptions['key'] }),
+    ...(tls?.ca === undefined ? {} : { ca: tls.ca as NonNullable<IClientOptions['ca']> }),
+    ...(tls?.cert === undefined ? {} : { cert: tls.cert as NonNullable<IClientOptions['cert']> }),
+    ...(tls?.key === undefined ? {} : { key: tls.key as NonNullable<IClientOptions['key']> }),
     ...(tls?.servername === undefined ? {} : { servername: tls.servername }),
     ...(tls?.rejectUnauthorized === undefined
       ? {}
