@@ -11,7 +11,7 @@ import { createSparkplugIngest } from './sparkplug-ingest.js';
 
 /** What the ingest reports. */
 export interface IngestStatus {
-  /** Ingest connections connected to the broker now. */
+  /** Ingest connections connected to the broker with their subscriptions in place now (what /readyz needs). */
   readonly connected: number;
   /** Ingest connections in total. */
   readonly connections: number;
@@ -247,6 +247,7 @@ export function startIngest(
         const refused = granted?.filter((g) => g.qos > 2) ?? [];
         if (!error && refused.length === 0) {
           subscribePending = false;
+          if (client.connected) connected.add(n);
           return;
         }
         log.error('subscription refused by the broker', {
@@ -258,8 +259,9 @@ export function startIngest(
         if (client.connected) retry = setTimeout(subscribe, 1_000);
       });
     };
+    // Ready (counted as connected) once the broker holds the subscription: a scan published between
+    // the CONNACK and the SUBACK of a new session would reach no one.
     client.on('connect', (connack) => {
-      connected.add(n);
       log.info('ingest connected', {
         clientId,
         broker: brokerOf(client),
@@ -267,7 +269,10 @@ export function startIngest(
       });
       // A session whose SUBSCRIBE was never acknowledged (the connection died first: a NATS node
       // killed before its slow SUBACK) may lack the subscription: subscribing again is harmless.
-      if (connack.sessionPresent && !subscribePending) return;
+      if (connack.sessionPresent && !subscribePending) {
+        connected.add(n);
+        return;
+      }
       subscribe();
     });
     client.on('close', () => {
