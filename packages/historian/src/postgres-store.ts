@@ -22,6 +22,8 @@ import type { HistorianTag } from './tag-catalog.js';
 import { dropChunks, setUpTimescale, timescaleAvailable } from './timescale.js';
 
 const DAY_MS = 86_400_000;
+/** Slices a numeric trend query is cut into, aggregated concurrently (PostgreSQL's default 2 workers). */
+const BUCKET_SLICES = 2;
 const MIGRATION_LOCK = 774_211_501; // pg_advisory_lock key: one migrating gateway at a time
 
 interface MachineRow {
@@ -115,6 +117,49 @@ export async function openPostgresStore(
       )
     ).rows;
 
+  /**
+   * The buckets of [lo, hi) (bucket-aligned, inside the query's range) in one pass in time order,
+   * as on SQLite; times as whole ms in float8 (exact), not numeric. A sample's value holds until
+   * the next sample, clipped to its bucket's end, or until `end` (the newest scan): for a slice's
+   * last row the range's next sample lies at or after `hi`, a bucket end, so whether one exists is
+   * all the slice needs to know (one index probe).
+   */
+  const bucketRows = async (
+    machine: number,
+    tag: number,
+    q: HistoryQuery,
+    width: number,
+    end: number,
+    lo: number,
+    hi: number,
+  ) =>
+    (
+      await pool.query<BucketRow>(
+        `WITH r AS (
+           SELECT round(date_part('epoch', ts) * 1000) AS t, value,
+                  round(date_part('epoch', lead(ts) OVER (ORDER BY ts)) * 1000) AS next_t
+             FROM sample
+            WHERE machine = $1 AND tag = $2
+              AND ts >= to_timestamp($7::float8 / 1000) AND ts < to_timestamp($8::float8 / 1000)
+         ), b AS (
+           SELECT t, value, next_t, floor((t - $3::float8) / $5::float8) AS bucket FROM r
+         ), h AS (
+           SELECT bucket, t, value, next_t, $3::float8 + (bucket + 1) * $5::float8 AS bucket_end,
+                  greatest(0, least(coalesce(next_t, (SELECT CASE WHEN EXISTS (
+                      SELECT FROM sample WHERE machine = $1 AND tag = $2
+                         AND ts >= to_timestamp($8::float8 / 1000) AND ts < to_timestamp($4::float8 / 1000))
+                    THEN $8::float8 ELSE $6::float8 END)),
+                    $3::float8 + (bucket + 1) * $5::float8, $4::float8) - t) AS held
+             FROM b
+         )
+         SELECT bucket::int AS bucket, min(value) AS mn, max(value) AS mx, avg(value) AS av,
+                count(*)::int AS n,
+                max(value) FILTER (WHERE next_t IS NULL OR next_t >= bucket_end) AS last,
+                min(t) AS first, sum(value * held) AS area, sum(held) AS held
+           FROM h GROUP BY bucket ORDER BY bucket`,
+        [machine, tag, q.from, q.to, width, end, lo, hi],
+      )
+    ).rows;
   const seriesOf = async (
     machine: number,
     lastTs: Date | null,
@@ -123,33 +168,26 @@ export async function openPostgresStore(
   ): Promise<TagSeries> => {
     const end = Math.min(q.to, Math.max(lastTs?.getTime() ?? q.to, q.from));
     const tagId = tagIds.get(tag.name)!;
-    const first = await before(machine, tagId, q.from);
     if (tag.kind === 'boolean') {
-      return booleanSeries(tag, q, first, await rowsIn(machine, tagId, q));
+      const [first, rows] = await Promise.all([
+        before(machine, tagId, q.from),
+        rowsIn(machine, tagId, q),
+      ]);
+      return booleanSeries(tag, q, first, rows);
     }
     const width = bucketWidth(q, q.maxPoints);
-    // As on SQLite: one pass in time order; times as whole ms in float8 (exact), not numeric.
-    const { rows } = await pool.query<BucketRow>(
-      `WITH r AS (
-         SELECT round(date_part('epoch', ts) * 1000) AS t, value,
-                round(date_part('epoch', lead(ts) OVER (ORDER BY ts)) * 1000) AS next_t
-           FROM sample
-          WHERE machine = $1 AND tag = $2
-            AND ts >= to_timestamp($3::float8 / 1000) AND ts < to_timestamp($4::float8 / 1000)
-       ), b AS (
-         SELECT t, value, next_t, floor((t - $3::float8) / $5::float8) AS bucket FROM r
-       ), h AS (
-         SELECT bucket, t, value, next_t, $3::float8 + (bucket + 1) * $5::float8 AS bucket_end,
-                greatest(0, least(coalesce(next_t, $6::float8), $3::float8 + (bucket + 1) * $5::float8, $4::float8) - t) AS held
-           FROM b
-       )
-       SELECT bucket::int AS bucket, min(value) AS mn, max(value) AS mx, avg(value) AS av,
-              count(*)::int AS n,
-              max(value) FILTER (WHERE next_t IS NULL OR next_t >= bucket_end) AS last,
-              min(t) AS first, sum(value * held) AS area, sum(held) AS held
-         FROM h GROUP BY bucket ORDER BY bucket`,
-      [machine, tagId, q.from, q.to, width, end],
-    );
+    const buckets = Math.ceil((q.to - q.from) / width);
+    // PostgreSQL runs a window function on one core: the range is cut at a bucket boundary into
+    // slices aggregated side by side on the pool's connections (docs/historian.md).
+    const n = Math.min(BUCKET_SLICES, buckets);
+    const slices: Array<Promise<BucketRow[]>> = [];
+    for (let i = 0; i < n; i++) {
+      const lo = q.from + Math.floor((buckets * i) / n) * width;
+      const hi = Math.min(q.to, q.from + Math.floor((buckets * (i + 1)) / n) * width);
+      slices.push(bucketRows(machine, tagId, q, width, end, lo, hi));
+    }
+    const [first, ...parts] = await Promise.all([before(machine, tagId, q.from), ...slices]);
+    const rows = parts.flat();
     return numericSeries(tag, q, first, rows, width);
   };
 
