@@ -3,11 +3,13 @@
 // /latest p99 at 100 requests/s beside /healthz, idle and during the fleet's ingest, with the load
 // generators and the fleet's publisher in child processes. `npx nx run gateway:bench`.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
 import mqtt from 'mqtt';
 import { startMosquitto } from '@ot-mqtt/broker';
 import { encodeScan } from '@ot-mqtt/tag-model';
@@ -171,7 +173,10 @@ async function gatewayIngest(engine: string, db: string, connections: number): P
       `| ${engine}, ${connections} ingest connection(s) | ${Math.round((N / ms) * 1000)} scans/s | largest batch ${q.largestBatch}, ${q.batches} commits, longest commit ${q.longestCommitMs.toFixed(1)} ms |`,
     );
     if (connections === 4) {
-      if (engine === 'SQLite') await latencyBench(gw.url, `${engine}4-0`, 'gateway idle');
+      if (engine === 'SQLite') {
+        await floorBench();
+        await latencyBench(gw.url, `${engine}4-0`, 'gateway idle');
+      }
       await sustained(gw, {
         prefix: `${engine}-paced`,
         rate: SUSTAINED_RATE,
@@ -188,6 +193,38 @@ async function gatewayIngest(engine: string, db: string, connections: number): P
 const GOAL_P99_MS = 5;
 const verdicts: string[] = [];
 const LATENCY_RATE = 100;
+const WARMUP_SECONDS = 1;
+/** The floor rows' /latest p99 per generator, printed beside the gateway's verdicts. */
+const floors: Record<'autocannon' | 'paced', string[]> = { autocannon: [], paced: [] };
+
+/**
+ * The floor, measured the same way in the same run: a bare `node:http` server and a bare Fastify
+ * answering a constant on both paths, in this process (where the gateway's HTTP thread runs too),
+ * while the gateway is up and idle. What they show is the machine's, the generators' and this
+ * process's share of the tail; what the gateway adds is its rows minus these.
+ */
+async function floorBench() {
+  const body = JSON.stringify({ status: 'ok' });
+  const bare = http.createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(body),
+  );
+  await new Promise<void>((ready) => bare.listen(0, '127.0.0.1', ready));
+  const fastify = Fastify({ logger: false });
+  fastify.get('/healthz', async () => ({ status: 'ok' }));
+  fastify.get('/api/machines/:machineId/latest', async () => ({ status: 'ok' }));
+  await fastify.listen({ host: '127.0.0.1', port: 0 });
+  const urlOf = (server: http.Server) => {
+    const address = server.address();
+    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  };
+  try {
+    await latencyBench(urlOf(bare), 'floor', 'floor: bare node:http (constant)');
+    await latencyBench(urlOf(fastify.server), 'floor', 'floor: bare Fastify (constant)');
+  } finally {
+    await fastify.close();
+    await new Promise((closed) => bare.close(closed));
+  }
+}
 
 /**
  * /latest and /healthz (which does nothing: what the process and machine alone add) at 100
@@ -208,14 +245,23 @@ async function latencyBench(url: string, machine: string, during: string, second
       paths,
       rate: LATENCY_RATE,
       seconds,
+      warmupSeconds: WARMUP_SECONDS,
     })) as PathLatency[];
     loop.disable();
     const cpu = cpuShare(cpu0, cpuTicks(), Date.now() - t0);
     const stall = (ns: number) => Math.max(0, ns / 1e6 - 1).toFixed(1);
     const met = latest!.p99 <= GOAL_P99_MS && latest!.errors === 0;
-    verdicts.push(`${during}, ${kind}: /latest p99 ${latest!.p99} ms → ${met ? 'met' : 'not met'}`);
+    if (during.startsWith('floor')) floors[kind].push(`${during.slice(7)} ${latest!.p99} ms`);
+    else
+      verdicts.push(
+        `${during}, ${kind}: /latest p99 ${latest!.p99} ms → ${met ? 'met' : 'not met'} (/healthz ${healthz!.p99} ms; idle floor, same run: ${floors[kind].join(', ') || 'not measured'})`,
+      );
+    const late =
+      latest!.sentLateP99 === undefined
+        ? ''
+        : `; the generator's own lateness in it p99 ${latest!.sentLateP99} ms`;
     report(
-      `| /latest at ${LATENCY_RATE} req/s, ${kind === 'paced' ? 'evenly paced open loop' : 'autocannon'}, ${seconds} s, ${during} (load ${loadAverage()}) | **p99 ${latest!.p99} ms** (goal ≤ ${GOAL_P99_MS} ms: ${met ? 'met' : 'not met'}), p50 ${latest!.p50} ms, max ${latest!.max} ms, ${latest!.errors} errors of ${latest!.requests} | /healthz same run: p99 ${healthz!.p99} ms, p50 ${healthz!.p50} ms; gateway event loop stalled p99 ${stall(loop.percentile(99))} ms, max ${stall(loop.max)} ms; CPU of the HTTP thread ${cpu.main} %, of the whole gateway process ${cpu.process} % |`,
+      `| /latest at ${LATENCY_RATE} req/s, ${kind === 'paced' ? 'evenly paced open loop' : 'autocannon'}, ${seconds} s, ${during} (load ${loadAverage()}) | **p99 ${latest!.p99} ms** ${during.startsWith('floor') ? '(floor, no goal)' : `(goal ≤ ${GOAL_P99_MS} ms: ${met ? 'met' : 'not met'})`}, p50 ${latest!.p50} ms, max ${latest!.max} ms, ${latest!.errors} errors of ${latest!.requests} | /healthz same run: p99 ${healthz!.p99} ms, p50 ${healthz!.p50} ms${late}; ${WARMUP_SECONDS} s warm-up not counted; event loop of this process (the gateway's HTTP thread) stalled p99 ${stall(loop.percentile(99))} ms, max ${stall(loop.max)} ms; CPU of the HTTP thread ${cpu.main} %, of the whole gateway process ${cpu.process} % |`,
     );
   }
 }
@@ -253,10 +299,13 @@ const rawMs = await baselineSubscriber();
 report(
   `| baseline: plain mqtt.js QoS 1 subscriber (no database) | ${Math.round((N / rawMs) * 1000)} scans/s | |`,
 );
-const only = process.env['BENCH_ONLY']; // 'sqlite' or 'postgres' to run one engine
+// 'sqlite' or 'postgres' to run one engine; 'latency' for SQLite with 4 connections only (the
+// burst, the floor and /latest idle, the sustained run with /latest during it).
+const only = process.env['BENCH_ONLY'];
 if (only !== 'postgres')
-  for (const c of [1, 4, 16]) await gatewayIngest('SQLite', join(dir, `bench-${c}.sqlite`), c);
-if (process.env['BENCH_PG_URL'] && only !== 'sqlite') {
+  for (const c of only === 'latency' ? [4] : [1, 4, 16])
+    await gatewayIngest('SQLite', join(dir, `bench-${c}.sqlite`), c);
+if (process.env['BENCH_PG_URL'] && only !== 'sqlite' && only !== 'latency') {
   for (const c of [4, 16]) await gatewayIngest('PostgreSQL', process.env['BENCH_PG_URL'], c);
 }
 console.log(`load average after: ${loadAverage()}`);
