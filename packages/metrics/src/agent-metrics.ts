@@ -1,11 +1,8 @@
 import { Counter, type Registry } from 'prom-client';
-import {
-  latencyHistogram,
-  scrapedCounter,
-  scrapedGauge,
-  zeroedCounter,
-} from './scraped-metrics.js';
+import { LATENCY_BUCKETS } from './buckets.js';
+import { scrapedCounter, scrapedGauge, zeroedCounter } from './scraped-metrics.js';
 import { OTHER_MACHINES } from './machine-labels.js';
+import { unlabelledHistogram } from './unlabelled-histogram.js';
 
 /** A simulated machine's publisher totals, as the agent's scan publisher counts them. */
 export interface PublisherTotals {
@@ -179,15 +176,19 @@ export function createAgentMetrics(options: AgentMetricsOptions): AgentMetrics {
     'code',
     FAILURE_CODES,
   );
-  const ack = latencyHistogram(
+  // Observed once per message and once per scan: prom-client's Histogram#observe cost a
+  // 1,000-filler agent ~3.5 % of its CPU, this one next to nothing (same series, same text).
+  const ack = unlabelledHistogram(
     registers,
     'otmqtt_agent_publish_ack_seconds',
     'Time from publish to its acknowledgement (PUBACK for QoS 1)',
+    LATENCY_BUCKETS,
   );
-  const lag = latencyHistogram(
+  const lag = unlabelledHistogram(
     registers,
     'otmqtt_agent_scheduler_lag_seconds',
     'How late each scan started after it was due',
+    LATENCY_BUCKETS,
   );
   const behind = options.schedulerBehind;
   scrapedCounter(
