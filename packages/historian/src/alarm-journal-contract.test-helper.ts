@@ -3,7 +3,8 @@ import type { AlarmJournalEntry } from './alarm-journal.js';
 import type { HistorianStore } from './historian-store.js';
 import { scan, T0 } from './test-scans.test-helper.js';
 
-const raised = (machineId: string, alarm: string, at: number): AlarmJournalEntry => ({
+/** A journal line raising `alarm` of `machineId` at `at` (first-out, unacknowledged). */
+export const raised = (machineId: string, alarm: string, at: number): AlarmJournalEntry => ({
   machineId,
   alarm,
   event: 'raised',

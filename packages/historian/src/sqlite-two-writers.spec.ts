@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AlarmJournalEntry } from './alarm-journal.js';
+import { raised } from './alarm-journal-contract.test-helper.js';
 import { openHistorian } from './open-historian.js';
 import { scan, T0 } from './test-scans.test-helper.js';
 
@@ -10,21 +10,6 @@ const DAY_MS = 86_400_000;
 const MACHINES = ['m1', 'm2', 'm3', 'm4'];
 const SCANS_PER_MACHINE = 500;
 const BATCH = 20;
-
-const raised = (machineId: string, at: number): AlarmJournalEntry => ({
-  machineId,
-  alarm: 'Overfill',
-  event: 'raised',
-  state: 'unacknowledged-active',
-  at,
-  user: null,
-  firstOut: true,
-  active: true,
-  raisedAt: at,
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  clearedAt: null,
-});
 
 // The gateway opens one SQLite file twice, each store with its own writer thread: the ingest
 // thread's (scans) and the HTTP thread's (alarm journal, connection states, hourly retention).
@@ -64,7 +49,7 @@ describe('SQLite, two stores writing one file (ingest and HTTP thread)', () => {
       const httpLoop = (async () => {
         while (ingesting) {
           const at = T0 + httpWrites;
-          await http.appendAlarmEvents(MACHINES.map((m) => raised(m, at)));
+          await http.appendAlarmEvents(MACHINES.map((m) => raised(m, 'Overfill', at)));
           journalled += MACHINES.length;
           await http.setConnection(MACHINES[httpWrites % MACHINES.length]!, 'online', at);
           await http.enforceRetention(5, T0);
