@@ -39,7 +39,7 @@ async function measure(
   start: () => CountedChild,
   url: string,
   brokerPid: number,
-  timing: { intervalMs: number; windowMs: number },
+  timing: { intervalMs: number; windowMs: number; settleLimitMs: number },
   log: (line: string) => void,
 ): Promise<Cell> {
   const probe = await ScanProbe.open(url, 'plc/bottlefiller/#', timing.intervalMs);
@@ -59,6 +59,7 @@ async function measure(
     );
     const rampMs = performance.now() - ramp0;
     await hold(timing.intervalMs + (timing.intervalMs < 1000 ? 200 : 500));
+    const settleMs = await settle(probe, timing.intervalMs, timing.settleLimitMs);
     const cpu = openCpuWindow({ publisher: child.pid, broker: brokerPid });
     probe.start();
     await hold(timing.windowMs);
@@ -75,6 +76,7 @@ async function measure(
       'msg/s': rate,
       machines: seen.machines,
       'all up after s': probe.machines() >= n ? rampMs / 1000 : null,
+      'settled after s': settleMs === null ? null : settleMs / 1000,
       'CPU %': publisherCpu,
       'CPU µs/scan': ((publisherCpu / 100) * seen.windowMs * 1000) / Math.max(1, seen.dataMessages),
       'RSS MB': memory?.rssMb ?? null,
@@ -99,13 +101,40 @@ async function measure(
   }
 }
 
+/** Longest a cell waits for its publisher to work off the start-up backlog before measuring. */
+const SETTLE_LIMIT_MS = 30_000;
+
+/**
+ * Waits (bounded) until the publisher has worked off its start-up backlog: a one-second sample
+ * whose median latency is under the 100 ms goal. A large fleet starts with a backlog (every
+ * filler's first scan, its retained `online` and PackML messages, a cold JIT) which a machine
+ * near its CPU limit drains slowly; the goal is about the steady state, and how long the backlog
+ * took is reported beside it. Resolves with the ms it took, or null when it never settled (the
+ * window then measures the lag).
+ */
+async function settle(
+  probe: ScanProbe,
+  intervalMs: number,
+  limitMs: number,
+): Promise<number | null> {
+  const started = performance.now();
+  const sampleMs = Math.min(1000, intervalMs);
+  while (performance.now() - started < limitMs) {
+    probe.start();
+    await hold(sampleMs);
+    const sample = summarize(probe.stop().latencies);
+    if (sample.p50 < 100) return performance.now() - started;
+  }
+  return null;
+}
+
 /** Benchmark 3: N fillers at the 2 s interval, the agent's fleet mode vs a raw mqtt.js publisher. */
 export async function runFleet(ctx: BenchContext): Promise<string> {
   const run = startRun();
   const ns = ctx.smoke ? [1, 10] : envList('BENCH_FLEET_N', [1, 10, 100, 1000, 5000, 10000]);
   const intervalMs = ctx.smoke ? 300 : envNumber('BENCH_FLEET_INTERVAL_MS', 2000);
   const windowMs = ctx.smoke ? 700 : envNumber('BENCH_FLEET_WINDOW_MS', 10_000);
-  const timing = { intervalMs, windowMs };
+  const timing = { intervalMs, windowMs, settleLimitMs: ctx.smoke ? 2000 : SETTLE_LIMIT_MS };
   const notes: string[] = [];
   const agentMissing = missingApp(AGENT_MAIN);
   if (agentMissing) notes.push(`agent not measured: ${agentMissing}.`);
@@ -207,7 +236,7 @@ export async function runFleet(ctx: BenchContext): Promise<string> {
   notes.push(
     'Both publishers run as child processes on the same broker in the same run; a raw mqtt.js wildcard subscriber in the bench process reads every message at QoS 0 (the publishers publish at QoS 1; at QoS 1 Mosquitto’s max_inflight_messages 20 would cap the subscriber at 20 messages per round trip, ~3,500 msg/s here, and measure the instrument). CPU µs/scan = publisher CPU time / scans received in the window.',
     'Latency = subscriber clock − the timestamp embedded in the payload (ms resolution). A scan is late when its timestamp is more than 1.5 intervals after the machine’s previous one; missing = gaps in a machine’s sequence.',
-    `Per cell: first message, then until every machine has published ('all up after s', bounded; – = not all within it), then one interval (${intervalMs} ms) + 0.5 s warm-up, then a ${windowMs / 1000} s window; CPU from /proc/<pid>/stat over the window, RSS = VmRSS at its end, peak = VmHWM.`,
+    `Per cell: first message, then until every machine has published ('all up after s', bounded; – = not all within it), then one interval (${intervalMs} ms) + 0.5 s warm-up, then until a 1 s sample's median latency is under 100 ms ('settled after s', at most ${SETTLE_LIMIT_MS / 1000} s; – = never: the window then measures the backlog), then a ${windowMs / 1000} s window; CPU from /proc/<pid>/stat over the window, RSS = VmRSS at its end, peak = VmHWM.`,
   );
   return finishRun(ctx, run, {
     name: 'fleet',

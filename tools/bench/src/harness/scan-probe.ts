@@ -100,8 +100,14 @@ export class ScanProbe {
     return this.seen.size;
   }
 
-  /** Opens the recording window. */
+  /** Opens a recording window; what an earlier window recorded is forgotten. */
   start(): void {
+    this.messages = 0;
+    this.latencies = [];
+    this.late = 0;
+    this.missing = 0;
+    this.scans = 0;
+    this.dataMessages = 0;
     this.recording = true;
     this.startedAt = performance.now();
   }
