@@ -21,6 +21,12 @@ interface CachedMachine {
 // Raised by historian_batch_check (migration 004) when a batch's assumptions did not hold.
 const CONFLICT = 'historian batch conflict';
 const UNIQUE_VIOLATION = '23505';
+const DEADLOCK_DETECTED = '40P01';
+/** Tries of the locked path when PostgreSQL chose its transaction to break a deadlock. */
+const LOCKED_ATTEMPTS = 3;
+
+const isDeadlock = (error: unknown) =>
+  (error as { code?: string } | undefined)?.code === DEADLOCK_DETECTED;
 // Machines remembered for the one-statement path; a machine beyond it takes the locked path.
 const MAX_CACHED = 20_000;
 
@@ -140,7 +146,11 @@ export function createPostgresBatchWriter(
       // A sample already stored (two scans of a machine with one time, late): nothing committed,
       // the locked path stores what is new.
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
-      if (!(error instanceof Error && error.message === CONFLICT)) throw error;
+      // The one statement inserts scans before it updates the machine rows, the locked path locks
+      // the rows first: another gateway's locked batch on the same scans can close a cycle, and
+      // PostgreSQL rolls one side back. Nothing was committed; the locked path stores the batch.
+      if (!(isDeadlock(error) || (error instanceof Error && error.message === CONFLICT)))
+        throw error;
       for (const id of rows.keys()) cache.delete(id);
       return undefined;
     }
@@ -210,8 +220,18 @@ export function createPostgresBatchWriter(
     }
   };
 
-  return async (scans, received) =>
-    (await oneStatement(scans, received)) ?? (await locked(scans, received));
+  return async (scans, received) => {
+    const fast = await oneStatement(scans, received);
+    if (fast !== undefined) return fast;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await locked(scans, received);
+      } catch (error) {
+        // Rolled back whole by PostgreSQL to break a cycle with another writer: safe to run again.
+        if (!isDeadlock(error) || attempt === LOCKED_ATTEMPTS) throw error;
+      }
+    }
+  };
 }
 
 /** A machine row as the writer reads it (`last_ts` in epoch ms). */

@@ -104,6 +104,36 @@ describe.runIf(available)('PostgreSQL', () => {
       expect((await a.scans('m1', { from: T0, to: T0 + 10_000 }, 10))?.length).toBe(4);
     }));
 
+  it('stores a batch that PostgreSQL rolled back to break a deadlock with another writer', () =>
+    withStoreAndClient(async (store, client) => {
+      await store.writeScans([scan('m1', 0)]);
+      // Another gateway's locked path: the machine row locked first, then the same scan inserted.
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ id: number }>(
+        "SELECT id FROM machine WHERE machine_id = 'm1' FOR UPDATE",
+      );
+      const written = store.writeScans([scan('m1', 1)]);
+      written.catch(() => undefined); // awaited below, after the cycle
+      // This store's one statement has inserted scan 1 and waits for the machine row.
+      await expect
+        .poll(async () => {
+          const waiting = await client.query(
+            "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+          );
+          return waiting.rowCount;
+        })
+        .toBe(1);
+      const closeCycle = client.query(
+        'INSERT INTO scan (machine, ts, seq, received) VALUES ($1, to_timestamp($2 / 1000.0), 1, now())',
+        [rows[0]!.id, T0 + 2_000],
+      );
+      await closeCycle.catch(() => undefined);
+      await client.query('COMMIT').catch(() => client.query('ROLLBACK'));
+      await expect(written).resolves.toBeDefined();
+      const stored = await store.scans('m1', { from: T0, to: T0 + 10_000 }, 10);
+      expect(stored?.map((s) => s.sequence)).toEqual([0, 1]);
+    }));
+
   it('stores a late scan whose samples are already stored (same time, other sequence) once, without failing the batch', () =>
     // The one-statement path inserts samples without ON CONFLICT (1.8× cheaper); a sample already
     // there fails that statement as a whole and the batch takes the locked path.
