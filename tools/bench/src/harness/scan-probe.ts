@@ -62,7 +62,11 @@ export class ScanProbe {
       reconnectPeriod: 0,
     });
     const probe = new ScanProbe(client, intervalMs);
-    client.on('message', (topic, payload) => probe.onMessage(topic, payload));
+    // A retained message is state left by an earlier publisher (the agent's PackML topic), not a
+    // publish: counted, it made the footprint bench's first publish arrive before the spawn.
+    client.on('message', (topic, payload, packet) => {
+      if (!packet.retain) probe.onMessage(topic, payload);
+    });
     // QoS 0: this subscriber is the measuring instrument. At QoS 1 Mosquitto sends it at most
     // max_inflight_messages (20) unacknowledged messages, which caps it at 20 per round trip (about
     // 3,500 msg/s on a loaded 2-core machine) — the instrument, not the publisher, would be measured.
