@@ -1,5 +1,6 @@
 import type { DropReason } from '../connection-state.js';
-import { MqttClientError } from '../mqtt-client-error.js';
+import type { MqttClientError } from '../mqtt-client-error.js';
+import { overloadError } from './overload-error.js';
 import type { Outbox, OutboxEntry } from './outbox.js';
 import type { SharedBudget } from './shared-budget.js';
 
@@ -26,11 +27,7 @@ export function admit(
 ): boolean {
   const { maxMessages, maxBytes, overflow } = limits;
   const full = (message: string) => {
-    drop(
-      entry,
-      'reject-new',
-      new MqttClientError('OUTBOX_FULL', `publish(${entry.topic}): ${message}`),
-    );
+    drop(entry, 'reject-new', overloadError('OUTBOX_FULL', `publish(${entry.topic}): ${message}`));
     return false;
   };
   if (entry.bytes > maxBytes)
@@ -49,7 +46,7 @@ export function admit(
     drop(
       oldest,
       'drop-oldest',
-      new MqttClientError(
+      overloadError(
         'DROPPED',
         `publish(${oldest.topic}): dropped from the full outbox to make room for newer messages`,
       ),
@@ -74,7 +71,7 @@ export function admit(
 
 /** The error of a message evicted to keep the shared budget for a newer one. */
 export function evictedForBudget(entry: OutboxEntry): MqttClientError {
-  return new MqttClientError(
+  return overloadError(
     'DROPPED',
     `publish(${entry.topic}): dropped from the outbox to keep the shared outbox budget for newer messages`,
   );
