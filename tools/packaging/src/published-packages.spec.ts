@@ -65,7 +65,9 @@ const installed = () =>
         ...libraries.map((lib) => tarballOf(lib.name)),
         ...[...peers].filter((p) => !p.startsWith('@ot-mqtt/')),
       ],
-      { cwd: consumerDir, timeoutMs: 240_000 },
+      // better-sqlite3 compiles from source here (no prebuilt binaries reachable): ~1 min on a quiet
+      // machine, over 4 min in a CI run on a slow host with spec files side by side (killed at 240 s).
+      { cwd: consumerDir, timeoutMs: 480_000 },
     );
     return install;
   });
@@ -130,7 +132,7 @@ describe('libraries as published', () => {
     beforeAll(async () => {
       const install = await installed();
       if (install.code !== 0) throw new Error(describeFailure(install));
-    }, 300_000);
+    }, 540_000);
 
     it.each(libraries.map((lib) => lib.name))('%s imports from plain Node', async (name) => {
       const script = `
