@@ -66,8 +66,8 @@ const installed = () =>
         ...[...peers].filter((p) => !p.startsWith('@ot-mqtt/')),
       ],
       // better-sqlite3 compiles from source here (no prebuilt binaries reachable): ~1 min on a quiet
-      // machine, over 4 min in a CI run on a slow host with spec files side by side (killed at 240 s).
-      { cwd: consumerDir, timeoutMs: 480_000 },
+      // machine, over 4 min in a CI run on a slow host with spec files side by side (killed at 240 s); 3.7 min alone there.
+      { cwd: consumerDir, timeoutMs: 600_000 },
     );
     return install;
   });
@@ -132,7 +132,7 @@ describe('libraries as published', () => {
     beforeAll(async () => {
       const install = await installed();
       if (install.code !== 0) throw new Error(describeFailure(install));
-    }, 540_000);
+    }, 660_000);
 
     it.each(libraries.map((lib) => lib.name))('%s imports from plain Node', async (name) => {
       const script = `
