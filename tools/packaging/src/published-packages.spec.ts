@@ -66,7 +66,8 @@ const installed = () =>
         ...[...peers].filter((p) => !p.startsWith('@ot-mqtt/')),
       ],
       // better-sqlite3 compiles from source here (no prebuilt binaries reachable): ~1 min on a quiet
-      // machine, over 4 min in a CI run on a slow host with spec files side by side (killed at 240 s); 3.7 min alone there.
+      // machine, over 4 min in a CI run on a slow host with spec files side by side (killed at
+      // 240 s); the whole file took 3.7 min alone on that host.
       { cwd: consumerDir, timeoutMs: 600_000 },
     );
     return install;
