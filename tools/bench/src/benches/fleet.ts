@@ -230,21 +230,15 @@ export async function runFleet(ctx: BenchContext): Promise<string> {
       met: short.length === 0,
     });
   }
-  const largestCell = cells.reduce<Cell | undefined>(
-    (top, c) => (top === undefined || c.n > top.n ? c : top),
-    undefined,
-  );
-  if (largestCell !== undefined) {
-    // Publisher, broker and measuring subscriber share this machine's cores: their CPU at the
-    // largest N says whether a larger fleet could fit here at all.
-    const atLargest = cells.filter((c) => c.n === largestCell.n);
-    for (const c of atLargest) {
-      const parts = ['CPU %', 'broker CPU %', 'subscriber CPU %'].map((k) => Number(c.row[k]));
-      const total = parts.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
-      notes.push(
-        `CPU budget at N = ${c.n} (${c.publisher}): publisher ${parts[0]!.toFixed(0)} % + broker ${parts[1]!.toFixed(0)} % + subscriber ${parts[2]!.toFixed(0)} % = ${total.toFixed(0)} % of one core, on a machine of ${availableParallelism()} cores (${availableParallelism() * 100} %).`,
-      );
-    }
+  // Publisher, broker and measuring subscriber share this machine's cores: their CPU at the
+  // largest N says whether a larger fleet could fit here at all.
+  const largestN = Math.max(...cells.map((c) => c.n));
+  for (const c of cells.filter((cell) => cell.n === largestN)) {
+    const parts = ['CPU %', 'broker CPU %', 'subscriber CPU %'].map((k) => Number(c.row[k]));
+    const total = parts.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+    notes.push(
+      `CPU budget at N = ${c.n} (${c.publisher}): publisher ${parts[0]!.toFixed(0)} % + broker ${parts[1]!.toFixed(0)} % + subscriber ${parts[2]!.toFixed(0)} % = ${total.toFixed(0)} % of one core, on a machine of ${availableParallelism()} cores (${availableParallelism() * 100} %).`,
+    );
   }
   // CPU per scan only means something where the scans got through: a cell that delivered less
   // than 90 % of its expected rate divides the CPU by a fraction of the work (N = 10,000 with
