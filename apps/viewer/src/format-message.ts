@@ -2,8 +2,18 @@ import { escapeControl, type InvalidMessage, type ValidMessage } from '@ot-mqtt/
 import type { Palette } from './ansi.js';
 import { formatJson } from './format-json.js';
 
+let lastEpochMs = Number.NaN;
+let lastIso = '';
+
 /** ISO-8601 UTC with milliseconds, the same format as the payloads' timestamps. */
-export const isoTime = (epochMs: number): string => new Date(epochMs).toISOString();
+export function isoTime(epochMs: number): string {
+  // A burst stamps thousands of messages with the same millisecond: format it once.
+  if (epochMs !== lastEpochMs) {
+    lastIso = new Date(epochMs).toISOString();
+    lastEpochMs = epochMs;
+  }
+  return lastIso;
+}
 
 function flags(m: { qos: number; retain: boolean; dup: boolean }): string {
   return `qos ${m.qos}${m.retain ? ', retained' : ''}${m.dup ? ', dup' : ''}`;

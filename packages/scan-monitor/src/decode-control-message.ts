@@ -54,6 +54,9 @@ export interface ControlHead {
 // Commands are small (the agent refuses more than 4 KiB); replies and events carry a little state.
 const MAX_CONTROL_BYTES = 64 * 1024;
 
+// Every control topic holds one of these (`…/command/reply` may go on with a session level).
+const CONTROL_TOPIC_MARK = /\/(?:command(?:$|\/reply)|packml$|alarms\/events$)/u;
+
 /**
  * Which control-path topic `topic` is: `<root>[/<machineId>]/command`, `…/command/reply` (and the
  * MQTT 5 response topics below it, `…/command/reply/<anything>`), `…/packml` or `…/alarms/events`;
@@ -74,6 +77,8 @@ export function controlTopicKind(
   topic: string,
   root: string = DEFAULT_TOPIC_ROOT,
 ): { kind: ControlKind; machineId: string | undefined } | undefined {
+  // Scans, nearly all the traffic, leave here without a split.
+  if (!CONTROL_TOPIC_MARK.test(topic)) return undefined;
   if (!topic.startsWith(`${root}/`)) return undefined;
   let levels = topic.slice(root.length + 1).split('/');
   let machineId: string | undefined;

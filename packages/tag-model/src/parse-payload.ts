@@ -204,7 +204,8 @@ export function parseAs<K extends MessageKind>(
   const decoded = decode(payload);
   if (!decoded.ok) return failure(topic, [{ path: '', message: decoded.message }]);
   const text = decoded.text;
-  if (text.trim() === '') {
+  // Not `text.trim() === ''`: that copies every payload to answer a question its first character settles.
+  if (!/\S/u.test(text)) {
     // A zero-length retained message is how MQTT clears a retained topic: name that, not "bad JSON".
     return failure(
       topic,

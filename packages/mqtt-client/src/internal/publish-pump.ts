@@ -181,9 +181,10 @@ export class PublishPump implements BudgetMember {
    * would each cost a syscall and a packet. Corking the socket until the microtask queue runs —
    * after every tick of the current turn, microseconds later — sends them in one `writev`: the
    * batching of Nagle without its wait for an ACK. A promise (not `setImmediate`/`queueMicrotask`)
-   * so fake timers in a test cannot leave the socket corked.
+   * so fake timers in a test cannot leave the socket corked. The client calls it too when a QoS 1
+   * message arrives, for the PUBACK mqtt.js is about to write.
    */
-  private corkUntilTicksDone(client: MqttJsClient): void {
+  corkUntilTicksDone(client: MqttJsClient): void {
     if (this.corked) return;
     const socket = client.stream as SocketLike | undefined;
     if (typeof socket?.setNoDelay !== 'function' || typeof socket.cork !== 'function') return;
