@@ -5,74 +5,13 @@ import mqtt from 'mqtt';
 import { startBenchBroker } from '../harness/bench-broker.js';
 import type { BurstJob } from '../harness/burst-publisher.js';
 import { envNumber, type BenchContext } from '../harness/bench-context.js';
-import { spawnCounted, type CountedChild } from '../harness/child-process.js';
+import type { CountedChild } from '../harness/child-process.js';
 import { openCpuWindow, processMemory } from '../harness/proc-stats.js';
 import { finishRun, startRun, type GoalResult, type Row } from '../harness/report.js';
 import { median } from '../harness/stats.js';
 import { waitFor } from '../harness/wait-for.js';
 import { VIEWER_MAIN, missingApp } from '../harness/workspace-paths.js';
-
-const MARKER = 'bench-end-of-burst';
-
-interface Consumer {
-  readonly name: string;
-  /** Whether it prints exactly one stdout line per message, so that lines count deliveries. */
-  readonly linePerMessage: boolean;
-  /** Starts the consumer with a persistent session under `clientId`, printing to stdout. */
-  spawn(clientId: string, port: number, qos: 0 | 1): CountedChild;
-}
-
-const mosquittoSub: Consumer = {
-  name: 'mosquitto_sub',
-  linePerMessage: true,
-  spawn: (clientId, port) =>
-    spawnCounted(
-      'mosquitto_sub',
-      [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(port),
-        '-t',
-        'plc/bottlefiller/#',
-        '-q',
-        '1',
-        '-c',
-        '-i',
-        clientId,
-      ],
-      {},
-      MARKER,
-      'file',
-    ),
-};
-
-function viewer(mode: 'ndjson' | 'summary'): Consumer {
-  return {
-    name: `viewer ${mode}`,
-    linePerMessage: mode === 'ndjson',
-    spawn: (clientId, port, qos) =>
-      spawnCounted(
-        process.execPath,
-        [VIEWER_MAIN],
-        {
-          MQTT_BROKER_HOST: '127.0.0.1',
-          MQTT_BROKER_PORT: String(port),
-          MQTT_CLIENT_ID: clientId,
-          MQTT_CLEAN_SESSION: 'false',
-          VIEWER_MODE: mode,
-          VIEWER_QOS: String(qos),
-          VIEWER_STATS_INTERVAL: '0',
-          // NDJSON reports on stderr, which the bench keeps for its failure notes (gaps from the
-          // broker's drops, lines the viewer dropped for a slow reader); summary reports on stdout.
-          LOG_LEVEL: mode === 'ndjson' ? 'warn' : 'error',
-          NO_COLOR: '1',
-        },
-        MARKER,
-        'file',
-      ),
-  };
-}
+import { MARKER, mosquittoSub, viewer, type Consumer } from './ingest-consumers.js';
 
 /** K valid messages as the agent would publish them (7 per scan, data first), then the marker scan's data message. */
 function burst(k: number): EncodedMessage[] {
