@@ -122,6 +122,8 @@ export function hostStateTopic(hostId: string): string {
  * ```
  */
 export function parseSparkplugTopic(topic: string): ParsedSparkplugTopic | undefined {
+  // A subscriber of '#' hands every topic here: the others leave without a split.
+  if (!topic.startsWith(`${SPARKPLUG_NAMESPACE}/`)) return undefined;
   const levels = topic.split('/');
   if (levels[0] !== SPARKPLUG_NAMESPACE) return undefined;
   if (levels[1] === 'STATE') {
