@@ -7,6 +7,7 @@ import {
   type NormalizedScan,
   type WritePlan,
 } from './plan-writes.js';
+import { sqlState } from './sql-state.js';
 import type { HistorianTag } from './tag-catalog.js';
 
 /** What the writer knows of a machine row after its last committed batch. */
@@ -25,8 +26,7 @@ const DEADLOCK_DETECTED = '40P01';
 /** Tries of the locked path when PostgreSQL chose its transaction to break a deadlock. */
 const LOCKED_ATTEMPTS = 3;
 
-const isDeadlock = (error: unknown) =>
-  (error as { code?: string } | undefined)?.code === DEADLOCK_DETECTED;
+const isDeadlock = (error: unknown) => sqlState(error) === DEADLOCK_DETECTED;
 // Machines remembered for the one-statement path; a machine beyond it takes the locked path.
 const MAX_CACHED = 20_000;
 
@@ -145,7 +145,7 @@ export function createPostgresBatchWriter(
     } catch (error) {
       // A sample already stored (two scans of a machine with one time, late): nothing committed,
       // the locked path stores what is new.
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
+      if (sqlState(error) === UNIQUE_VIOLATION) return undefined;
       // The one statement inserts scans before it updates the machine rows, the locked path locks
       // the rows first: another gateway's locked batch on the same scans can close a cycle, and
       // PostgreSQL rolls one side back. Nothing was committed; the locked path stores the batch.

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { sqlState } from './sql-state.js';
 
 const DAY_MS = 86_400_000;
 /** Tables partitioned by day. */
@@ -65,7 +66,7 @@ export class DailyPartitions {
           );
         } catch (error) {
           // Another gateway created it between our check and CREATE: that is the outcome we wanted.
-          const code = (error as { code?: string }).code;
+          const code = sqlState(error);
           if (code !== '42P07' && code !== '23505') throw error;
         }
       }

@@ -244,8 +244,9 @@ export async function runFleet(ctx: BenchContext): Promise<string> {
   // than 90 % of its expected rate divides the CPU by a fraction of the work (N = 10,000 with
   // nothing received in the window read 11,809,548 µs).
   const delivered = (c: Cell) => Number(c.row['msg/s']) >= 0.9 * Number(c.row['expected msg/s']);
-  const undelivered = cells.filter((c) => c.publisher === 'agent' && c.n >= 100 && !delivered(c));
-  const agentCells = cells.filter((c) => c.publisher === 'agent' && c.n >= 100 && delivered(c));
+  const ruled = cells.filter((c) => c.publisher === 'agent' && c.n >= 100);
+  const agentCells = ruled.filter(delivered);
+  const undelivered = ruled.filter((c) => !delivered(c));
   if (agentCells.length >= 2) {
     const perScan = agentCells.map((c) => Number(c.row['CPU µs/scan']));
     // The goal is that a filler does not get dearer as the fleet grows: a cost that falls with N

@@ -65,13 +65,6 @@ export function spawnCounted(
   let linesAtMarker: number | undefined;
   // The marker may straddle two chunks: keep the end of the previous one.
   let tail = '';
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exit = { code, signal };
-      readBack();
-      resolve();
-    });
-  });
   const onData = (chunk: Buffer) => {
     first ??= performance.now();
     if (head.length < 4096) head += chunk.subarray(0, 4096 - head.length).toString();
@@ -111,6 +104,14 @@ export function spawnCounted(
       rmSync(file, { force: true });
     };
   })();
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exit = { code, signal };
+      // What the file still holds after the child's last write.
+      readBack();
+      resolve();
+    });
+  });
   child.stderr?.on('data', (chunk: Buffer) => {
     err = (err + chunk.toString()).slice(-4096);
   });
